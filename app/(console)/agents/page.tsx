@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { formatDateTime } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { SimpleTable } from "@/components/ui/simple-table";
+import { listAgents } from "@/lib/agents/queries";
+import { requirePermission } from "@/lib/auth/session";
+import { getPrisma } from "@/lib/db/prisma";
+
+export const metadata: Metadata = { title: "Agents & keys" };
+
+export default async function AgentsPage() {
+  await requirePermission("agents:read");
+  const agents = await listAgents(getPrisma());
+  return (
+    <>
+      <PageHeader title="Agents & keys" description="The AI agents allowed to call the decision API, and their API keys. Keys are shown once at creation and stored only as a hash." />
+      {agents.length === 0 ? (
+        <EmptyState title="No agents yet">
+          Create one with <code className="rounded bg-slate-100 px-1">npm run mandate -- agent create support-bot</code>: it prints the API key once.
+        </EmptyState>
+      ) : (
+        <SimpleTable
+          label="Agents"
+          headers={["Agent", "Status", "API keys", "Decisions", "Created"]}
+          rows={agents.map((a) => ({
+            key: a.id,
+            cells: [
+              <div key="n">
+                <p className="font-medium">{a.name}</p>
+                <p className="text-xs text-slate-500">{a.description}</p>
+              </div>,
+              <Badge key="s" tone={a.status === "active" ? "success" : "danger"}>{a.status}</Badge>,
+              <ul key="k" className="space-y-1">
+                {a.apiKeys.map((k) => (
+                  <li key={k.id} className="text-xs">
+                    <span className="font-mono">{k.prefix}…</span> · {k.revokedAt ? "revoked" : "active"} ·{" "}
+                    {k.rateLimitPerSecond === 0 ? "no rate limit" : `${k.rateLimitPerSecond}/s`} · last used{" "}
+                    {k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"}
+                  </li>
+                ))}
+              </ul>,
+              a.decisionCount,
+              formatDateTime(a.createdAt),
+            ],
+          }))}
+        />
+      )}
+    </>
+  );
+}

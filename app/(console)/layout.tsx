@@ -1,0 +1,44 @@
+import Link from "next/link";
+import { ConsoleNav } from "@/components/console/console-nav";
+import { SignOutButton } from "@/components/console/sign-out-button";
+import { navigationFor } from "@/lib/auth/navigation";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { requireUser } from "@/lib/auth/session";
+
+export const dynamic = "force-dynamic";
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const actor = await requireUser();
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3">
+          <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-slate-900">
+            <span aria-hidden="true" className="inline-block size-6 rounded bg-brand-600" />
+            Mandate
+          </Link>
+          <div className="flex items-center gap-3">
+            <div className="hidden text-right sm:block">
+              <p className="text-sm font-medium text-slate-900" data-testid="signed-in-user">
+                {actor.name}
+              </p>
+              <p className="text-xs text-slate-500">{actor.roles.map((r) => ROLE_LABELS[r]).join(", ")}</p>
+            </div>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 lg:flex-row">
+        <aside className="lg:w-52 lg:shrink-0">
+          <ConsoleNav groups={navigationFor(actor.roles)} />
+        </aside>
+        <main id="main" className="min-w-0 flex-1">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

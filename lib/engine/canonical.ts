@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import { normalizeAmount, parseAmount } from "./money";
+
+/**
+ * Canonical JSON: object keys sorted by UTF-16 code units at every level, no whitespace,
+ * numbers and strings as `JSON.stringify` writes them (the RFC 8785 rules for JSON data).
+ * Like `JSON.stringify`, object members that are undefined are left out, undefined array
+ * items become null and values with `toJSON` (Date, Decimal) are serialised through it.
+ * Throws a TypeError for values JSON cannot hold: bigint, non-finite numbers, cycles.
+ */
+export function canonicalJson(value: unknown): string {
+  return write(value, new Set());
+}
+
+function write(value: unknown, ancestors: Set<object>): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return JSON.stringify(value);
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`Cannot canonicalise the number ${String(value)}`);
+      return JSON.stringify(value);
+    case "object":
+      break;
+    default:
+      throw new TypeError(`Cannot canonicalise a ${typeof value}`);
+  }
+
+  const object = value as object & { toJSON?: () => unknown };
+  if (typeof object.toJSON === "function") return write(object.toJSON(), ancestors);
+  if (ancestors.has(object)) throw new TypeError("Cannot canonicalise a cyclic structure");
+  ancestors.add(object);
+  let out: string;
+  if (Array.isArray(object)) {
+    out = `[${object.map((item: unknown) => (item === undefined ? "null" : write(item, ancestors))).join(",")}]`;
+  } else {
+    const record = object as Record<string, unknown>;
+    const members = Object.keys(record)
+      .sort()
+      .flatMap((key) => (record[key] === undefined ? [] : [`${JSON.stringify(key)}:${write(record[key], ancestors)}`]));
+    out = `{${members.join(",")}}`;
+  }
+  ancestors.delete(object);
+  return out;
+}
+
+export type ActionDigestInput = {
+  action: string;
+  customerId?: string | null;
+  params?: Record<string, unknown> | null;
+};
+
+/**
+ * Binds an approval to exactly one action: "sha256:" + hex SHA-256 of the canonical JSON of
+ * `{ action, customer_id, params }`. A missing customer id is null and missing params are `{}`.
+ * `params.amount` is written as a normalised decimal string, so 42.5, "42.50" and "42.5"
+ * digest alike; an amount that is not a valid decimal is kept as given.
+ */
+export function actionDigest({ action, customerId, params }: ActionDigestInput): string {
+  const canonicalParams: Record<string, unknown> = { ...(params ?? {}) };
+  if (Object.hasOwn(canonicalParams, "amount")) {
+    const amount = parseAmount(canonicalParams.amount);
+    if (amount.ok) canonicalParams.amount = normalizeAmount(amount.value);
+  }
+  const body = canonicalJson({ action, customer_id: customerId ?? null, params: canonicalParams });
+  return `sha256:${createHash("sha256").update(body).digest("hex")}`;
+}

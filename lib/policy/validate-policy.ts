@@ -1,0 +1,196 @@
+import { LineCounter, parseDocument } from "yaml";
+import type * as z from "zod";
+import { describeValue, isPlainObject } from "./conditions";
+import { FALLBACK_TIER, policyDocumentSchema, type PolicyDocument } from "./document-schema";
+import { findJsonErrorOffset, lineAndColumn } from "./json-error-offset";
+
+export type PolicyError = { path: string; message: string };
+
+export type PolicyValidationResult = { ok: true; document: PolicyDocument } | { ok: false; errors: PolicyError[] };
+
+/**
+ * Checks a policy document's shape and its cross-references, collecting every error.
+ * Reference checks read the raw input defensively, so they are reported alongside shape
+ * errors elsewhere in the document instead of only after those are fixed.
+ */
+export function validatePolicyDocument(input: unknown): PolicyValidationResult {
+  const parsed = policyDocumentSchema.safeParse(input, { error: describeIssue });
+  const errors = parsed.success ? [] : parsed.error.issues.flatMap(toPolicyErrors);
+  errors.push(...findReferenceErrors(parsed.success ? parsed.data : input));
+  if (errors.length > 0 || !parsed.success) return { ok: false, errors };
+  return { ok: true, document: parsed.data };
+}
+
+/**
+ * Parses policy text (JSON or YAML, detected from the first character when no format is
+ * given) and validates it. Syntax errors are reported at the root path with a line number.
+ */
+export function parsePolicyText(text: string, format?: "json" | "yaml"): PolicyValidationResult {
+  const source = text.replace(/^\uFEFF/, "");
+  const parsed = (format ?? detectFormat(source)) === "json" ? parseJson(source) : parseYaml(source);
+  if (!parsed.ok) return { ok: false, errors: [{ path: "", message: parsed.message }] };
+  return validatePolicyDocument(parsed.value);
+}
+
+/** `actions[2].owner`, `actions[1].risk[0].if["customer.verified"]`; the root is "". */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment, index) => {
+      if (typeof segment === "number") return `[${segment}]`;
+      const key = String(segment);
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return index === 0 ? key : `.${key}`;
+      return `[${JSON.stringify(key)}]`;
+    })
+    .join("");
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
+
+function detectFormat(text: string): "json" | "yaml" {
+  const first = text.trimStart().charAt(0);
+  return first === "{" || first === "[" ? "json" : "yaml";
+}
+
+function parseJson(text: string): Parsed {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    const offset = findJsonErrorOffset(text);
+    if (offset === null) return { ok: false, message: `Invalid JSON: ${error instanceof Error ? error.message : "syntax error"}` };
+    const { line, column } = lineAndColumn(text, offset);
+    const found = offset < text.length ? `unexpected ${JSON.stringify(text.charAt(offset))}` : "unexpected end of input";
+    return { ok: false, message: `Invalid JSON at line ${line}, column ${column}: ${found}` };
+  }
+}
+
+function parseYaml(text: string): Parsed {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const [first] = document.errors;
+  if (first) {
+    const { line, col } = lineCounter.linePos(first.pos[0]);
+    return { ok: false, message: `Invalid YAML at line ${line}, column ${col}: ${first.message}` };
+  }
+  try {
+    return { ok: true, value: document.toJS({ maxAliasCount: 100 }) as unknown };
+  } catch (error) {
+    return { ok: false, message: `Invalid YAML: ${error instanceof Error ? error.message : "cannot be read"}` };
+  }
+}
+
+// Messages for issues whose schema does not carry its own.
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined
+        ? "This field is required"
+        : `Expected ${issue.expected === "array" ? "a list" : issue.expected}, got ${describeValue(issue.input)}`;
+    case "invalid_value":
+      return `Expected ${issue.values.map((value) => JSON.stringify(value)).join(" or ")}, got ${describeValue(issue.input)}`;
+    case "too_big":
+      return issue.origin === "string" ? `Must be at most ${String(issue.maximum)} characters` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function toPolicyErrors(issue: z.core.$ZodIssue): PolicyError[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: `Unknown field "${key}"` }));
+  }
+  return [{ path: formatPath(issue.path), message: issue.message }];
+}
+
+type Entry = { index: number; item: Record<string, unknown> };
+
+function entries(value: unknown): Entry[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown, index) => (isPlainObject(item) ? [{ index, item }] : []));
+}
+
+function strings(value: unknown): { index: number; value: string }[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown, index) => (typeof item === "string" ? [{ index, value: item }] : []));
+}
+
+function knownList(keys: Iterable<string>): string {
+  const list = [...keys];
+  if (list.length === 0) return "none are defined";
+  const shown = list.slice(0, 10).join(", ");
+  return `known: ${list.length > 10 ? `${shown}, …` : shown}`;
+}
+
+function findReferenceErrors(input: unknown): PolicyError[] {
+  const errors: PolicyError[] = [];
+  const document = isPlainObject(input) ? input : {};
+
+  const collectKeys = (section: string, field: string, noun: string): Map<string, number> => {
+    const seen = new Map<string, number>();
+    for (const { index, item } of entries(document[section])) {
+      const key = item[field];
+      if (typeof key !== "string") continue;
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, index);
+      else errors.push({ path: `${section}[${index}].${field}`, message: `Duplicate ${noun} "${key}"; it is already defined at ${section}[${first}]` });
+    }
+    return seen;
+  };
+
+  const tiers = collectKeys("risk_tiers", "key", "risk tier");
+  const owners = collectKeys("owners", "key", "owner");
+  const dataSources = collectKeys("data_sources", "key", "data source");
+  const actions = collectKeys("actions", "key", "action");
+  collectKeys("intents", "key", "intent");
+  const forbidden = collectKeys("forbidden", "action", "forbidden action");
+
+  if (Array.isArray(document.risk_tiers) && !tiers.has(FALLBACK_TIER)) {
+    errors.push({
+      path: "risk_tiers",
+      message: `A "${FALLBACK_TIER}" tier is required: actions fall back to it when no risk band matches`,
+    });
+  }
+
+  for (const { index, item: action } of entries(document.actions)) {
+    const at = `actions[${index}]`;
+    if (Array.isArray(document.owners) && typeof action.owner === "string" && !owners.has(action.owner)) {
+      errors.push({ path: `${at}.owner`, message: `Unknown owner "${action.owner}" (${knownList(owners.keys())})` });
+    }
+    if (Array.isArray(document.data_sources) || document.data_sources === undefined) {
+      for (const source of strings(action.data_sources)) {
+        if (!dataSources.has(source.value)) {
+          errors.push({
+            path: `${at}.data_sources[${source.index}]`,
+            message: `Unknown data source "${source.value}" (${knownList(dataSources.keys())})`,
+          });
+        }
+      }
+    }
+    const bands = Array.isArray(action.risk) ? (action.risk as unknown[]) : [];
+    for (const { index: bandIndex, item: band } of entries(action.risk)) {
+      if (Array.isArray(document.risk_tiers) && typeof band.tier === "string" && !tiers.has(band.tier)) {
+        errors.push({ path: `${at}.risk[${bandIndex}].tier`, message: `Unknown risk tier "${band.tier}" (${knownList(tiers.keys())})` });
+      }
+      if (band.if === undefined && bandIndex < bands.length - 1) {
+        errors.push({
+          path: `${at}.risk[${bandIndex}]`,
+          message: `This band has no "if", so it always applies and the bands after it can never be reached; make it the last band`,
+        });
+      }
+    }
+  }
+
+  for (const { index, item: intent } of entries(document.intents)) {
+    if (!Array.isArray(document.actions)) break;
+    for (const action of strings(intent.actions)) {
+      if (actions.has(action.value)) continue;
+      errors.push({
+        path: `intents[${index}].actions[${action.index}]`,
+        message: forbidden.has(action.value)
+          ? `Action "${action.value}" is forbidden and not defined under actions, so an agent can never take it for this intent`
+          : `Unknown action "${action.value}"; define it under actions first`,
+      });
+    }
+  }
+
+  return errors;
+}

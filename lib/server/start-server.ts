@@ -1,0 +1,77 @@
+import http from "node:http";
+import next from "next";
+import { SYSTEM_ACTOR } from "@/lib/audit/actor";
+import { openDatabase } from "@/lib/db/connect";
+import { disconnectPrisma, getPrisma } from "@/lib/db/prisma";
+import { seedDemo } from "@/lib/demo/seed-demo";
+import { exportToProcessEnv, getEnv } from "@/lib/env";
+import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
+import { ensureBuild, PROJECT_ROOT } from "./build";
+import { persistedSecret } from "./secret";
+
+const log = (line: string) => console.log(`mandate: ${line}`);
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * One process: the embedded or external database, migrations, first-run bootstrap, and an
+ * HTTP server that answers the agent API's hot paths itself and hands every other request to
+ * Next.js (docs/decisions/0002-custom-server.md).
+ */
+export async function startServer(options: { build: boolean }): Promise<RunningServer> {
+  const env = getEnv();
+  if (options.build) await ensureBuild(log);
+
+  const database = await openDatabase(log);
+  exportToProcessEnv({
+    NODE_ENV: "production",
+    NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? (await persistedSecret(env.dataDir)),
+    NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
+  });
+  const db = getPrisma();
+
+  const admin = await bootstrapAdmin(db, { email: env.MANDATE_ADMIN_EMAIL, password: env.MANDATE_ADMIN_PASSWORD });
+  if (admin?.generatedPassword) {
+    log(`created the first administrator ${admin.email} with the one-time password: ${admin.generatedPassword}`);
+    log("this password is shown once: sign in and keep it safe, or set MANDATE_ADMIN_EMAIL/MANDATE_ADMIN_PASSWORD.");
+  } else if (admin) {
+    log(`created the first administrator ${admin.email}`);
+  }
+  const seed = env.MANDATE_SEED_DEMO === "true" || (env.MANDATE_SEED_DEMO === "auto" && database.embedded);
+  if (seed && (await seedDemo(db, SYSTEM_ACTOR)).seeded) log("loaded the Northwind demo workspace (demo passwords in the README)");
+
+  const app = next({ dev: false, dir: PROJECT_ROOT, hostname: env.HOSTNAME, port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    if (req.url === "/healthz") {
+      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+      return;
+    }
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOSTNAME, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  const url = `http://localhost:${port}`;
+  log(`ready on ${url}`);
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close().catch(() => {});
+      await disconnectPrisma();
+      await database.close();
+    })());
+  return { url, close };
+}

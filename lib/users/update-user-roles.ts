@@ -1,0 +1,28 @@
+import type { Actor } from "@/lib/audit/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { authorize } from "@/lib/auth/authorize";
+import type { Db } from "@/lib/db/prisma";
+import { AppError } from "@/lib/errors";
+import type { Role } from "@/lib/policy/roles";
+import { parseOrThrow } from "@/lib/validation";
+import { updateUserRolesSchema } from "./schemas";
+
+export async function updateUserRoles(db: Db, actor: Actor, input: { userId: string; roles: Role[] }) {
+  authorize(actor, "users:manage");
+  const data = parseOrThrow(updateUserRolesSchema, input);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: data.userId }, select: { id: true, roles: true, email: true } });
+    if (!user) throw new AppError("not_found", "That user does not exist.");
+    if (user.roles.includes("admin") && !data.roles.includes("admin")) {
+      const admins = await tx.user.count({ where: { roles: { has: "admin" }, disabled: false } });
+      if (admins <= 1) throw new AppError("conflict", "This is the last administrator: grant admin to someone else first.", [{ path: "roles", message: "Keep at least one administrator" }]);
+    }
+    await tx.user.update({ where: { id: user.id }, data: { roles: data.roles } });
+    await recordAudit(tx, actor, {
+      action: "user.roles_change",
+      subjectType: "user",
+      subjectId: user.id,
+      data: { email: user.email, from: user.roles, to: data.roles },
+    });
+  });
+}
