@@ -8,7 +8,7 @@ test("the demo policy's actions, tiers, owners and forbidden list are visible", 
   for (const label of ["Issue a refund", "Reroute a package", "Recover an account", "Adjust billing", "Tell order status"]) {
     await expect(actions.getByText(label, { exact: true })).toBeVisible();
   }
-  await expect(actions.getByText("amount ≤ 50")).toBeVisible();
+  await expect(actions.getByText("amount ≤ 50", { exact: true })).toBeVisible();
   await page.getByLabel("Search Actions").fill("refund");
   await expect(actions.getByText("Issue a refund", { exact: true })).toBeVisible();
   await expect(actions.getByText("Reroute a package", { exact: true })).toHaveCount(0);

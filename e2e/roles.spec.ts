@@ -68,7 +68,7 @@ test("a wrong password shows a clear message and keeps the email typed", async (
   await page.getByLabel("Email").fill(DEMO_ACCOUNTS.supervisor);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("That email and password do not match an active account.");
+  await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toHaveText("That email and password do not match an active account.");
   await expect(page.getByLabel("Email")).toHaveValue(DEMO_ACCOUNTS.supervisor);
   await expect(page).toHaveURL(/\/login/);
 });

@@ -6,7 +6,7 @@ import { Stat } from "@/components/ui/stat";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
-import { countDecisionsSince } from "@/lib/decisions/queries";
+import { countDecisionsLastDay } from "@/lib/decisions/queries";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -14,13 +14,12 @@ export const metadata: Metadata = { title: "Overview" };
 export default async function OverviewPage() {
   const actor = await requirePermission("overview:read");
   const db = getPrisma();
-  const since = new Date(Date.now() - 24 * 3600 * 1000);
   const [policy, pending, openCases, agents, decisions] = await Promise.all([
     getCurrentPolicy(db),
     db.approval.count({ where: { status: "pending" } }),
     db.reviewCase.count({ where: { status: { in: ["open", "in_review"] } } }),
     db.agent.count({ where: { status: "active" } }),
-    countDecisionsSince(db, since),
+    countDecisionsLastDay(db),
   ]);
   const total = Object.values(decisions).reduce<number>((sum, n) => sum + (n ?? 0), 0);
   const doc = policy?.document;

@@ -31,6 +31,8 @@ export function DataTable<Row>({
   const [sorting, setSorting] = useState<SortingState>(initialSorting);
   const [globalFilter, setGlobalFilter] = useState("");
   const searchId = useId();
+  // TanStack Table manages its own memoisation; the React Compiler skips this component.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
     data,
     columns,

@@ -7,16 +7,17 @@ import { stringify as toYaml } from "yaml";
 import { cliActor } from "@/lib/audit/actor";
 import { createAgent } from "@/lib/agents/create-agent";
 import { openDatabase } from "@/lib/db/connect";
+import { stopEmbeddedPostgres } from "@/lib/db/embedded";
 import { MigrationError } from "@/lib/db/migrate";
 import { disconnectPrisma, getPrisma, type Db } from "@/lib/db/prisma";
 import { seedDemo } from "@/lib/demo/seed-demo";
-import { EnvError } from "@/lib/env";
+import { EnvError, getEnv } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { generatePassword } from "@/lib/auth/password";
 import { importPolicy } from "@/lib/policy/import-policy";
 import { getCurrentPolicy, getPolicyVersion } from "@/lib/policy/queries";
 import { ROLES, isRole, type Role } from "@/lib/policy/roles";
-import { buildApp } from "@/lib/server/build";
+import { buildApp, ensureBuild } from "@/lib/server/build";
 import { startServer } from "@/lib/server/start-server";
 import { createUser } from "@/lib/users/create-user";
 
@@ -72,12 +73,19 @@ program
 program
   .command("build")
   .description("build the production console")
-  .action(async () => buildApp());
+  .option("--if-stale", "only when the build is missing or older than the sources")
+  .action(async (options: { ifStale?: boolean }) => (options.ifStale ? ensureBuild((line) => console.log(`mandate: ${line}`)) : buildApp()));
 
 const db = program.command("db").description("database commands");
 db.command("migrate")
   .description("apply pending migrations")
   .action(async () => withDatabase(async () => undefined));
+db.command("stop-embedded")
+  .description("stop an embedded PostgreSQL left running under the data directory")
+  .action(async () => {
+    const stopped = await stopEmbeddedPostgres(getEnv().dataDir);
+    console.log(stopped ? "Stopped the embedded PostgreSQL." : "No embedded PostgreSQL was running.");
+  });
 
 const seed = program.command("seed").description("load data");
 seed

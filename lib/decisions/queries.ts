@@ -22,7 +22,8 @@ export async function listRecentDecisions(db: Db, take = 50) {
   return rows.map(({ agent, amount, ...d }) => ({ ...d, amount: amount?.toString() ?? null, agent: agent.name }));
 }
 
-export async function countDecisionsSince(db: Db, since: Date) {
+export async function countDecisionsLastDay(db: Db) {
+  const since = new Date(Date.now() - 24 * 3600 * 1000);
   const grouped = await db.decision.groupBy({ by: ["decision"], where: { createdAt: { gte: since } }, _count: { _all: true } });
   return Object.fromEntries(grouped.map((g) => [g.decision, g._count._all])) as Partial<Record<string, number>>;
 }

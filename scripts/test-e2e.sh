@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Playwright against the production build, served by `mandate start` on a fresh embedded database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+CHROMIUM_PATH="$(bash scripts/ensure-chromium.sh)"
+export CHROMIUM_PATH
+
+node bin/mandate.js build --if-stale
+
+export MANDATE_DATA_DIR=.data/e2e
+cleanup() { node bin/mandate.js db stop-embedded >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+cleanup
+rm -rf .data/e2e
+npx --no-install playwright test "$@"

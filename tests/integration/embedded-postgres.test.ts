@@ -1,0 +1,33 @@
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { startEmbeddedPostgres } from "../../lib/db/embedded";
+
+describe("embedded PostgreSQL", () => {
+  it("starts a real server under the data directory, is joined by a second process, and stops cleanly", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "mandate-embedded-"));
+    const first = await startEmbeddedPostgres(dir);
+    try {
+      expect(first.owned).toBe(true);
+      const client = new pg.Client({ connectionString: first.url });
+      await client.connect();
+      const { rows } = await client.query<{ version: string }>("SELECT version()");
+      await client.end();
+      expect(rows[0]!.version).toMatch(/PostgreSQL 17/);
+
+      const second = await startEmbeddedPostgres(dir);
+      expect(second.owned).toBe(false);
+      expect(second.url).toBe(first.url);
+      await second.stop(); // joining never stops the owner's server
+      const again = new pg.Client({ connectionString: first.url });
+      await again.connect();
+      await again.end();
+    } finally {
+      await first.stop();
+    }
+    const after = new pg.Client({ connectionString: first.url, connectionTimeoutMillis: 2000 });
+    await expect(after.connect()).rejects.toThrow();
+  });
+});

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SYSTEM_ACTOR, type Actor } from "../../lib/audit/actor";
+import { DEMO_USERS, seedDemo } from "../../lib/demo/seed-demo";
+import { createUser } from "../../lib/users/create-user";
+import { updateUserRoles } from "../../lib/users/update-user-roles";
+import { bootstrapAdmin } from "../../lib/users/bootstrap-admin";
+import { createTestDatabase, type TestDatabase } from "./database";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t.drop());
+
+const legal: Actor = { type: "user", id: "00000000-0000-0000-0000-000000000001", label: "legal@example.com", roles: ["legal"] };
+
+describe("users", () => {
+  it("bootstraps the first administrator once, with a generated password when none is given", async () => {
+    const first = await bootstrapAdmin(t.db, {});
+    expect(first?.email).toBe("admin@mandate.local");
+    expect(first?.generatedPassword).toMatch(/^\S{16,}$/);
+    expect(await bootstrapAdmin(t.db, {})).toBeNull();
+  });
+
+  it("refuses a person without users:manage on the server, and writes nothing", async () => {
+    const before = await t.db.auditEntry.count();
+    await expect(createUser(t.db, legal, { email: "new@example.com", name: "New", roles: ["auditor"], password: "long-enough-password" })).rejects.toMatchObject({ code: "forbidden" });
+    expect(await t.db.user.findUnique({ where: { email: "new@example.com" } })).toBeNull();
+    expect(await t.db.auditEntry.count()).toBe(before);
+  });
+
+  it("never removes the last administrator", async () => {
+    const admin = await t.db.user.findFirstOrThrow({ where: { roles: { has: "admin" } } });
+    await expect(updateUserRoles(t.db, SYSTEM_ACTOR, { userId: admin.id, roles: ["auditor"] })).rejects.toMatchObject({ code: "conflict" });
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: admin.id } })).roles).toEqual(["admin"]);
+  });
+
+  it("records a role change in the audit log with before and after", async () => {
+    const user = await createUser(t.db, SYSTEM_ACTOR, { email: "carla@example.com", name: "Carla", roles: ["cx_lead"], password: "long-enough-password" });
+    await updateUserRoles(t.db, SYSTEM_ACTOR, { userId: user.id, roles: ["cx_lead", "committee"] });
+    const entry = await t.db.auditEntry.findFirstOrThrow({ where: { action: "user.roles_change", subjectId: user.id } });
+    expect(entry.data).toEqual({ email: "carla@example.com", from: ["cx_lead"], to: ["cx_lead", "committee"] });
+    expect(entry.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("demo seed", () => {
+  it("loads one user per role, the demo agent and the example policy, once", async () => {
+    expect((await seedDemo(t.db, SYSTEM_ACTOR)).seeded).toBe(true);
+    const users = await t.db.user.findMany({ where: { email: { endsWith: "@northwind.example" } }, select: { roles: true } });
+    expect(users).toHaveLength(DEMO_USERS.length);
+    expect(new Set(users.flatMap((u) => u.roles))).toEqual(new Set(["admin", "cx_lead", "legal", "it", "supervisor", "committee", "auditor"]));
+    expect(await t.db.policyVersion.count()).toBe(1);
+    expect(await t.db.agent.count()).toBe(1);
+    const audits = await t.db.auditEntry.count();
+    expect((await seedDemo(t.db, SYSTEM_ACTOR)).seeded).toBe(false);
+    expect(await t.db.auditEntry.count()).toBe(audits);
+  });
+});
