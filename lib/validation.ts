@@ -2,7 +2,11 @@ import type { z } from "zod";
 import { AppError, formatPath, type FieldError } from "@/lib/errors";
 
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: `Unknown field "${key}"` }))
+      : [{ path: formatPath(issue.path), message: issue.message }],
+  );
 }
 
 /** Validates at the boundary; inside, parsed types are trusted. */

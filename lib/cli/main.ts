@@ -19,6 +19,8 @@ import { getCurrentPolicy, getPolicyVersion } from "@/lib/policy/queries";
 import { ROLES, isRole, type Role } from "@/lib/policy/roles";
 import { buildApp, ensureBuild } from "@/lib/server/build";
 import { startServer } from "@/lib/server/start-server";
+import { pause, resume } from "@/lib/stop-switches/pause";
+import type { StopTarget } from "@/lib/stop-switches/schemas";
 import { createUser } from "@/lib/users/create-user";
 
 const actor = cliActor(os.userInfo().username);
@@ -165,6 +167,31 @@ policy
       console.error(`Wrote version ${found.version} to ${options.output}.`);
     } else process.stdout.write(text);
   });
+
+function stopTarget(options: { agent?: string; action?: string; all?: boolean }): StopTarget {
+  const chosen = [options.agent !== undefined, options.action !== undefined, options.all === true].filter(Boolean).length;
+  if (chosen !== 1) throw new AppError("validation_failed", "Choose exactly one of --agent <name>, --action <key> or --all.");
+  if (options.all) return { scope: "all" };
+  return options.agent !== undefined ? { scope: "agent", target: options.agent } : { scope: "action", target: options.action! };
+}
+
+for (const [name, fn, verb] of [
+  ["pause", pause, "Paused"],
+  ["resume", resume, "Resumed"],
+] as const) {
+  program
+    .command(name)
+    .description(name === "pause" ? "stop an agent, an action or everything: matching requests are denied within a second" : "lift a stop switch")
+    .option("--agent <name>", "one agent")
+    .option("--action <key>", "one action")
+    .option("--all", "every agent and action")
+    .requiredOption("--reason <text>", "why (audited)")
+    .action(async (options: { agent?: string; action?: string; all?: boolean; reason: string }) => {
+      const target = stopTarget(options);
+      await withDatabase((client) => fn(client, actor, { target, reason: options.reason }));
+      console.log(`${verb} ${target.scope === "all" ? "everything" : `${target.scope} ${target.target}`}.`);
+    });
+}
 
 function fail(message: string, code: number): never {
   console.error(`mandate: ${message}`);

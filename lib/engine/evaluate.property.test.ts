@@ -103,12 +103,18 @@ function checkDecision(candidate: DecisionRequest, given: EvaluationInput): stri
   return result.decision;
 }
 
+function intentsAllowing(action: string): string[] {
+  return (document.intents ?? [])
+    .filter((intent) => intent.handling === "autonomous" && (intent.actions ?? []).includes(action))
+    .map((intent) => intent.key);
+}
+
 // Requests that pass rules 0–6, so tiers, limits, step-up, approval and sampling get exercised.
 const executable = [...policy.actions.values()].filter((action) => action.authority === "execute");
 const inScopeRequest: fc.Arbitrary<DecisionRequest> = pick(executable).chain((action) =>
   fc.record({
     action: fc.constant(action.key),
-    intent: fc.option(pick((document.intents ?? []).filter((intent) => intent.handling === "autonomous" && intent.actions?.includes(action.key)).map((intent) => intent.key).concat([""])).filter((key) => key !== ""), { nil: undefined }),
+    intent: pick([undefined, ...intentsAllowing(action.key)]),
     customer: fc.record({ id: fc.string({ minLength: 1 }), verified: fc.boolean() }),
     params: fc.record({ amount, currency: fc.constant("USD") }, { requiredKeys: [] }),
     data_sources: fc.subarray([...action.dataSources]),

@@ -153,14 +153,14 @@ export function preEvaluate(
   input: Omit<EvaluationInput, "limitUsage">,
 ): PreEvaluation {
   const outcome = decideUpToLimits(policy, request, input);
-  if ("decision" in outcome) return { status: "decided", result: outcome };
-  const { action, tier } = outcome;
+  if (outcome.kind === "decided") return { status: "decided", result: outcome.result };
+  const { action, choice } = outcome;
   if (action.limits.length === 0) {
-    return { status: "decided", result: decideAfterLimits(policy, request, input, action, tier) };
+    return { status: "decided", result: decideAfterLimits(policy, request, input, action, choice) };
   }
   const error = customerIdError(action, request);
   if (error) return { status: "invalid", error };
-  return { status: "needs_usage", tier: tier.tier.key, limits: limitsToCheck(policy, request) };
+  return { status: "needs_usage", tier: choice.tier.key, limits: limitsToCheck(policy, request) };
 }
 
 /**
@@ -170,16 +170,16 @@ export function preEvaluate(
  */
 export function evaluate(policy: CompiledPolicy, request: DecisionRequest, input: EvaluationInput): DecisionResult {
   const outcome = decideUpToLimits(policy, request, input);
-  if ("decision" in outcome) return outcome;
-  const { action, tier, facts } = outcome;
+  if (outcome.kind === "decided") return outcome.result;
+  const { action, choice, facts } = outcome;
 
   if (action.limits.length > 0) {
     const error = customerIdError(action, request);
     if (error) throw error;
-    const limitDecision = checkLimits(policy, action, tier.tier, facts, input.limitUsage);
+    const limitDecision = checkLimits(policy, action, choice.tier, facts, input.limitUsage);
     if (limitDecision) return limitDecision;
   }
-  return decideAfterLimits(policy, request, input, action, tier);
+  return decideAfterLimits(policy, request, input, action, choice);
 }
 
 /** The limits of the requested action, with what the caller needs to count usage. */
@@ -212,15 +212,21 @@ export function findUnknownDataSources(policy: CompiledPolicy, request: Decision
 }
 
 type TierChoice = { tier: CompiledTier; rule: string; matched: boolean };
-type Pending = { action: CompiledAction; tier: TierChoice; facts: RequestFacts };
+type Outcome =
+  | { kind: "decided"; result: DecisionResult }
+  | { kind: "pending"; action: CompiledAction; choice: TierChoice; facts: RequestFacts };
 
 function decideUpToLimits(
   policy: CompiledPolicy,
   request: DecisionRequest,
   input: Omit<EvaluationInput, "limitUsage">,
-): DecisionResult | Pending {
+): Outcome {
   const action = policy.actions.get(request.action);
-  const result = (decision: Decision, reason: DecisionReason) => build(policy, action, decision, [reason]);
+  const decided = (decision: Decision, reasons: DecisionReason[]): Outcome => ({
+    kind: "decided",
+    result: build(policy, action, decision, reasons),
+  });
+  const result = (decision: Decision, reason: DecisionReason) => decided(decision, [reason]);
 
   // 0. Stop switch
   if (input.paused) {
@@ -243,7 +249,7 @@ function decideUpToLimits(
   }
 
   // 3. Intent
-  if (request.intent !== undefined) {
+  if (request.intent != null) {
     const intent = policy.intents.get(request.intent);
     if (!intent) {
       return result("escalate", {
@@ -272,9 +278,7 @@ function decideUpToLimits(
   const outOfScope = [...new Set(request.data_sources ?? [])].filter((source) => !action.dataSources.has(source));
   if (outOfScope.length > 0) {
     const allowed = action.dataSources.size > 0 ? [...action.dataSources].join(", ") : "none";
-    return build(
-      policy,
-      action,
+    return decided(
       "deny",
       outOfScope.map((source) => ({
         code: "data_scope",
@@ -313,7 +317,7 @@ function decideUpToLimits(
   }
 
   // 7. Tier
-  return { action, tier: chooseTier(policy, action, facts), facts };
+  return { kind: "pending", action, choice: chooseTier(policy, action, facts), facts };
 }
 
 function chooseTier(policy: CompiledPolicy, action: CompiledAction, facts: RequestFacts): TierChoice {
@@ -331,10 +335,10 @@ function checkLimits(
   action: CompiledAction,
   tier: CompiledTier,
   facts: RequestFacts,
-  usage: Readonly<Record<string, LimitUsage>>,
+  usage: Readonly<Record<string, LimitUsage>> | undefined,
 ): DecisionResult | null {
   const exceeded = action.limits.flatMap((limit) => {
-    const used = Object.hasOwn(usage, limit.id) ? usage[limit.id] : undefined;
+    const used = usage && Object.hasOwn(usage, limit.id) ? usage[limit.id] : undefined;
     const count = used && Number.isFinite(used.count) ? used.count : 0;
     const amount = usedAmount(used?.amount);
     const requested = facts.amount ?? new Decimal(0);
@@ -496,7 +500,8 @@ function describeAction(action: CompiledAction): string {
   return `${action.label} (${action.key})`;
 }
 
-function quote(text: string): string {
+function quote(value: unknown): string {
+  const text = String(value);
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 }
 

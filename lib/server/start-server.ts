@@ -1,5 +1,10 @@
 import http from "node:http";
 import next from "next";
+import { createAgentApi, isAgentApiPath } from "@/lib/api/agent-api";
+import { AgentAuthenticator } from "@/lib/api/agent-auth";
+import { RateLimiter } from "@/lib/api/rate-limiter";
+import { closePool, getPool } from "@/lib/db/pool";
+import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
 import { SYSTEM_ACTOR } from "@/lib/audit/actor";
 import { openDatabase } from "@/lib/db/connect";
 import { disconnectPrisma, getPrisma } from "@/lib/db/prisma";
@@ -43,6 +48,12 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const seed = env.MANDATE_SEED_DEMO === "true" || (env.MANDATE_SEED_DEMO === "auto" && database.embedded);
   if (seed && (await seedDemo(db, SYSTEM_ACTOR)).seeded) log("loaded the Northwind demo workspace (demo passwords in the README)");
 
+  const pool = getPool();
+  const runtime = new PolicyRuntime(pool);
+  await runtime.start();
+  const auth = new AgentAuthenticator(pool);
+  const agentApi = createAgentApi({ pool, runtime, auth, limiter: new RateLimiter(), log });
+
   const app = next({ dev: false, dir: PROJECT_ROOT, hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -52,7 +63,8 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
       return;
     }
-    void handle(req, res);
+    if (isAgentApiPath(req.url)) void agentApi(req, res);
+    else void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -70,6 +82,9 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close().catch(() => {});
+      runtime.stop();
+      await auth.close();
+      await closePool();
       await disconnectPrisma();
       await database.close();
     })());

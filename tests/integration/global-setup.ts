@@ -28,7 +28,7 @@ function withDatabase(url: string, database: string): string {
 export default async function setup(project: TestProject) {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const dir = path.resolve(".data/test-integration");
+    const dir = path.resolve(process.env.MANDATE_TEST_DATA_DIR ?? ".data/test-integration");
     await rm(dir, { recursive: true, force: true });
     embedded = await startEmbeddedPostgres(dir);
     serverUrl = embedded.url;

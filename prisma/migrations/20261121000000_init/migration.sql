@@ -233,6 +233,7 @@ CREATE TABLE "review_cases" (
     "id" TEXT NOT NULL,
     "source" "ReviewSource" NOT NULL,
     "reason" TEXT NOT NULL,
+    "detail" TEXT,
     "decision_id" TEXT,
     "agent_id" UUID,
     "action" TEXT,

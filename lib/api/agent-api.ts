@@ -1,0 +1,128 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type pg from "pg";
+import type { z } from "zod";
+import { buildAuditContent, hashAuditContent } from "@/lib/audit/record-audit";
+import { createDecision } from "@/lib/decisions/create-decision";
+import { getDecisionForAgent } from "@/lib/decisions/get-decision";
+import type { PolicyRuntime } from "@/lib/decisions/policy-runtime";
+import { reportOutcome } from "@/lib/decisions/report-outcome";
+import { decisionRequestSchema, idempotencyKeySchema, outcomeRequestSchema, reviewRequestSchema } from "@/lib/decisions/schemas";
+import { AppError, isAppError } from "@/lib/errors";
+import { createAgentReview } from "@/lib/reviews/create-agent-review";
+import { fieldErrors } from "@/lib/validation";
+import type { AgentAuthenticator, AgentPrincipal } from "./agent-auth";
+import { readJsonBody, sendJson, sendProblem, validationError } from "./http";
+import { buildOpenApiDocument } from "./openapi";
+import type { RateLimiter } from "./rate-limiter";
+
+export interface AgentApiDeps {
+  pool: pg.Pool;
+  runtime: PolicyRuntime;
+  auth: AgentAuthenticator;
+  limiter: RateLimiter;
+  log?: (message: string) => void;
+}
+
+/** Paths the lean layer answers; /api/v1/admin/* belongs to the console (Next.js, session auth). */
+export function isAgentApiPath(url: string | undefined): boolean {
+  return !!url && url.startsWith("/api/v1/") && !url.startsWith("/api/v1/admin/");
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(fieldErrors(result.error));
+  return result.data;
+}
+
+// Connection-level failures mean the database is out of reach: fail closed with 503.
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? "";
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P0[1-3]|08\d{3}|53300)$/.test(code) || /Connection terminated|timeout exceeded when trying to connect/i.test(String((error as Error).message));
+}
+
+async function auditRefusal(pool: pg.Pool, agent: AgentPrincipal, req: IncomingMessage, error: AppError): Promise<void> {
+  const at = new Date();
+  const content = buildAuditContent(
+    { type: "agent", id: agent.agentId, label: agent.agentName },
+    { action: "api.request_refused", subjectType: "agent", subjectId: agent.agentId, data: { method: req.method, path: req.url, status: error.status, code: error.code } },
+    at,
+  );
+  await pool.query(
+    `INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
+     VALUES ($1, 'agent', $2, $3, $4, 'agent', $2, $5::jsonb, $6)`,
+    [at, agent.agentId, agent.agentName, content.action, JSON.stringify(content.data), hashAuditContent(content)],
+  );
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string, path: string): void {
+  sendProblem(res, new AppError("method_not_allowed", `Use ${allow} on ${path}.`), { allow });
+}
+
+const DECISION_PATH = /^\/api\/v1\/decisions\/(dec_[A-Za-z0-9_-]{1,60})(\/outcome)?$/;
+
+export function createAgentApi(deps: AgentApiDeps) {
+  const openApi = JSON.stringify(buildOpenApiDocument());
+
+  async function route(req: IncomingMessage, res: ServerResponse, agentRef: { agent: AgentPrincipal | null }): Promise<void> {
+    const path = (req.url ?? "").split("?")[0]!;
+    const method = req.method ?? "GET";
+
+    if (path === "/api/v1/openapi.json") {
+      if (method !== "GET") return methodNotAllowed(res, "GET", path);
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=300" }).end(openApi);
+      return;
+    }
+
+    const isDecisions = path === "/api/v1/decisions";
+    const single = DECISION_PATH.exec(path);
+    const isReviews = path === "/api/v1/reviews";
+    if (!isDecisions && !single && !isReviews) throw new AppError("not_found", `No endpoint at ${path}.`);
+    const allowed = isDecisions || isReviews || single?.[2] ? "POST" : "GET";
+    if (method !== allowed) return methodNotAllowed(res, allowed, path);
+
+    const agent = await deps.auth.authenticate(req.headers.authorization);
+    agentRef.agent = agent;
+    const wait = deps.limiter.take(agent.keyId, agent.rateLimitPerSecond);
+    if (wait > 0) {
+      req.resume();
+      sendProblem(res, new AppError("rate_limited", `This key is limited to ${agent.rateLimitPerSecond} requests per second.`), { "retry-after": String(wait) });
+      return;
+    }
+
+    if (isDecisions) {
+      const header = req.headers["idempotency-key"];
+      const key = header === undefined ? null : parse(idempotencyKeySchema, Array.isArray(header) ? header.join(",") : header);
+      const body = parse(decisionRequestSchema, await readJsonBody(req));
+      const created = await createDecision(deps, agent, body, key);
+      sendJson(res, created.status, created.body, created.status === 201 ? { location: `/api/v1/decisions/${created.body.id}` } : {});
+    } else if (single && !single[2]) {
+      sendJson(res, 200, await getDecisionForAgent(deps.pool, agent.agentId, single[1]!));
+    } else if (single) {
+      const body = parse(outcomeRequestSchema, await readJsonBody(req));
+      const result = await reportOutcome(deps.pool, agent, single[1]!, body);
+      sendJson(res, result.status, result.body);
+    } else {
+      const body = parse(reviewRequestSchema, await readJsonBody(req));
+      sendJson(res, 201, await createAgentReview(deps.pool, agent, body));
+    }
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const agentRef: { agent: AgentPrincipal | null } = { agent: null };
+    try {
+      await route(req, res, agentRef);
+    } catch (error) {
+      if (isAppError(error)) {
+        if (agentRef.agent && error.status < 500 && error.status !== 429) {
+          await auditRefusal(deps.pool, agentRef.agent, req, error).catch(() => {});
+        }
+        sendProblem(res, error);
+      } else if (isDatabaseUnavailable(error)) {
+        sendProblem(res, new AppError("unavailable", "Mandate cannot reach its database. Do not act; retry shortly."), { "retry-after": "1" });
+      } else {
+        deps.log?.(`agent API error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+        sendProblem(res, new AppError("internal", "internal"));
+      }
+    }
+  };
+}

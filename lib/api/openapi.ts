@@ -1,0 +1,105 @@
+import { z } from "zod";
+import {
+  decisionRequestSchema,
+  decisionResponseSchema,
+  outcomeRequestSchema,
+  problemSchema,
+  reviewRequestSchema,
+  reviewResponseSchema,
+} from "@/lib/decisions/schemas";
+
+// OpenAPI 3.1 for the agent API, generated from the zod schemas that validate requests.
+
+function components(entries: Record<string, z.ZodType>, io: "input" | "output") {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(entries)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", io, uri: (id) => `#/components/schemas/${id}`, unrepresentable: "any" });
+  for (const schema of Object.values(schemas)) {
+    delete (schema as { $schema?: string }).$schema;
+    delete (schema as { $id?: string }).$id;
+  }
+  return schemas;
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (id: string) => ({ "application/json": { schema: ref(id) } });
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ref("Problem") } } });
+
+const COMMON_ERRORS = {
+  "401": problem("Missing or malformed API key"),
+  "403": problem("Revoked key or disabled agent"),
+  "429": { ...problem("Rate limit exceeded"), headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } } },
+  "503": problem("Mandate cannot decide right now (fails closed: do not act)"),
+};
+
+export function buildOpenApiDocument() {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Mandate agent API",
+      version: "1.0.0",
+      description: "Ask before acting. Field names are snake_case, times RFC 3339 UTC, money exact decimals. Errors are RFC 9457 problem details.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ agentKey: [] }],
+    paths: {
+      "/api/v1/decisions": {
+        post: {
+          operationId: "createDecision",
+          summary: "Ask whether an action may be taken",
+          parameters: [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", minLength: 1, maxLength: 255 } }],
+          requestBody: { required: true, content: json("DecisionRequest") },
+          responses: {
+            "201": { description: "A new decision", content: json("Decision") },
+            "200": { description: "Idempotent replay of the original decision", content: json("Decision") },
+            "400": problem("Invalid request"),
+            ...COMMON_ERRORS,
+            "409": problem("A request with this Idempotency-Key is in progress"),
+            "413": problem("Body over 64 KiB"),
+            "415": problem("Body is not JSON"),
+            "422": problem("Unknown data source, or Idempotency-Key reused with another body"),
+          },
+        },
+      },
+      "/api/v1/decisions/{id}": {
+        get: {
+          operationId: "getDecision",
+          summary: "The decision as it stands now",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "The decision", content: json("Decision") }, "404": problem("No such decision for this agent"), ...COMMON_ERRORS },
+        },
+      },
+      "/api/v1/decisions/{id}/outcome": {
+        post: {
+          operationId: "reportOutcome",
+          summary: "Report what was done with a decision",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: json("OutcomeRequest") },
+          responses: {
+            "201": { description: "Outcome recorded", content: json("Decision") },
+            "200": { description: "The same outcome was already recorded", content: json("Decision") },
+            "400": problem("Invalid request"),
+            "404": problem("No such decision for this agent"),
+            "409": problem("action_mismatch, not_executable, or a different outcome already recorded"),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      "/api/v1/reviews": {
+        post: {
+          operationId: "createReview",
+          summary: "Flag an edge case for the review inbox",
+          requestBody: { required: true, content: json("ReviewRequest") },
+          responses: { "201": { description: "Review case opened", content: json("ReviewCase") }, "400": problem("Invalid request"), "422": problem("Unknown decision"), ...COMMON_ERRORS },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { agentKey: { type: "http", scheme: "bearer", description: "Agent API key (mdt_…)" } },
+      schemas: {
+        ...components({ DecisionRequest: decisionRequestSchema, OutcomeRequest: outcomeRequestSchema, ReviewRequest: reviewRequestSchema }, "input"),
+        ...components({ Decision: decisionResponseSchema, ReviewCase: reviewResponseSchema, Problem: problemSchema }, "output"),
+      },
+    },
+  };
+}

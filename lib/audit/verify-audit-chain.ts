@@ -1,0 +1,292 @@
+import type { Db } from "@/lib/db/prisma";
+import { hashAuditContent } from "./record-audit";
+import { EntriesDigest, GENESIS_SEAL_HASH, hashSeal } from "./seal-hash";
+
+export type AuditFailureKind = "entry_hash" | "seal_digest" | "seal_chain" | "seal_hash" | "uncovered_entry";
+
+export interface AuditFailure {
+  kind: AuditFailureKind;
+  entryId?: string;
+  sealId?: number;
+  message: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  entriesChecked: number;
+  sealsChecked: number;
+  unsealedEntries: number;
+  oldestUnsealedAt: string | null;
+  failure: AuditFailure | null;
+}
+
+const DEFAULT_BATCH_SIZE = 5_000;
+// Seals verified together share one entry query; this caps the per-seal state held meanwhile.
+const MAX_SEALS_PER_GROUP = 1_000;
+
+const ENTRY_FIELDS = {
+  id: true,
+  txid: true,
+  occurredAt: true,
+  actorType: true,
+  actorId: true,
+  actorLabel: true,
+  action: true,
+  subjectType: true,
+  subjectId: true,
+  data: true,
+  hash: true,
+} as const;
+
+const SEAL_FIELDS = {
+  id: true,
+  fromTxid: true,
+  toTxid: true,
+  entryCount: true,
+  entriesDigest: true,
+  prevHash: true,
+  hash: true,
+} as const;
+
+type EntryRow = Awaited<ReturnType<typeof readEntryPage>>[number];
+type SealRow = Awaited<ReturnType<typeof readSealPage>>[number];
+
+/** What verified before the first failure, whatever the batch size. */
+interface Progress {
+  entriesChecked: number;
+  sealsChecked: number;
+}
+
+/**
+ * Checks the whole audit log: every entry against its own hash, the seals as a chain, and each
+ * seal against the entries in its txid range; entries not sealed yet are checked against their
+ * hash and counted. Reports the first failure in log order (seal by seal, then the unsealed tail).
+ * Reads in batches outside any transaction, so it neither holds memory nor holds back sealing.
+ */
+export async function verifyAuditChain(db: Db, options: { batchSize?: number } = {}): Promise<AuditVerification> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const progress: Progress = { entriesChecked: 0, sealsChecked: 0 };
+  const failed = (failure: AuditFailure): AuditVerification => ({
+    ok: false,
+    ...progress,
+    unsealedEntries: 0,
+    oldestUnsealedAt: null,
+    failure,
+  });
+
+  let previous: SealRow | null = null;
+  let group: SealRow[] = [];
+  let groupEntries = 0;
+  for await (const seal of readSeals(db, batchSize)) {
+    const broken = checkSealLink(seal, previous);
+    if (broken) return failed((await verifySealGroup(db, group, batchSize, progress)) ?? broken);
+    group.push(seal);
+    groupEntries += seal.entryCount;
+    previous = seal;
+    if (groupEntries >= batchSize || group.length >= MAX_SEALS_PER_GROUP) {
+      const failure = await verifySealGroup(db, group, batchSize, progress);
+      if (failure) return failed(failure);
+      group = [];
+      groupEntries = 0;
+    }
+  }
+  const failure = await verifySealGroup(db, group, batchSize, progress);
+  if (failure) return failed(failure);
+
+  // Seals cover [0, last to_txid) without gaps, so only a forged negative txid escapes every range.
+  const uncovered = await db.auditEntry.findFirst({ where: { txid: { lt: 0n } }, orderBy: { id: "asc" }, select: { id: true, txid: true } });
+  if (uncovered) {
+    return failed({
+      kind: "uncovered_entry",
+      entryId: uncovered.id.toString(),
+      message: `Entry ${uncovered.id} claims transaction ${uncovered.txid}, which no seal can cover: its transaction id was forged.`,
+    });
+  }
+
+  let unsealedEntries = 0;
+  let oldestUnsealed: Date | null = null;
+  for await (const entry of readEntries(db, { gte: previous?.toTxid ?? 0n }, batchSize)) {
+    if (!entryHashMatches(entry)) return failed(entryHashFailure(entry, null));
+    progress.entriesChecked += 1;
+    unsealedEntries += 1;
+    if (!oldestUnsealed || entry.occurredAt < oldestUnsealed) oldestUnsealed = entry.occurredAt;
+  }
+
+  return { ok: true, ...progress, unsealedEntries, oldestUnsealedAt: oldestUnsealed?.toISOString() ?? null, failure: null };
+}
+
+/** The checks a seal passes on its own and against the seal before it. */
+function checkSealLink(seal: SealRow, previous: SealRow | null): AuditFailure | null {
+  const sealId = seal.id;
+  const expectedFrom = previous?.toTxid ?? 0n;
+  if (seal.fromTxid !== expectedFrom) {
+    return {
+      kind: "seal_chain",
+      sealId,
+      message: previous
+        ? `Seal ${sealId} starts at transaction ${seal.fromTxid} but seal ${previous.id} ended at ${previous.toTxid}: a seal was removed, altered or forged.`
+        : `Seal ${sealId} is the first seal but starts at transaction ${seal.fromTxid}, not 0: earlier seals were removed.`,
+    };
+  }
+  if (seal.prevHash !== (previous?.hash ?? GENESIS_SEAL_HASH)) {
+    return {
+      kind: "seal_chain",
+      sealId,
+      message: previous
+        ? `Seal ${sealId} does not link to seal ${previous.id}: its previous hash differs from that seal's hash, so a seal was altered, removed or inserted.`
+        : `Seal ${sealId} is the first seal but does not start the chain: earlier seals were removed.`,
+    };
+  }
+  if (seal.toTxid <= seal.fromTxid) {
+    return { kind: "seal_chain", sealId, message: `Seal ${sealId} covers an empty range of transactions: it was forged or altered.` };
+  }
+  if (hashSeal(seal) !== seal.hash) {
+    return {
+      kind: "seal_hash",
+      sealId,
+      message: `Seal ${sealId} no longer matches its own hash: its range, entry count or digest was altered after sealing.`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Recomputes the digests of consecutive, already linked seals from one id-ordered pass over
+ * their txid span: entries ordered by id interleave between ranges, so each goes to its seal.
+ */
+async function verifySealGroup(db: Db, group: SealRow[], batchSize: number, progress: Progress): Promise<AuditFailure | null> {
+  const first = group[0];
+  const last = group[group.length - 1];
+  if (!first || !last) return null;
+  const states = group.map(() => ({ digest: new EntriesDigest(), altered: null as EntryRow | null }));
+
+  for await (const entry of readEntries(db, { gte: first.fromTxid, lt: last.toTxid }, batchSize)) {
+    const state = states[sealIndexFor(group, entry.txid)];
+    if (!state) continue;
+    if (!state.altered && !entryHashMatches(entry)) state.altered = entry;
+    state.digest.add(entry);
+  }
+
+  for (const [i, seal] of group.entries()) {
+    const state = states[i];
+    if (!state) continue;
+    if (state.altered) return entryHashFailure(state.altered, seal.id);
+    const count = state.digest.entryCount;
+    if (count !== seal.entryCount || state.digest.digest() !== seal.entriesDigest) return digestFailure(seal, count);
+    progress.entriesChecked += count;
+    progress.sealsChecked += 1;
+  }
+  return null;
+}
+
+/** The seal whose [from, to) holds txid; the group's ranges are contiguous and ascending. */
+function sealIndexFor(group: SealRow[], txid: bigint): number {
+  let low = 0;
+  let high = group.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (txid < group[middle]!.toTxid) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+function entryHashMatches(entry: EntryRow): boolean {
+  const recomputed = hashAuditContent({
+    occurredAt: entry.occurredAt.toISOString(),
+    actorType: entry.actorType,
+    actorId: entry.actorId,
+    actorLabel: entry.actorLabel,
+    action: entry.action,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    data: entry.data,
+  });
+  return recomputed === entry.hash;
+}
+
+function entryHashFailure(entry: EntryRow, sealId: number | null): AuditFailure {
+  return {
+    kind: "entry_hash",
+    entryId: entry.id.toString(),
+    ...(sealId === null ? {} : { sealId }),
+    message: `Entry ${entry.id} no longer matches its hash: its content was altered after it was written.`,
+  };
+}
+
+function digestFailure(seal: SealRow, found: number): AuditFailure {
+  const range = `transactions ${seal.fromTxid} to ${seal.toTxid - 1n}`;
+  const sealed = `Seal ${seal.id} (${range}) sealed ${plural(seal.entryCount, "entry", "entries")}`;
+  let message: string;
+  if (found < seal.entryCount) {
+    message = `${sealed} but ${found.toLocaleString("en-US")} remain: an entry was deleted or moved out of its range.`;
+  } else if (found > seal.entryCount) {
+    message = `${sealed} but ${found.toLocaleString("en-US")} are there now: an entry was inserted or moved into its range.`;
+  } else {
+    message = `${sealed} and the entries there now differ from them: an entry was altered and re-hashed, or entries were renumbered or reordered.`;
+  }
+  return { kind: "seal_digest", sealId: seal.id, message };
+}
+
+function readEntryPage(db: Db, txid: { gte: bigint; lt?: bigint }, after: bigint | undefined, take: number) {
+  return db.auditEntry.findMany({
+    where: { txid, ...(after === undefined ? {} : { id: { gt: after } }) },
+    orderBy: { id: "asc" },
+    take,
+    select: ENTRY_FIELDS,
+  });
+}
+
+async function* readEntries(db: Db, txid: { gte: bigint; lt?: bigint }, batchSize: number) {
+  let after: bigint | undefined;
+  for (;;) {
+    const page = await readEntryPage(db, txid, after, batchSize);
+    yield* page;
+    const last = page[page.length - 1];
+    if (!last || page.length < batchSize) return;
+    after = last.id;
+  }
+}
+
+function readSealPage(db: Db, after: number | undefined, take: number) {
+  return db.auditSeal.findMany({
+    where: after === undefined ? {} : { id: { gt: after } },
+    orderBy: { id: "asc" },
+    take,
+    select: SEAL_FIELDS,
+  });
+}
+
+async function* readSeals(db: Db, batchSize: number) {
+  let after: number | undefined;
+  for (;;) {
+    const page = await readSealPage(db, after, batchSize);
+    yield* page;
+    const last = page[page.length - 1];
+    if (!last || page.length < batchSize) return;
+    after = last.id;
+  }
+}
+
+/** One line for the CLI and logs: the verdict, the counts, and how long the oldest entry has waited for its seal. */
+export function formatAuditVerification(result: AuditVerification, now: Date = new Date()): string {
+  if (result.failure) return `Audit log FAILED verification: ${result.failure.message}`;
+  if (result.entriesChecked === 0) return "Audit log verified: no entries yet.";
+  const sealedEntries = result.entriesChecked - result.unsealedEntries;
+  const sealed = `${plural(sealedEntries, "entry", "entries")} in ${plural(result.sealsChecked, "seal", "seals")}`;
+  if (result.unsealedEntries === 0) return `Audit log verified: ${sealed}, all sealed.`;
+  const waiting = `${plural(result.unsealedEntries, "entry", "entries")} awaiting ${result.unsealedEntries === 1 ? "its" : "their"} seal`;
+  const oldest = result.oldestUnsealedAt ? ` (oldest ${formatAge(now.getTime() - Date.parse(result.oldestUnsealedAt))})` : "";
+  return `Audit log verified: ${sealed}, ${waiting}${oldest}.`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+function formatAge(ms: number): string {
+  const age = Math.max(0, ms);
+  if (age < 60_000) return `${(age / 1_000).toFixed(1)} s`;
+  if (age < 3_600_000) return `${Math.round(age / 60_000)} min`;
+  return `${(age / 3_600_000).toFixed(1)} h`;
+}

@@ -1,0 +1,107 @@
+import type pg from "pg";
+import type { AgentPrincipal } from "@/lib/api/agent-auth";
+import { buildAuditContent, hashAuditContent, type AuditEvent } from "@/lib/audit/record-audit";
+import { canonicalJson } from "@/lib/engine";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { getDecisionForAgent } from "./get-decision";
+import type { DecisionResponse, OutcomeRequestBody } from "./schemas";
+
+const EXECUTABLE = new Set(["allowed", "approved"]);
+
+async function audit(client: pg.PoolClient, agent: AgentPrincipal, event: AuditEvent): Promise<void> {
+  const at = new Date();
+  const content = buildAuditContent({ type: "agent", id: agent.agentId, label: agent.agentName }, event, at);
+  await client.query(
+    `INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
+     VALUES ($1, 'agent', $2, $3, $4, $5, $6, $7::jsonb, $8)`,
+    [at, agent.agentId, agent.agentName, content.action, content.subjectType, content.subjectId, JSON.stringify(content.data), hashAuditContent(content)],
+  );
+}
+
+async function openReviewCase(client: pg.PoolClient, decision: { id: string; agentId: string; action: string; tier: string | null }, source: string, reason: string): Promise<void> {
+  await client.query(
+    `INSERT INTO review_cases (id, source, reason, decision_id, agent_id, action, tier, labels, created_at, updated_at)
+     VALUES ($1, $2::"ReviewSource", $3, $4, $5::uuid, $6, $7, '{}', now(), now())`,
+    [newId("rev"), source, reason, decision.id, decision.agentId, decision.action, decision.tier],
+  );
+}
+
+/**
+ * Records what the agent did with a decision. `executed` and `failed` only for an allowed or
+ * approved decision, once; `reverted` only after `executed`. A refused `executed` report is itself
+ * audited and opened as a review case, committed even though the request fails.
+ */
+export async function reportOutcome(
+  pool: pg.Pool,
+  agent: AgentPrincipal,
+  decisionId: string,
+  body: OutcomeRequestBody,
+): Promise<{ status: 200 | 201; body: DecisionResponse }> {
+  const client = await pool.connect();
+  let refusal: AppError | null = null;
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ id: string; agent_id: string; status: string; action: string; tier: string | null; action_digest: string }>(
+      `SELECT id, agent_id, status, action, tier, action_digest FROM decisions WHERE id = $1 FOR UPDATE`,
+      [decisionId],
+    );
+    const decision = rows[0];
+    if (!decision || decision.agent_id !== agent.agentId) throw new AppError("not_found", `No decision ${decisionId} for this agent.`);
+    const ref = { id: decision.id, agentId: decision.agent_id, action: decision.action, tier: decision.tier };
+
+    const previous = await client.query<{ status: string; action_digest: string | null; external_ref: string | null; detail: unknown }>(
+      `SELECT status, action_digest, external_ref, detail FROM outcomes WHERE decision_id = $1`,
+      [decision.id],
+    );
+    const same = previous.rows.find((o) => o.status === body.status);
+    if (same) {
+      const identical =
+        (same.action_digest ?? null) === (body.action_digest ?? null) &&
+        (same.external_ref ?? null) === (body.external_ref ?? null) &&
+        canonicalJson(same.detail ?? null) === canonicalJson(body.detail ?? null);
+      if (!identical) throw new AppError("conflict", `Outcome ${body.status} was already reported for this decision with different details.`);
+      await client.query("COMMIT");
+      return { status: 200, body: await getDecisionForAgent(pool, agent.agentId, decision.id) };
+    }
+
+    if (body.status === "executed" && body.action_digest !== decision.action_digest) {
+      refusal = new AppError("action_mismatch", "The action_digest does not match the decision: execute exactly what was allowed or approved.");
+      await audit(client, agent, { action: "outcome.refused", subjectType: "decision", subjectId: decision.id, data: { reason: "action_mismatch", reported: body.action_digest ?? null } });
+      await openReviewCase(client, ref, "action_mismatch", "The agent reported executing something other than what was decided");
+    } else if (body.status === "reverted" ? decision.status !== "executed" : !EXECUTABLE.has(decision.status)) {
+      const why = body.status === "reverted" ? "only an executed decision can be reverted" : `the decision is ${decision.status.replaceAll("_", " ")}`;
+      refusal = new AppError("not_executable", `Cannot report ${body.status}: ${why}.`);
+      if (body.status === "executed") {
+        await audit(client, agent, { action: "outcome.refused", subjectType: "decision", subjectId: decision.id, data: { reason: "not_executable", status: decision.status } });
+        await openReviewCase(client, ref, "execution_refused", `The agent reported executing a decision that was ${decision.status.replaceAll("_", " ")}`);
+      }
+    }
+    if (refusal) {
+      await client.query("COMMIT");
+      throw refusal;
+    }
+
+    await client.query(
+      `INSERT INTO outcomes (id, decision_id, status, action_digest, external_ref, detail, created_at) VALUES (gen_random_uuid(), $1, $2::"OutcomeStatus", $3, $4, $5::jsonb, now())`,
+      [decision.id, body.status, body.action_digest ?? null, body.external_ref ?? null, body.detail ? JSON.stringify(body.detail) : null],
+    );
+    await client.query(`UPDATE decisions SET status = $2::"DecisionStatus", updated_at = now() WHERE id = $1`, [decision.id, body.status]);
+    await audit(client, agent, {
+      action: `outcome.${body.status}`,
+      subjectType: "decision",
+      subjectId: decision.id,
+      data: { external_ref: body.external_ref ?? null, detail: body.detail ?? null },
+    });
+    if (body.status !== "executed") {
+      await openReviewCase(client, ref, body.status === "failed" ? "outcome_failed" : "outcome_reverted", `The agent reported the action ${body.status}`);
+    }
+    await client.query("COMMIT");
+    return { status: 201, body: await getDecisionForAgent(pool, agent.agentId, decision.id) };
+  } catch (error) {
+    if (error !== refusal) await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,10 @@
+import { z } from "zod";
+
+export const stopTargetSchema = z.discriminatedUnion("scope", [
+  z.object({ scope: z.literal("all") }),
+  z.object({ scope: z.literal("agent"), target: z.string().trim().min(1, "Name the agent").max(64) }),
+  z.object({ scope: z.literal("action"), target: z.string().trim().min(1, "Name the action").max(200) }),
+]);
+export type StopTarget = z.infer<typeof stopTargetSchema>;
+
+export const stopReasonSchema = z.string().trim().min(3, "Give a reason (at least 3 characters)").max(500);
