@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pause, resume } from "../../lib/stop-switches/pause";
+import { client, newAgentKey, operator, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
+import { createTestDatabase, type TestDatabase } from "./database";
+
+let t: TestDatabase;
+let api: ApiServer;
+let key: string;
+let call: ReturnType<typeof client>;
+
+const refund = (amount: string, customer = "cus_1", extra: Record<string, unknown> = {}) => ({
+  action: "refund.issue",
+  intent: "shipping_error",
+  customer: { id: customer, verified: true },
+  params: { amount, currency: "USD", order_id: "ord_1" },
+  data_sources: ["orders", "payments"],
+  context: { conversation_id: "conv_1", channel: "chat", confidence: 0.9 },
+  ...extra,
+});
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await publishExamplePolicy(t);
+  key = await newAgentKey(t, "support-bot");
+  api = await startApiServer(t);
+  call = client(api.url, key);
+});
+afterAll(async () => {
+  await api.close();
+  await t.drop();
+});
+
+describe("POST /api/v1/decisions", () => {
+  it("allows a small refund, commits the decision with its audit entry, and says why", async () => {
+    const res = await call("POST", "/api/v1/decisions", refund("42.50"));
+    expect(res.status).toBe(201);
+    expect(res.headers.get("location")).toBe(`/api/v1/decisions/${res.body.id}`);
+    expect(res.body).toMatchObject({ decision: "allow", status: "allowed", tier: "low", owner: "finance-ops", authority: "execute", policy_version: 1, approval: null });
+    expect(res.body.reasons[0]).toMatchObject({ code: "allowed", rule: "actions.refund.issue.risk[0]" });
+    expect(res.body.action_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const [row] = await t.query<{ amount: string; counts_to_limits: boolean }>(`SELECT amount::text, counts_to_limits FROM decisions WHERE id = $1`, [res.body.id]);
+    expect(row).toEqual({ amount: "42.50000000", counts_to_limits: true });
+    const audit = await t.query(`SELECT 1 FROM audit_entries WHERE action = 'decision.create' AND subject_id = $1`, [res.body.id]);
+    expect(audit).toHaveLength(1);
+  });
+
+  it("holds an oversized refund for a supervisor, with an approval that expires", async () => {
+    const res = await call("POST", "/api/v1/decisions", refund("300", "cus_hold"));
+    expect(res.body).toMatchObject({ decision: "hold", status: "pending_approval", tier: "high", approval: { required: 1, roles: ["supervisor"] } });
+    expect(res.body.reasons[0]).toMatchObject({ code: "tier_requires_approval", message: "Tier high requires 1 approval by supervisor" });
+    const expires = new Date(res.body.approval.expires_at).getTime() - new Date(res.body.created_at).getTime();
+    expect(expires).toBe(4 * 3600 * 1000);
+    const approvals = await t.query(`SELECT status FROM approvals WHERE decision_id = $1`, [res.body.id]);
+    expect(approvals).toEqual([{ status: "pending" }]);
+  });
+
+  it("denies a forbidden action with legal's reason and an unknown action by default", async () => {
+    const forbidden = await call("POST", "/api/v1/decisions", { action: "contract.negotiate", customer: { id: "cus_1" } });
+    expect(forbidden.body).toMatchObject({ decision: "deny", reasons: [{ code: "forbidden", rule: "forbidden[0]" }] });
+    expect(forbidden.body.reasons[0].message).toContain("Contract terms are negotiated by Legal only.");
+    const unknown = await call("POST", "/api/v1/decisions", { action: "teleport.parcel" });
+    expect(unknown.body).toMatchObject({ decision: "deny", reasons: [{ code: "unknown_action" }] });
+  });
+
+  it("escalates a legal dispute and steps up an unverified account recovery", async () => {
+    const legal = await call("POST", "/api/v1/decisions", { action: "refund.issue", intent: "legal_dispute", customer: { id: "c" }, params: { amount: 5 } });
+    expect(legal.body).toMatchObject({ decision: "escalate", status: "escalated", reasons: [{ code: "intent_requires_human" }] });
+    const recover = await call("POST", "/api/v1/decisions", { action: "account.recover", intent: "account_access", customer: { id: "c", verified: false } });
+    expect(recover.body).toMatchObject({ decision: "step_up", status: "needs_step_up", tier: "critical" });
+  });
+
+  it("replays the same Idempotency-Key and body, refuses another body, and creates nothing new", async () => {
+    const headers = { "idempotency-key": "order-77-refund" };
+    const first = await call("POST", "/api/v1/decisions", refund("10", "cus_idem"), headers);
+    const again = await call("POST", "/api/v1/decisions", refund("10", "cus_idem"), headers);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    const other = await call("POST", "/api/v1/decisions", refund("11", "cus_idem"), headers);
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe("idempotency_key_reused");
+    expect(await t.query(`SELECT 1 FROM decisions WHERE customer_id = 'cus_idem'`)).toHaveLength(1);
+  });
+
+  it("answers 409 while a request with the same key is still in progress", async () => {
+    const [agent] = await t.query<{ id: string }>(`SELECT id FROM agents WHERE name = 'support-bot'`);
+    const holder = await api.pool.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`idem:${agent!.id}:busy-key`]);
+      const res = await call("POST", "/api/v1/decisions", refund("10", "cus_busy"), { "idempotency-key": "busy-key" });
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe("idempotency_in_progress");
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+    }
+    const after = await call("POST", "/api/v1/decisions", refund("10", "cus_busy"), { "idempotency-key": "busy-key" });
+    expect(after.status).toBe(201);
+  });
+});
+
+describe("limits under concurrency", () => {
+  it("lets exactly one of 20 concurrent refunds through a customer limit of 2 with one used; the rest are held", async () => {
+    const first = await call("POST", "/api/v1/decisions", refund("5", "cus_race"));
+    expect(first.body.decision).toBe("allow");
+    const results = await Promise.all(Array.from({ length: 20 }, () => call("POST", "/api/v1/decisions", refund("5", "cus_race"))));
+    const decisions = results.map((r) => r.body.decision);
+    expect(decisions.filter((d) => d === "allow")).toHaveLength(1);
+    expect(decisions.filter((d) => d === "hold")).toHaveLength(19);
+    const held = results.find((r) => r.body.decision === "hold")!;
+    expect(held.body.reasons[0]).toMatchObject({ code: "limit_exceeded" });
+    const [count] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM decisions WHERE customer_id = 'cus_race' AND counts_to_limits`);
+    expect(count!.n).toBe(2);
+    const cases = await t.query(`SELECT 1 FROM review_cases WHERE source = 'limit_breach' AND decision_id IN (SELECT id FROM decisions WHERE customer_id = 'cus_race')`);
+    expect(cases).toHaveLength(19);
+  });
+
+  it("denies past an agent's hourly amount limit (on_exceed: deny)", async () => {
+    const agentKey = await newAgentKey(t, "amount-bot");
+    const agentCall = client(api.url, agentKey);
+    const results = [];
+    for (const [i, amount] of ["450", "450", "450", "450"].entries()) {
+      results.push((await agentCall("POST", "/api/v1/decisions", refund(amount, `cus_amt_${i}`))).body);
+    }
+    expect(results.every((r) => r.decision === "hold")).toBe(true);
+    // Held refunds are not counted until approved: the agent's usage is still 0.
+    await t.query(`UPDATE decisions SET counts_to_limits = true, status = 'approved' WHERE id = ANY($1)`, [results.map((r) => r.id)]);
+    const within = await agentCall("POST", "/api/v1/decisions", refund("40", "cus_amt_8"));
+    expect(within.body.decision).toBe("allow"); // 1,800 + 40 ≤ 2,000
+    const over = await agentCall("POST", "/api/v1/decisions", refund("200", "cus_amt_9"));
+    expect(over.body).toMatchObject({ decision: "deny", reasons: [{ code: "limit_exceeded" }] });
+  });
+});
+
+describe("GET /api/v1/decisions/{id}", () => {
+  it("shows an agent its own decision and hides other agents'", async () => {
+    const created = await call("POST", "/api/v1/decisions", refund("3", "cus_get"));
+    const got = await call("GET", `/api/v1/decisions/${created.body.id}`);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ id: created.body.id, decision: "allow", status: "allowed" });
+    const stranger = client(api.url, await newAgentKey(t, "stranger-bot"));
+    const hidden = await stranger("GET", `/api/v1/decisions/${created.body.id}`);
+    expect(hidden.status).toBe(404);
+    expect((await call("GET", "/api/v1/decisions/dec_nope")).status).toBe(404);
+  });
+});
+
+describe("POST /api/v1/decisions/{id}/outcome", () => {
+  it("accepts executed once with the right digest, replays it, refuses a different one, then accepts reverted", async () => {
+    const created = (await call("POST", "/api/v1/decisions", refund("7", "cus_out"))).body;
+    const wrong = await call("POST", `/api/v1/decisions/${created.id}/outcome`, { status: "executed", action_digest: `sha256:${"0".repeat(64)}` });
+    expect(wrong.status).toBe(409);
+    expect(wrong.body.code).toBe("action_mismatch");
+    expect(await t.query(`SELECT 1 FROM review_cases WHERE decision_id = $1 AND source = 'action_mismatch'`, [created.id])).toHaveLength(1);
+
+    const body = { status: "executed", action_digest: created.action_digest, external_ref: "re_1", detail: { refunded: "7.00" } };
+    const done = await call("POST", `/api/v1/decisions/${created.id}/outcome`, body);
+    expect(done.status).toBe(201);
+    expect(done.body.status).toBe("executed");
+    expect((await call("POST", `/api/v1/decisions/${created.id}/outcome`, body)).status).toBe(200);
+    const changed = await call("POST", `/api/v1/decisions/${created.id}/outcome`, { ...body, external_ref: "re_2" });
+    expect(changed.status).toBe(409);
+    const reverted = await call("POST", `/api/v1/decisions/${created.id}/outcome`, { status: "reverted" });
+    expect(reverted.body.status).toBe("reverted");
+    expect(await t.query(`SELECT 1 FROM review_cases WHERE decision_id = $1 AND source = 'outcome_reverted'`, [created.id])).toHaveLength(1);
+  });
+
+  it("refuses executed for a held decision (409 not_executable), audits the attempt and opens a review case", async () => {
+    const held = (await call("POST", "/api/v1/decisions", refund("400", "cus_sneaky"))).body;
+    const res = await call("POST", `/api/v1/decisions/${held.id}/outcome`, { status: "executed", action_digest: held.action_digest });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe("not_executable");
+    expect(await t.query(`SELECT 1 FROM audit_entries WHERE action = 'outcome.refused' AND subject_id = $1`, [held.id])).toHaveLength(1);
+    expect(await t.query(`SELECT 1 FROM review_cases WHERE decision_id = $1 AND source = 'execution_refused'`, [held.id])).toHaveLength(1);
+    const [row] = await t.query<{ status: string }>(`SELECT status FROM decisions WHERE id = $1`, [held.id]);
+    expect(row!.status).toBe("pending_approval");
+    const missingDigest = await call("POST", `/api/v1/decisions/${held.id}/outcome`, { status: "executed" });
+    expect(missingDigest.status).toBe(400);
+    expect(missingDigest.body.errors).toEqual([{ path: "action_digest", message: "action_digest is required when reporting executed" }]);
+  });
+});
+
+describe("POST /api/v1/reviews", () => {
+  it("opens a review case for the inbox", async () => {
+    const created = (await call("POST", "/api/v1/decisions", refund("2", "cus_rev"))).body;
+    const res = await call("POST", "/api/v1/reviews", { decision_id: created.id, conversation_id: "conv_77", reason: "agent_uncertain", note: "Customer insists the contract allows it" });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: "open" });
+    expect(res.body.id).toMatch(/^rev_/);
+    const [row] = await t.query<{ source: string; detail: string; action: string }>(`SELECT source, detail, action FROM review_cases WHERE id = $1`, [res.body.id]);
+    expect(row).toEqual({ source: "agent", detail: "Customer insists the contract allows it", action: "refund.issue" });
+    const unknown = await call("POST", "/api/v1/reviews", { decision_id: "dec_unknown", reason: "other" });
+    expect(unknown.status).toBe(422);
+  });
+});
+
+describe("stop switches and failing closed", () => {
+  it("denies with `paused` within a second of a stop, and allows again once lifted", async () => {
+    await pause(t.db, operator, { target: { scope: "action", target: "return.label" }, reason: "carrier outage" });
+    const started = Date.now();
+    let res;
+    do {
+      res = await call("POST", "/api/v1/decisions", { action: "return.label", customer: { id: "c" } });
+    } while (res.body.decision !== "deny" && Date.now() - started < 1500);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(res.body.reasons).toEqual([expect.objectContaining({ code: "paused", rule: "stop_switch" })]);
+    expect(res.body.reasons[0].message).toContain("carrier outage");
+    await expect(resume(t.db, operator, { target: { scope: "action", target: "return.label" }, reason: "" })).rejects.toMatchObject({ code: "validation_failed" });
+    await resume(t.db, operator, { target: { scope: "action", target: "return.label" }, reason: "carrier back" });
+    await api.runtime.refresh();
+    expect((await call("POST", "/api/v1/decisions", { action: "return.label", customer: { id: "c" } })).body.decision).toBe("allow");
+    const audit = await t.query<{ action: string }>(`SELECT action FROM audit_entries WHERE action LIKE 'stop.%' ORDER BY id`);
+    expect(audit.map((a) => a.action)).toEqual(["stop.pause", "stop.resume"]);
+  });
+
+  it("never answers allow when it cannot read its policy: 503, nothing written", async () => {
+    const stale = new (api.runtime.constructor as typeof import("../../lib/decisions/policy-runtime").PolicyRuntime)(api.pool, { now: () => Date.now() + 60_000 });
+    const { createAgentApi } = await import("../../lib/api/agent-api");
+    const { AgentAuthenticator } = await import("../../lib/api/agent-auth");
+    const { RateLimiter } = await import("../../lib/api/rate-limiter");
+    const http = await import("node:http");
+    const handler = createAgentApi({ pool: api.pool, runtime: stale, auth: new AgentAuthenticator(api.pool), limiter: new RateLimiter() });
+    const server = http.createServer((req, res) => void handler(req, res));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const before = await t.query(`SELECT 1 FROM decisions`);
+    const res = await client(`http://127.0.0.1:${port}`, key)("POST", "/api/v1/decisions", refund("1", "cus_closed"));
+    server.close();
+    expect(res.status).toBe(503);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(await t.query(`SELECT 1 FROM decisions`)).toHaveLength(before.length);
+  });
+});

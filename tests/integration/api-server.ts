@@ -1,0 +1,79 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type pg from "pg";
+import { cliActor } from "../../lib/audit/actor";
+import { createAgent } from "../../lib/agents/create-agent";
+import { createAgentApi } from "../../lib/api/agent-api";
+import { AgentAuthenticator } from "../../lib/api/agent-auth";
+import { RateLimiter } from "../../lib/api/rate-limiter";
+import { createPool } from "../../lib/db/pool";
+import { PolicyRuntime } from "../../lib/decisions/policy-runtime";
+import { importPolicy } from "../../lib/policy/import-policy";
+import examplePolicy from "../../lib/demo/example-policy.json";
+import type { TestDatabase } from "./database";
+
+export const operator = cliActor("test");
+
+export interface ApiServer {
+  url: string;
+  pool: pg.Pool;
+  runtime: PolicyRuntime;
+  close(): Promise<void>;
+}
+
+/** The real agent API (the same handler `mandate start` mounts) over real HTTP on a free port. */
+export async function startApiServer(t: TestDatabase, options: { refreshMs?: number } = {}): Promise<ApiServer> {
+  const pool = createPool(t.url, 30);
+  const runtime = new PolicyRuntime(pool, { refreshMs: options.refreshMs ?? 100 });
+  await runtime.start();
+  const auth = new AgentAuthenticator(pool, 200);
+  const handler = createAgentApi({ pool, runtime, auth, limiter: new RateLimiter(), log: (m) => console.error(m) });
+  const server = http.createServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pool,
+    runtime,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      runtime.stop();
+      await auth.close();
+      await pool.end();
+    },
+  };
+}
+
+export async function publishExamplePolicy(t: TestDatabase, mutate?: (doc: typeof examplePolicy) => void): Promise<void> {
+  const doc = structuredClone(examplePolicy);
+  mutate?.(doc);
+  await importPolicy(t.db, operator, { text: JSON.stringify(doc), publish: true, reason: "test", source: "cli" });
+}
+
+export async function newAgentKey(t: TestDatabase, name: string, rateLimitPerSecond = 0): Promise<string> {
+  const { apiKey } = await createAgent(t.db, operator, { name, rateLimitPerSecond });
+  return apiKey.key;
+}
+
+export function client(baseUrl: string, key: string | null) {
+  return async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(baseUrl + path, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      json = { raw: text };
+    }
+    return { status: response.status, headers: response.headers, body: json as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+}
