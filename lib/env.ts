@@ -21,6 +21,8 @@ const envSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).default("Single sign-on"),
+  // Mounts the agent API as a plain Next.js route at /api/baseline/* for `npm run bench` only.
+  MANDATE_BENCH_BASELINE: z.enum(["0", "1"]).default("0"),
   MANDATE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -11,7 +11,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { createAgentReview } from "@/lib/reviews/create-agent-review";
 import { fieldErrors } from "@/lib/validation";
 import type { AgentAuthenticator, AgentPrincipal } from "./agent-auth";
-import { readJsonBody, sendJson, sendProblem, validationError } from "./http";
+import { fromNode, json, problem, readJsonBody, sendNode, validationError, type ApiRequest, type ApiResponse } from "./http";
 import { buildOpenApiDocument } from "./openapi";
 import type { RateLimiter } from "./rate-limiter";
 
@@ -40,11 +40,11 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P0[1-3]|08\d{3}|53300)$/.test(code) || /Connection terminated|timeout exceeded when trying to connect/i.test(String((error as Error).message));
 }
 
-async function auditRefusal(pool: pg.Pool, agent: AgentPrincipal, req: IncomingMessage, error: AppError): Promise<void> {
+async function auditRefusal(pool: pg.Pool, agent: AgentPrincipal, req: ApiRequest, error: AppError): Promise<void> {
   const at = new Date();
   const content = buildAuditContent(
     { type: "agent", id: agent.agentId, label: agent.agentName },
-    { action: "api.request_refused", subjectType: "agent", subjectId: agent.agentId, data: { method: req.method, path: req.url, status: error.status, code: error.code } },
+    { action: "api.request_refused", subjectType: "agent", subjectId: agent.agentId, data: { method: req.method, path: req.path, status: error.status, code: error.code } },
     at,
   );
   await pool.query(
@@ -54,23 +54,21 @@ async function auditRefusal(pool: pg.Pool, agent: AgentPrincipal, req: IncomingM
   );
 }
 
-function methodNotAllowed(res: ServerResponse, allow: string, path: string): void {
-  sendProblem(res, new AppError("method_not_allowed", `Use ${allow} on ${path}.`), { allow });
+function methodNotAllowed(allow: string, path: string): ApiResponse {
+  return problem(new AppError("method_not_allowed", `Use ${allow} on ${path}.`), { allow });
 }
 
 const DECISION_PATH = /^\/api\/v1\/decisions\/(dec_[A-Za-z0-9_-]{1,60})(\/outcome)?$/;
 
-export function createAgentApi(deps: AgentApiDeps) {
+/** The agent API as a framework-free function of a request; see createNodeHandler for node:http. */
+export function createAgentApi(deps: AgentApiDeps): (req: ApiRequest) => Promise<ApiResponse> {
   const openApi = JSON.stringify(buildOpenApiDocument());
 
-  async function route(req: IncomingMessage, res: ServerResponse, agentRef: { agent: AgentPrincipal | null }): Promise<void> {
-    const path = (req.url ?? "").split("?")[0]!;
-    const method = req.method ?? "GET";
-
+  async function route(req: ApiRequest, agentRef: { agent: AgentPrincipal | null }): Promise<ApiResponse> {
+    const { path, method } = req;
     if (path === "/api/v1/openapi.json") {
-      if (method !== "GET") return methodNotAllowed(res, "GET", path);
-      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=300" }).end(openApi);
-      return;
+      if (method !== "GET") return methodNotAllowed("GET", path);
+      return { status: 200, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=300" }, body: openApi };
     }
 
     const isDecisions = path === "/api/v1/decisions";
@@ -78,51 +76,59 @@ export function createAgentApi(deps: AgentApiDeps) {
     const isReviews = path === "/api/v1/reviews";
     if (!isDecisions && !single && !isReviews) throw new AppError("not_found", `No endpoint at ${path}.`);
     const allowed = isDecisions || isReviews || single?.[2] ? "POST" : "GET";
-    if (method !== allowed) return methodNotAllowed(res, allowed, path);
+    if (method !== allowed) return methodNotAllowed(allowed, path);
 
-    const agent = await deps.auth.authenticate(req.headers.authorization);
+    const agent = await deps.auth.authenticate(req.header("authorization"));
     agentRef.agent = agent;
     const wait = deps.limiter.take(agent.keyId, agent.rateLimitPerSecond);
     if (wait > 0) {
-      req.resume();
-      sendProblem(res, new AppError("rate_limited", `This key is limited to ${agent.rateLimitPerSecond} requests per second.`), { "retry-after": String(wait) });
-      return;
+      return problem(new AppError("rate_limited", `This key is limited to ${agent.rateLimitPerSecond} requests per second.`), { "retry-after": String(wait) });
     }
 
     if (isDecisions) {
-      const header = req.headers["idempotency-key"];
-      const key = header === undefined ? null : parse(idempotencyKeySchema, Array.isArray(header) ? header.join(",") : header);
+      const header = req.header("idempotency-key");
+      const key = header === undefined ? null : parse(idempotencyKeySchema, header);
       const body = parse(decisionRequestSchema, await readJsonBody(req));
       const created = await createDecision(deps, agent, body, key);
-      sendJson(res, created.status, created.body, created.status === 201 ? { location: `/api/v1/decisions/${created.body.id}` } : {});
-    } else if (single && !single[2]) {
-      sendJson(res, 200, await getDecisionForAgent(deps.pool, agent.agentId, single[1]!));
-    } else if (single) {
+      return json(created.status, created.body, created.status === 201 ? { location: `/api/v1/decisions/${created.body.id}` } : {});
+    }
+    if (single && !single[2]) return json(200, await getDecisionForAgent(deps.pool, agent.agentId, single[1]!));
+    if (single) {
       const body = parse(outcomeRequestSchema, await readJsonBody(req));
       const result = await reportOutcome(deps.pool, agent, single[1]!, body);
-      sendJson(res, result.status, result.body);
-    } else {
-      const body = parse(reviewRequestSchema, await readJsonBody(req));
-      sendJson(res, 201, await createAgentReview(deps.pool, agent, body));
+      return json(result.status, result.body);
     }
+    const body = parse(reviewRequestSchema, await readJsonBody(req));
+    return json(201, await createAgentReview(deps.pool, agent, body));
   }
 
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return async function handle(req: ApiRequest): Promise<ApiResponse> {
     const agentRef: { agent: AgentPrincipal | null } = { agent: null };
     try {
-      await route(req, res, agentRef);
+      return await route(req, agentRef);
     } catch (error) {
       if (isAppError(error)) {
         if (agentRef.agent && error.status < 500 && error.status !== 429) {
           await auditRefusal(deps.pool, agentRef.agent, req, error).catch(() => {});
         }
-        sendProblem(res, error);
-      } else if (isDatabaseUnavailable(error)) {
-        sendProblem(res, new AppError("unavailable", "Mandate cannot reach its database. Do not act; retry shortly."), { "retry-after": "1" });
-      } else {
-        deps.log?.(`agent API error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
-        sendProblem(res, new AppError("internal", "internal"));
+        return problem(error);
       }
+      if (isDatabaseUnavailable(error)) {
+        return problem(new AppError("unavailable", "Mandate cannot reach its database. Do not act; retry shortly."), { "retry-after": "1" });
+      }
+      deps.log?.(`agent API error on ${req.method} ${req.path}: ${(error as Error).stack ?? String(error)}`);
+      return problem(new AppError("internal", "internal"));
     }
+  };
+}
+
+/** Binds the agent API to node:http: the production hot path. */
+export function createNodeHandler(deps: AgentApiDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const handle = createAgentApi(deps);
+  return async (req, res) => {
+    const response = await handle(fromNode(req));
+    // Drain an unread body so the connection can be reused.
+    if (!req.readableEnded) req.resume();
+    sendNode(res, response);
   };
 }

@@ -2,8 +2,24 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, type ErrorCode, type FieldError } from "@/lib/errors";
 
 // The agent API's HTTP layer: small and framework-free (docs/decisions/0002-custom-server.md).
+// Handlers take an ApiRequest and return an ApiResponse; adapters below bind them to node:http
+// (the production hot path) or to the Fetch API (a Next.js route handler).
 
 export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  header(name: string): string | undefined;
+  /** The raw body, refusing to read past `limit` bytes (then it throws payload_too_large). */
+  readBody(limit: number): Promise<Buffer>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 const TITLES: Partial<Record<ErrorCode, string>> = {
   validation_failed: "Request body is invalid",
@@ -11,6 +27,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   unauthenticated: "Authentication required",
   forbidden: "Forbidden",
   not_found: "Not found",
+  method_not_allowed: "Method not allowed",
   payload_too_large: "Request body too large",
   unsupported_media_type: "Unsupported media type",
   rate_limited: "Too many requests",
@@ -18,49 +35,36 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   internal: "Internal error",
 };
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload), "cache-control": "no-store", ...headers });
-  res.end(payload);
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers }, body: JSON.stringify(body) };
 }
 
 /** RFC 9457 problem details; never an internal message or stack for a 500. */
-export function sendProblem(res: ServerResponse, error: AppError, headers: Record<string, string> = {}): void {
+export function problem(error: AppError, headers: Record<string, string> = {}): ApiResponse {
   const body: Record<string, unknown> = {
     type: `/api/v1/errors#${error.code}`,
     title: TITLES[error.code] ?? error.code.replaceAll("_", " "),
     status: error.status,
     code: error.code,
-    detail: error.status >= 500 && error.code === "internal" ? "Something went wrong on our side. Do not act; retry later." : error.message,
+    detail: error.code === "internal" ? "Something went wrong on our side. Do not act; retry later." : error.message,
   };
   if (error.errors?.length) body.errors = error.errors;
-  const payload = JSON.stringify(body);
-  res.writeHead(error.status, { "content-type": "application/problem+json; charset=utf-8", "content-length": Buffer.byteLength(payload), "cache-control": "no-store", ...headers });
-  res.end(payload);
+  return { status: error.status, headers: { "content-type": "application/problem+json; charset=utf-8", "cache-control": "no-store", ...headers }, body: JSON.stringify(body) };
+}
+
+function tooLarge(): AppError {
+  return new AppError("payload_too_large", `The body is over ${MAX_BODY_BYTES / 1024} KiB.`);
 }
 
 /** Reads and parses a JSON body: 415 when it is not JSON, 413 past 64 KiB, 400 when malformed. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+export async function readJsonBody(req: ApiRequest): Promise<unknown> {
+  const type = (req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json" && !type.endsWith("+json")) {
     throw new AppError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   }
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
-    req.resume();
-    throw new AppError("payload_too_large", `The body is over ${MAX_BODY_BYTES / 1024} KiB.`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      req.resume();
-      throw new AppError("payload_too_large", `The body is over ${MAX_BODY_BYTES / 1024} KiB.`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const declared = Number(req.header("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = (await req.readBody(MAX_BODY_BYTES)).toString("utf8");
   if (!text.trim()) throw new AppError("bad_request", "The body is empty: send a JSON object.");
   try {
     return JSON.parse(text);
@@ -71,4 +75,50 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 
 export function validationError(errors: FieldError[]): AppError {
   return new AppError("validation_failed", `${errors.length} field${errors.length === 1 ? " is" : "s are"} invalid.`, errors);
+}
+
+export function fromNode(req: IncomingMessage): ApiRequest {
+  return {
+    method: req.method ?? "GET",
+    path: (req.url ?? "/").split("?")[0]!,
+    header: (name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(",") : value;
+    },
+    readBody: async (limit) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > limit) {
+          req.resume();
+          throw tooLarge();
+        }
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+export function sendNode(res: ServerResponse, response: ApiResponse): void {
+  res.writeHead(response.status, { ...response.headers, "content-length": String(Buffer.byteLength(response.body)) });
+  res.end(response.body);
+}
+
+export function fromFetch(request: Request): ApiRequest {
+  return {
+    method: request.method,
+    path: new URL(request.url).pathname,
+    header: (name) => request.headers.get(name) ?? undefined,
+    readBody: async (limit) => {
+      const body = Buffer.from(await request.arrayBuffer());
+      if (body.length > limit) throw tooLarge();
+      return body;
+    },
+  };
+}
+
+export function toFetch(response: ApiResponse): Response {
+  return new Response(response.body, { status: response.status, headers: response.headers });
 }

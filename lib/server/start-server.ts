@@ -1,6 +1,6 @@
 import http from "node:http";
 import next from "next";
-import { createAgentApi, isAgentApiPath } from "@/lib/api/agent-api";
+import { createNodeHandler, isAgentApiPath } from "@/lib/api/agent-api";
 import { AgentAuthenticator } from "@/lib/api/agent-auth";
 import { RateLimiter } from "@/lib/api/rate-limiter";
 import { closePool, getPool } from "@/lib/db/pool";
@@ -52,7 +52,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const runtime = new PolicyRuntime(pool);
   await runtime.start();
   const auth = new AgentAuthenticator(pool);
-  const agentApi = createAgentApi({ pool, runtime, auth, limiter: new RateLimiter(), log });
+  const agentApi = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), log });
 
   const app = next({ dev: false, dir: PROJECT_ROOT, hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();

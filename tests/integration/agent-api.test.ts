@@ -216,11 +216,11 @@ describe("stop switches and failing closed", () => {
 
   it("never answers allow when it cannot read its policy: 503, nothing written", async () => {
     const stale = new (api.runtime.constructor as typeof import("../../lib/decisions/policy-runtime").PolicyRuntime)(api.pool, { now: () => Date.now() + 60_000 });
-    const { createAgentApi } = await import("../../lib/api/agent-api");
+    const { createNodeHandler } = await import("../../lib/api/agent-api");
     const { AgentAuthenticator } = await import("../../lib/api/agent-auth");
     const { RateLimiter } = await import("../../lib/api/rate-limiter");
     const http = await import("node:http");
-    const handler = createAgentApi({ pool: api.pool, runtime: stale, auth: new AgentAuthenticator(api.pool), limiter: new RateLimiter() });
+    const handler = createNodeHandler({ pool: api.pool, runtime: stale, auth: new AgentAuthenticator(api.pool), limiter: new RateLimiter() });
     const server = http.createServer((req, res) => void handler(req, res));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;

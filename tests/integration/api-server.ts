@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type pg from "pg";
 import { cliActor } from "../../lib/audit/actor";
 import { createAgent } from "../../lib/agents/create-agent";
-import { createAgentApi } from "../../lib/api/agent-api";
+import { createNodeHandler } from "../../lib/api/agent-api";
 import { AgentAuthenticator } from "../../lib/api/agent-auth";
 import { RateLimiter } from "../../lib/api/rate-limiter";
 import { createPool } from "../../lib/db/pool";
@@ -27,7 +27,7 @@ export async function startApiServer(t: TestDatabase, options: { refreshMs?: num
   const runtime = new PolicyRuntime(pool, { refreshMs: options.refreshMs ?? 100 });
   await runtime.start();
   const auth = new AgentAuthenticator(pool, 200);
-  const handler = createAgentApi({ pool, runtime, auth, limiter: new RateLimiter(), log: (m) => console.error(m) });
+  const handler = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), log: (m) => console.error(m) });
   const server = http.createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
