@@ -12,10 +12,11 @@ const ALL_LINKS = [
   "Approvals",
   "Reviews",
   "History",
+  "Stop switches",
   "Agents & keys",
   "Users",
 ];
-const POLICY_AND_HISTORY = ["Overview", "Permission map", "Risk tiers", "Owners", "Forbidden actions", "Data sources", "Intents", "Policy versions", "History"];
+const POLICY_AND_HISTORY = ["Overview", "Permission map", "Risk tiers", "Owners", "Forbidden actions", "Data sources", "Intents", "Policy versions", "History", "Stop switches"];
 
 const EXPECTED: Record<Exclude<DemoAccount, "legal2" | "supervisor2" | "committee2">, string[]> = {
   admin: ALL_LINKS,

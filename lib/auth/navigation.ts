@@ -37,6 +37,7 @@ export const NAVIGATION: NavGroup[] = [
   {
     label: "Administration",
     items: [
+      { href: "/stop-switches", label: "Stop switches", permission: "stop:read" },
       { href: "/agents", label: "Agents & keys", permission: "agents:read" },
       { href: "/users", label: "Users", permission: "users:read" },
     ],

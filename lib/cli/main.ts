@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { stringify as toYaml } from "yaml";
 import { cliActor } from "@/lib/audit/actor";
 import { createAgent } from "@/lib/agents/create-agent";
+import { createApiKey, revokeApiKey } from "@/lib/agents/manage-api-keys";
 import { openDatabase } from "@/lib/db/connect";
 import { stopEmbeddedPostgres } from "@/lib/db/embedded";
 import { MigrationError } from "@/lib/db/migrate";
@@ -131,6 +132,32 @@ agent
     );
     console.log(`Created agent ${result.agent.name}.`);
     console.log(`API key (shown once, store it now): ${result.apiKey.key}`);
+  });
+
+agent
+  .command("add-key <name>")
+  .description("issue another API key for an agent (rotation); prints it once")
+  .option("--rate-limit <requests-per-second>", "per-key rate limit; 0 means none", "50")
+  .action(async (name: string, options: { rateLimit: string }) => {
+    const result = await withDatabase(async (client) => {
+      const found = await client.agent.findUnique({ where: { name }, select: { id: true } });
+      if (!found) throw new AppError("not_found", `There is no agent named ${name}.`);
+      return createApiKey(client, actor, { agentId: found.id, rateLimitPerSecond: options.rateLimit });
+    });
+    console.log(`API key for ${result.agent} (shown once, store it now): ${result.key}`);
+  });
+
+agent
+  .command("revoke-key <prefix>")
+  .description("revoke an API key by the prefix shown in the console (mdt_…)")
+  .action(async (prefix: string) => {
+    const result = await withDatabase(async (client) => {
+      const keys = await client.apiKey.findMany({ where: { prefix: { startsWith: prefix } }, select: { id: true } });
+      if (keys.length === 0) throw new AppError("not_found", `No API key starts with ${prefix}.`);
+      if (keys.length > 1) throw new AppError("validation_failed", `${keys.length} keys start with ${prefix}: give more of the prefix.`);
+      return revokeApiKey(client, actor, { keyId: keys[0]!.id });
+    });
+    console.log(`Revoked key ${result.prefix}… of ${result.agent}.`);
   });
 
 const policy = program.command("policy").description("the policy document");

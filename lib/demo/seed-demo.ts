@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { DEMO_AGENT_KEY, DEMO_AGENT_NAME, DEMO_PASSWORD } from "./demo-credentials";
 import type { Actor } from "@/lib/audit/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { hashApiKey } from "@/lib/agents/api-key";
@@ -9,10 +9,7 @@ import type { Role } from "@/lib/policy/roles";
 import { validatePolicyDocument } from "@/lib/policy/validate-policy";
 import examplePolicy from "./example-policy.json";
 
-// Demo-only credentials, documented in the README. Never use the demo seed for real data.
-export const DEMO_PASSWORD = "mandate-demo";
-export const DEMO_AGENT_NAME = "support-bot";
-export const DEMO_AGENT_KEY = "mdt_" + createHash("sha256").update("mandate demo agent key").digest("base64url");
+export { DEMO_AGENT_KEY, DEMO_AGENT_NAME, DEMO_PASSWORD } from "./demo-credentials";
 
 export const DEMO_USERS: { email: string; name: string; roles: Role[] }[] = [
   { email: "admin@northwind.example", name: "Ada Admin", roles: ["admin"] },

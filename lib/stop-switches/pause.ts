@@ -4,7 +4,7 @@ import { authorize } from "@/lib/auth/authorize";
 import type { Db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/validation";
-import { stopReasonSchema, stopTargetSchema, type StopTarget } from "./schemas";
+import { stopInputSchema, type StopTarget } from "./schemas";
 
 function describe(target: StopTarget): string {
   return target.scope === "all" ? "every agent and action" : `${target.scope} ${target.target}`;
@@ -13,11 +13,10 @@ function describe(target: StopTarget): string {
 /** Flips a stop switch: every process denies matching requests with `paused` within a second. */
 export async function pause(db: Db, actor: Actor, input: { target: StopTarget; reason: string }) {
   authorize(actor, "stop:manage");
-  const target = parseOrThrow(stopTargetSchema, input.target);
-  const reason = parseOrThrow(stopReasonSchema, input.reason);
+  const { target, reason } = parseOrThrow(stopInputSchema, input);
   const targetName = target.scope === "all" ? null : target.target;
   if (target.scope === "agent" && !(await db.agent.findUnique({ where: { name: targetName! }, select: { id: true } }))) {
-    throw new AppError("unknown_reference", `There is no agent named ${targetName}.`, [{ path: "target", message: "Unknown agent" }]);
+    throw new AppError("unknown_reference", `There is no agent named ${targetName}.`, [{ path: "target.target", message: "Unknown agent" }]);
   }
   return db.$transaction(async (tx) => {
     const active = await tx.stopSwitch.findFirst({ where: { scope: target.scope, target: targetName, liftedAt: null } });
@@ -31,8 +30,7 @@ export async function pause(db: Db, actor: Actor, input: { target: StopTarget; r
 /** Lifts the stop switch in force for a target; lifting always needs a reason. */
 export async function resume(db: Db, actor: Actor, input: { target: StopTarget; reason: string }) {
   authorize(actor, "stop:manage");
-  const target = parseOrThrow(stopTargetSchema, input.target);
-  const reason = parseOrThrow(stopReasonSchema, input.reason);
+  const { target, reason } = parseOrThrow(stopInputSchema, input);
   const targetName = target.scope === "all" ? null : target.target;
   return db.$transaction(async (tx) => {
     const active = await tx.stopSwitch.findFirst({ where: { scope: target.scope, target: targetName, liftedAt: null } });
@@ -41,8 +39,4 @@ export async function resume(db: Db, actor: Actor, input: { target: StopTarget; 
     await recordAudit(tx, actor, { action: "stop.resume", subjectType: "stop_switch", subjectId: active.id, data: { scope: target.scope, target: targetName, reason } });
     return lifted;
   });
-}
-
-export async function listActiveStops(db: Db) {
-  return db.stopSwitch.findMany({ where: { liftedAt: null }, orderBy: { createdAt: "desc" } });
 }

@@ -8,3 +8,5 @@ export const stopTargetSchema = z.discriminatedUnion("scope", [
 export type StopTarget = z.infer<typeof stopTargetSchema>;
 
 export const stopReasonSchema = z.string().trim().min(3, "Give a reason (at least 3 characters)").max(500);
+
+export const stopInputSchema = z.object({ target: stopTargetSchema, reason: stopReasonSchema });

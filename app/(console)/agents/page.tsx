@@ -1,24 +1,33 @@
 import type { Metadata } from "next";
+import { AddKeyForm, CreateAgentForm, RevokeKeyButton } from "@/components/console/agent-forms";
 import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { SimpleTable } from "@/components/ui/simple-table";
 import { listAgents } from "@/lib/agents/queries";
+import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 
 export const metadata: Metadata = { title: "Agents & keys" };
 
 export default async function AgentsPage() {
-  await requirePermission("agents:read");
+  const actor = await requirePermission("agents:read");
+  const manage = can(actor.roles, "agents:manage");
   const agents = await listAgents(getPrisma());
   return (
     <>
       <PageHeader title="Agents & keys" description="The AI agents allowed to call the decision API, and their API keys. Keys are shown once at creation and stored only as a hash." />
+      {manage ? (
+        <Card title="New agent" className="mb-6">
+          <CreateAgentForm />
+        </Card>
+      ) : null}
       {agents.length === 0 ? (
         <EmptyState title="No agents yet">
-          Create one with <code className="rounded bg-slate-100 px-1">npm run mandate -- agent create support-bot</code>: it prints the API key once.
+          Create one above, or with <code className="rounded bg-slate-100 px-1">npm run mandate -- agent create support-bot</code>: the API key is shown once.
         </EmptyState>
       ) : (
         <SimpleTable
@@ -38,8 +47,19 @@ export default async function AgentsPage() {
                     <span className="font-mono">{k.prefix}…</span> · {k.revokedAt ? "revoked" : "active"} ·{" "}
                     {k.rateLimitPerSecond === 0 ? "no rate limit" : `${k.rateLimitPerSecond}/s`} · last used{" "}
                     {k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never"}
+                    {manage && !k.revokedAt ? (
+                      <>
+                        {" · "}
+                        <RevokeKeyButton keyId={k.id} prefix={k.prefix} />
+                      </>
+                    ) : null}
                   </li>
                 ))}
+                {manage ? (
+                  <li key="new">
+                    <AddKeyForm agentId={a.id} agentName={a.name} />
+                  </li>
+                ) : null}
               </ul>,
               a.decisionCount,
               formatDateTime(a.createdAt),

@@ -1,0 +1,68 @@
+"use client";
+
+import { useActionState } from "react";
+import { addKeyAction, createAgentAction, revokeKeyAction } from "@/app/(console)/agents/actions";
+import { FormMessage, SubmitButton, TextField } from "@/components/ui/field";
+import { INITIAL_FORM_STATE, type FormState } from "@/lib/console/form-state";
+
+function OneTimeSecret({ state }: { state: FormState }) {
+  if (!state.secret) return null;
+  return (
+    <div className="rounded-md border border-amber-300 bg-amber-50 p-3">
+      <p className="text-sm font-medium text-amber-900">API key (shown once)</p>
+      <code data-testid="new-api-key" className="mt-1 block font-mono text-sm break-all select-all">
+        {state.secret}
+      </code>
+    </div>
+  );
+}
+
+export function CreateAgentForm() {
+  const [state, action, pending] = useActionState(createAgentAction, INITIAL_FORM_STATE);
+  return (
+    <form action={action} className="space-y-3" aria-label="Create an agent">
+      <FormMessage state={state} />
+      <OneTimeSecret state={state} />
+      <div className="grid gap-3 sm:grid-cols-3">
+        <TextField label="Name" name="name" defaultValue={state.values.name} error={state.fieldErrors.name} placeholder="refund-bot" required />
+        <TextField label="What it does" name="description" defaultValue={state.values.description} error={state.fieldErrors.description} />
+        <TextField label="Rate limit (requests per second)" name="rateLimitPerSecond" type="number" defaultValue={state.values.rateLimitPerSecond ?? "50"} error={state.fieldErrors.rateLimitPerSecond} hint="0 means no limit" />
+      </div>
+      <SubmitButton pending={pending}>Create agent and key</SubmitButton>
+    </form>
+  );
+}
+
+export function AddKeyForm({ agentId, agentName }: { agentId: string; agentName: string }) {
+  const [state, action, pending] = useActionState(addKeyAction, INITIAL_FORM_STATE);
+  return (
+    <form action={action} className="space-y-2" aria-label={`New key for ${agentName}`}>
+      <input type="hidden" name="agentId" value={agentId} />
+      <input type="hidden" name="rateLimitPerSecond" value="50" />
+      <FormMessage state={state} />
+      <OneTimeSecret state={state} />
+      <SubmitButton pending={pending} tone="secondary">
+        New key
+      </SubmitButton>
+    </form>
+  );
+}
+
+export function RevokeKeyButton({ keyId, prefix }: { keyId: string; prefix: string }) {
+  const [state, action, pending] = useActionState(revokeKeyAction, INITIAL_FORM_STATE);
+  return (
+    <form
+      action={action}
+      onSubmit={(e) => {
+        if (!window.confirm(`Revoke key ${prefix}…? Agents using it are refused within a second.`)) e.preventDefault();
+      }}
+      className="inline"
+    >
+      <input type="hidden" name="keyId" value={keyId} />
+      <button type="submit" disabled={pending} className="text-xs font-medium text-rose-700 underline underline-offset-2 disabled:opacity-60" aria-label={`Revoke key ${prefix}`}>
+        {pending ? "Revoking…" : "Revoke"}
+      </button>
+      {state.ok === false ? <span role="alert" className="ml-2 text-xs text-rose-700">{state.message}</span> : null}
+    </form>
+  );
+}

@@ -1,0 +1,60 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { pauseAction, resumeAction } from "@/app/(console)/stop-switches/actions";
+import { FormMessage, SelectField, SubmitButton, TextField } from "@/components/ui/field";
+import { INITIAL_FORM_STATE } from "@/lib/console/form-state";
+
+export function PauseForm({ agentNames, actionKeys }: { agentNames: string[]; actionKeys: string[] }) {
+  const [state, action, pending] = useActionState(pauseAction, INITIAL_FORM_STATE);
+  const [scope, setScope] = useState(state.values.scope ?? "agent");
+  return (
+    <form action={action} className="space-y-3" aria-label="Pause">
+      <FormMessage state={state} />
+      <div className="grid gap-3 sm:grid-cols-3">
+        <div>
+          <label htmlFor="pause-scope" className="block text-sm font-medium text-slate-700">
+            What to stop
+          </label>
+          <select id="pause-scope" name="scope" value={scope} onChange={(e) => setScope(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+            <option value="agent">One agent</option>
+            <option value="action">One action</option>
+            <option value="all">Everything</option>
+          </select>
+        </div>
+        {scope === "all" ? (
+          <p className="self-end text-sm text-rose-800">Every agent request will be denied.</p>
+        ) : (
+          <SelectField
+            key={scope}
+            label={scope === "agent" ? "Agent" : "Action"}
+            name="target"
+            defaultValue={state.values.target}
+            error={state.fieldErrors.target}
+            options={(scope === "agent" ? agentNames : actionKeys).map((v) => ({ value: v, label: v }))}
+          />
+        )}
+        <TextField label="Reason" name="reason" defaultValue={state.values.reason} error={state.fieldErrors.reason} placeholder="e.g. refund fraud pattern under investigation" required />
+      </div>
+      <SubmitButton pending={pending} tone="danger">
+        Pause
+      </SubmitButton>
+    </form>
+  );
+}
+
+export function ResumeForm({ scope, target }: { scope: string; target: string | null }) {
+  const [state, action, pending] = useActionState(resumeAction, INITIAL_FORM_STATE);
+  return (
+    <form action={action} className="flex flex-wrap items-end gap-2" aria-label={`Resume ${target ?? "everything"}`}>
+      <input type="hidden" name="scope" value={scope} />
+      {target ? <input type="hidden" name="target" value={target} /> : null}
+      <div className="min-w-56 flex-1">
+        <TextField label="Reason to resume" name="reason" defaultValue={state.values.reason} error={state.ok === false ? (state.fieldErrors.reason ?? state.message) : undefined} required />
+      </div>
+      <SubmitButton pending={pending} tone="secondary">
+        Resume
+      </SubmitButton>
+    </form>
+  );
+}

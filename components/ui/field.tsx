@@ -1,0 +1,89 @@
+import { useId } from "react";
+
+const INPUT = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-invalid:border-rose-500";
+
+export function TextField({
+  label,
+  name,
+  defaultValue,
+  error,
+  hint,
+  type = "text",
+  required,
+  placeholder,
+}: {
+  label: string;
+  name: string;
+  defaultValue?: string;
+  error?: string;
+  hint?: string;
+  type?: string;
+  required?: boolean;
+  placeholder?: string;
+}) {
+  const id = useId();
+  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <input id={id} name={name} type={type} defaultValue={defaultValue} required={required} placeholder={placeholder} aria-invalid={error ? true : undefined} aria-describedby={described} className={INPUT} />
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-rose-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function SelectField({ label, name, options, defaultValue, error }: { label: string; name: string; options: { value: string; label: string }[]; defaultValue?: string; error?: string }) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} className={INPUT}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-rose-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function FormMessage({ state }: { state: { ok: boolean | null; message?: string } }) {
+  if (state.ok === null || !state.message) return null;
+  return (
+    <p role={state.ok ? "status" : "alert"} className={`rounded-md border px-3 py-2 text-sm ${state.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-rose-200 bg-rose-50 text-rose-800"}`}>
+      {state.message}
+    </p>
+  );
+}
+
+export function SubmitButton({ children, pending, tone = "primary" }: { children: React.ReactNode; pending: boolean; tone?: "primary" | "danger" | "secondary" }) {
+  const tones = {
+    primary: "bg-brand-600 text-white hover:bg-brand-700",
+    danger: "bg-rose-600 text-white hover:bg-rose-700",
+    secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50",
+  };
+  return (
+    <button type="submit" disabled={pending} className={`rounded-md px-3 py-2 text-sm font-medium shadow-sm disabled:opacity-60 ${tones[tone]}`}>
+      {pending ? "Working…" : children}
+    </button>
+  );
+}

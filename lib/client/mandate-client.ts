@@ -1,0 +1,119 @@
+// A small typed client for agents calling Mandate's decision API (agent-api.md). It has no
+// dependency beyond `fetch`, so an agent can copy this one file.
+
+export type DecisionKind = "allow" | "deny" | "hold" | "step_up" | "escalate";
+export type DecisionStatus =
+  | "allowed"
+  | "denied"
+  | "pending_approval"
+  | "approved"
+  | "rejected"
+  | "expired"
+  | "needs_step_up"
+  | "escalated"
+  | "executed"
+  | "failed"
+  | "reverted";
+
+export interface DecisionRequest {
+  action: string;
+  intent?: string;
+  customer?: { id?: string; verified?: boolean; segment?: string };
+  params?: { amount?: string | number; currency?: string; [name: string]: string | number | boolean | null | undefined };
+  data_sources?: string[];
+  context?: { conversation_id?: string; channel?: string; confidence?: number; summary?: string; [name: string]: string | number | boolean | null | undefined };
+}
+
+export interface Decision {
+  id: string;
+  decision: DecisionKind;
+  status: DecisionStatus;
+  action: string;
+  authority: "say" | "recommend" | "execute" | null;
+  tier: string | null;
+  owner: string | null;
+  reasons: { code: string; message: string; rule: string }[];
+  approval: { required: number; roles: string[]; expires_at: string; approvals?: number; decided_by?: string[]; decided_at?: string | null } | null;
+  policy_version: number | null;
+  action_digest: string;
+  created_at: string;
+}
+
+export interface Outcome {
+  status: "executed" | "failed" | "reverted";
+  action_digest?: string;
+  external_ref?: string;
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export class MandateApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors: { path: string; message: string }[] = [],
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+    this.name = "MandateApiError";
+  }
+}
+
+const FINAL: ReadonlySet<DecisionStatus> = new Set(["approved", "rejected", "expired", "executed", "failed", "reverted"]);
+
+export class MandateClient {
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: { baseUrl: string; apiKey: string; fetch?: typeof fetch }) {
+    this.baseUrl = options.baseUrl.replace(/\/$/, "");
+  }
+
+  /** Ask before acting. Pass an idempotency key to retry safely after a network error. */
+  decide(request: DecisionRequest, options: { idempotencyKey?: string } = {}): Promise<Decision> {
+    return this.call("POST", "/api/v1/decisions", request, options.idempotencyKey ? { "idempotency-key": options.idempotencyKey } : {});
+  }
+
+  getDecision(id: string): Promise<Decision> {
+    return this.call("GET", `/api/v1/decisions/${encodeURIComponent(id)}`);
+  }
+
+  /** Report what was done. `executed` needs the decision's action_digest. */
+  reportOutcome(id: string, outcome: Outcome): Promise<Decision> {
+    return this.call("POST", `/api/v1/decisions/${encodeURIComponent(id)}/outcome`, outcome);
+  }
+
+  flagReview(review: { decision_id?: string; conversation_id?: string; reason: "agent_uncertain" | "customer_complaint" | "low_confidence" | "policy_gap" | "other"; note?: string }): Promise<{ id: string; status: "open" }> {
+    return this.call("POST", "/api/v1/reviews", review);
+  }
+
+  /** Polls a held decision until a person decides it or it expires. */
+  async waitForDecision(id: string, options: { timeoutMs?: number; intervalMs?: number } = {}): Promise<Decision> {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      const decision = await this.getDecision(id);
+      if (FINAL.has(decision.status) || Date.now() >= deadline) return decision;
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1000));
+    }
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const response = await (this.options.fetch ?? fetch)(this.baseUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${this.options.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const payload = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    if (!response.ok) {
+      const retry = response.headers.get("retry-after");
+      throw new MandateApiError(
+        response.status,
+        String(payload.code ?? "http_error"),
+        String(payload.detail ?? payload.title ?? response.statusText),
+        (payload.errors as { path: string; message: string }[] | undefined) ?? [],
+        retry ? Number(retry) : null,
+      );
+    }
+    return payload as T;
+  }
+}
