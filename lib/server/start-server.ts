@@ -5,6 +5,7 @@ import { AgentAuthenticator } from "@/lib/api/agent-auth";
 import { RateLimiter } from "@/lib/api/rate-limiter";
 import { closePool, getPool } from "@/lib/db/pool";
 import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
+import { startAuditSealer } from "@/lib/audit/audit-sealer";
 import { SYSTEM_ACTOR } from "@/lib/audit/actor";
 import { openDatabase } from "@/lib/db/connect";
 import { disconnectPrisma, getPrisma } from "@/lib/db/prisma";
@@ -48,6 +49,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const seed = env.MANDATE_SEED_DEMO === "true" || (env.MANDATE_SEED_DEMO === "auto" && database.embedded);
   if (seed && (await seedDemo(db, SYSTEM_ACTOR)).seeded) log("loaded the Northwind demo workspace (demo passwords in the README)");
 
+  const sealer = startAuditSealer(db, { onError: (error) => log(`audit sealing failed (will retry): ${(error as Error).message}`) });
   const pool = getPool();
   const runtime = new PolicyRuntime(pool);
   await runtime.start();
@@ -84,6 +86,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       await app.close().catch(() => {});
       runtime.stop();
       await auth.close();
+      await sealer.stop();
       await closePool();
       await disconnectPrisma();
       await database.close();

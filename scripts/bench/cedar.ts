@@ -1,3 +1,4 @@
+import v8 from "node:v8";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import { Decimal, parseAmount, toAmount, type DecisionRequest, type LimitUsage, type StopSwitch } from "@/lib/engine";
 import { resolveConditionField, type ConditionField } from "@/lib/policy/conditions";
@@ -13,14 +14,22 @@ import { FALLBACK_TIER } from "@/lib/policy/document-schema";
 //   paused: Bool                  a stop switch covers the request
 //   intent?: String
 //   data_sources: Set<String>
+//   currency?: String
 //   customer: { id?: String, verified?: Bool, segment?: String }
-//   currency?: String, channel?: String
+//   channel?: String
 //   amount?: decimal              present when params.amount is a valid amount
 //   amount_e4: Long               the amount in ten-thousandths, 0 when absent
 //   usage: { limit_<i>: { count: Long, amount_e4: Long } }   for each limit of the action
+// Fields from `customer` on are sent only when a translated policy reads them: Cedar's cost
+// grows with the context it parses, and a fair translation sends only what it needs.
 //
 // Cedar's decimal has comparisons but no arithmetic, so limit sums use Long in ten-thousandths
 // (the fixed point Cedar's decimal itself uses); risk bands compare the decimal.
+
+// Node 20's V8 aborts the process ("Fatal error: unreachable code" in the deoptimizer) after a few
+// thousand optimised calls into cedar-wasm when TurboFan inlines the JS-to-Wasm call. Turning
+// that one inlining off avoids it; our engine makes no Wasm calls, so its timing is unaffected.
+v8.setFlagsFromString("--no-turbo-inline-js-wasm-calls");
 
 export const CEDAR_VERSION = cedar.getCedarVersion();
 
@@ -38,7 +47,11 @@ export interface CedarTranslation {
 
 export class UnsupportedPolicyError extends Error {}
 
+/** Context fields the translated policies read. */
+type Field = "customer.id" | "customer.verified" | "customer.segment" | "channel" | "currency" | "amount" | "amount_e4";
+
 export function translatePolicy(document: PolicyDocument): CedarTranslation {
+  const uses = new Set<Field>();
   const tiers = new Map(document.risk_tiers.map((tier) => [tier.key, tier]));
   const actions = new Map(document.actions.map((action) => [action.key, action]));
 
@@ -55,8 +68,8 @@ export function translatePolicy(document: PolicyDocument): CedarTranslation {
       intentClause(document, action),
       dataScopeClause(action),
       `!(context has currency) || context.currency == ${text(document.currency)}`,
-      tierClause(action, tiers),
-      ...action.limits.map((limit, index) => limitClause(limit, index)),
+      tierClause(action, tiers, uses),
+      ...action.limits.map((limit, index) => limitClause(limit, index, uses)),
     ];
     const id = `allow ${action.key}`;
     policies[id] = [`@id(${text(id)})`, `permit (principal, action == Action::${text(action.key)}, resource)`, ...clauses.map((c) => `when { ${c} }`)].join("\n") + ";";
@@ -68,32 +81,34 @@ export function translatePolicy(document: PolicyDocument): CedarTranslation {
       const action = actions.get(request.action);
       const params: Record<string, unknown> = request.params ?? {};
       const customer: Record<string, cedar.CedarValueJson> = {};
-      if (typeof request.customer?.id === "string") customer.id = request.customer.id;
-      if (typeof request.customer?.verified === "boolean") customer.verified = request.customer.verified;
-      if (typeof request.customer?.segment === "string") customer.segment = request.customer.segment;
+      const { id, verified, segment } = request.customer ?? {};
+      if (uses.has("customer.id") && typeof id === "string") customer.id = id;
+      if (uses.has("customer.verified") && typeof verified === "boolean") customer.verified = verified;
+      if (uses.has("customer.segment") && typeof segment === "string") customer.segment = segment;
 
-      const amount = toAmount(Object.hasOwn(params, "amount") ? params.amount : undefined);
-      const context: cedar.Context = {
-        paused: paused !== null,
-        data_sources: [...(request.data_sources ?? [])],
-        customer,
-        amount_e4: amount ? tenThousandths(amount) : 0,
-        usage: Object.fromEntries(
-          (action?.limits ?? []).map((limit, index) => {
-            const used = usage[`${action!.key}#limits[${index}]`];
-            return [`limit_${index}`, { count: used?.count ?? 0, amount_e4: used ? tenThousandths(used.amount) : 0 }];
-          }),
-        ),
-      };
-      if (amount) context.amount = decimalValue(amount);
+      const context: cedar.Context = { paused: paused !== null, data_sources: [...(request.data_sources ?? [])], customer };
       if (request.intent != null) context.intent = request.intent;
       if (typeof params.currency === "string") context.currency = params.currency;
-      if (typeof request.context?.channel === "string") context.channel = request.context.channel;
+      const channel = request.context?.channel;
+      if (uses.has("channel") && typeof channel === "string") context.channel = channel;
+      const amount = toAmount(Object.hasOwn(params, "amount") ? params.amount : undefined);
+      if (uses.has("amount") && amount) context.amount = decimalValue(amount);
+      if (uses.has("amount_e4")) context.amount_e4 = amount ? tenThousandths(amount) : 0;
+      if (action && action.limits.length > 0) {
+        context.usage = Object.fromEntries(
+          action.limits.map((limit, index) => {
+            const used = usage[`${action.key}#limits[${index}]`];
+            const entry: Record<string, number> = { count: used?.count ?? 0 };
+            if (limit.max_amount !== undefined) entry.amount_e4 = used ? tenThousandths(used.amount) : 0;
+            return [`limit_${index}`, entry];
+          }),
+        );
+      }
 
       return {
         principal: { type: "Agent", id: "agent" },
         action: { type: "Action", id: request.action },
-        resource: { type: "Customer", id: typeof customer.id === "string" ? customer.id : "anonymous" },
+        resource: { type: "Customer", id: typeof id === "string" ? id : "anonymous" },
         context,
         entities: [],
       };
@@ -143,17 +158,19 @@ function dataScopeClause(action: Action): string {
 }
 
 // Rules 7, 9 and 10: the first matching band's tier allows without approval or a pending step-up.
-function tierClause(action: Action, tiers: ReadonlyMap<string, RiskTier>): string {
+function tierClause(action: Action, tiers: ReadonlyMap<string, RiskTier>, uses: Set<Field>): string {
   const allows = (key: string) => {
     const tier = tiers.get(key);
     if (!tier) throw new UnsupportedPolicyError(`tier "${key}" is not defined`);
     if (tier.controls.includes("human_approval")) return "false";
-    return tier.controls.includes("step_up") ? VERIFIED : "true";
+    if (!tier.controls.includes("step_up")) return "true";
+    uses.add("customer.verified");
+    return VERIFIED;
   };
   // Built from the fallback backwards, so the first band that matches decides, as in the engine.
   let expression = allows(FALLBACK_TIER);
   for (const band of [...action.risk].reverse()) {
-    expression = band.if ? `(if ${condition(band.if)} then ${allows(band.tier)} else ${expression})` : allows(band.tier);
+    expression = band.if ? `(if ${condition(band.if, uses)} then ${allows(band.tier)} else ${expression})` : allows(band.tier);
   }
   return expression;
 }
@@ -161,30 +178,32 @@ function tierClause(action: Action, tiers: ReadonlyMap<string, RiskTier>): strin
 const VERIFIED = "(context.customer has verified && context.customer.verified == true)";
 
 // Rule 8: this decision must not exceed the limit given the usage the caller loaded.
-function limitClause(limit: Action["limits"][number], index: number): string {
+function limitClause(limit: Action["limits"][number], index: number, uses: Set<Field>): string {
   const usage = `context.usage.limit_${index}`;
   const tests: string[] = [];
   if (limit.max_count !== undefined) tests.push(`${usage}.count < ${limit.max_count}`);
+  if (limit.max_amount !== undefined) uses.add("amount_e4");
   if (limit.max_amount !== undefined) tests.push(`${usage}.amount_e4 + context.amount_e4 <= ${tenThousandths(amountOf(limit.max_amount))}`);
   return tests.join(" && ");
 }
 
 /** A condition as a Cedar expression; a missing field fails every test but `ne`, as in the engine. */
-function condition(node: Condition): string {
+function condition(node: Condition, uses: Set<Field>): string {
   const parts = Object.entries(node).flatMap(([key, value]): string[] => {
     if (value === undefined) return [];
-    if (key === "all") return [join((value as Condition[]).map(condition), " && ", "true")];
-    if (key === "any") return [join((value as Condition[]).map(condition), " || ", "false")];
-    if (key === "not") return [`!(${condition(value as Condition)})`];
+    if (key === "all") return [join((value as Condition[]).map((part) => condition(part, uses)), " && ", "true")];
+    if (key === "any") return [join((value as Condition[]).map((part) => condition(part, uses)), " || ", "false")];
+    if (key === "not") return [`!(${condition(value as Condition, uses)})`];
     const field = resolveConditionField(key);
     if (!field) throw new UnsupportedPolicyError(`condition field "${key}" is not supported`);
-    return [fieldTest(key, field, value as ConditionLiteral | OperatorTest)];
+    return [fieldTest(key, field, value as ConditionLiteral | OperatorTest, uses)];
   });
   return join(parts, " && ", "true");
 }
 
-function fieldTest(key: string, field: ConditionField, test: ConditionLiteral | OperatorTest): string {
+function fieldTest(key: string, field: ConditionField, test: ConditionLiteral | OperatorTest, uses: Set<Field>): string {
   const target = cedarField(key, field);
+  uses.add(target.field);
   const present = (expression: string) => `(${target.has} && ${expression})`;
   if (typeof test !== "object") return present(equals(field, target.value, test));
   const parts = Object.entries(test).map(([operator, operand]) => {
@@ -206,17 +225,17 @@ function fieldTest(key: string, field: ConditionField, test: ConditionLiteral | 
 
 const ORDERING = { lt: "lessThan", lte: "lessThanOrEqual", gt: "greaterThan", gte: "greaterThanOrEqual" } as const;
 
-function cedarField(key: string, field: ConditionField): { has: string; value: string } {
+function cedarField(key: string, field: ConditionField): { field: Field; has: string; value: string } {
   switch (field.target) {
     case "amount":
     case "currency":
     case "channel":
-      return { has: `context has ${field.target}`, value: `context.${field.target}` };
+      return { field: field.target, has: `context has ${field.target}`, value: `context.${field.target}` };
     case "customer.verified":
     case "customer.segment":
     case "customer.id": {
       const name = field.target.slice("customer.".length);
-      return { has: `context.customer has ${name}`, value: `context.customer.${name}` };
+      return { field: field.target, has: `context.customer has ${name}`, value: `context.customer.${name}` };
     }
     default:
       // confidence and params.* would need their own context encoding; the example uses neither.

@@ -112,7 +112,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const mix: Record<Decision, number> = { allow: 0, deny: 0, hold: 0, step_up: 0, escalate: 0 };
   const mismatches: Mismatch[] = [];
   let mismatchCount = 0;
-  cases.forEach((item, index) => {
+  for (const [index, item] of cases.entries()) {
     const ours = decide(policy, item);
     mix[ours.decision] += 1;
     const cedarAllows = authorizer.isAllowed(calls[index]!);
@@ -130,7 +130,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
         });
       }
     }
-  });
+  }
 
   const timeOurs = () => {
     let allowed = 0;

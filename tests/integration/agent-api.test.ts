@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sealAuditLog } from "../../lib/audit/seal-audit-log";
+import { verifyAuditChain } from "../../lib/audit/verify-audit-chain";
 import { pause, resume } from "../../lib/stop-switches/pause";
 import { client, newAgentKey, operator, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
@@ -29,6 +31,8 @@ afterAll(async () => {
   await api.close();
   await t.drop();
 });
+
+
 
 describe("POST /api/v1/decisions", () => {
   it("allows a small refund, commits the decision with its audit entry, and says why", async () => {
@@ -230,5 +234,14 @@ describe("stop switches and failing closed", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     expect(await t.query(`SELECT 1 FROM decisions`)).toHaveLength(before.length);
+  });
+});
+
+describe("audit chain", () => {
+  it("verifies the entries the raw-SQL hot path wrote during this file", async () => {
+    await sealAuditLog(t.db);
+    const result = await verifyAuditChain(t.db);
+    expect(result.failure).toBeNull();
+    expect(result.entriesChecked).toBeGreaterThan(50);
   });
 });

@@ -132,6 +132,35 @@ describe("mandate CLI against DATABASE_URL", () => {
     expect(noVersion.stderr).toContain("no published version 9");
   });
 
+  it("audit verify passes on an intact log and names the entry that was altered", async () => {
+    const ok = await mandate(["audit", "verify"]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^Audit log verified: \d+ entries/);
+    const [entry] = await t.query<{ id: string }>(`SELECT id::text FROM audit_entries WHERE action = 'user.create'`);
+    await t.query(`ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only`);
+    await t.query(`UPDATE audit_entries SET data = jsonb_set(data, '{email}', '"lena@examp1e.com"') WHERE id = $1`, [entry!.id]);
+    await t.query(`ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only`);
+    const bad = await mandate(["audit", "verify"]);
+    expect(bad.stdout + bad.stderr).toContain("FAILED");
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain("FAILED");
+    expect(bad.stdout).toContain(`Entry ${entry!.id} no longer matches its hash`);
+  });
+
+  it("pause and resume need exactly one target and a reason", async () => {
+    const none = await mandate(["pause", "--reason", "x"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("Choose exactly one of --agent <name>, --action <key> or --all");
+    const noReason = await mandate(["pause", "--all"]);
+    expect(noReason.code).toBe(2);
+    const paused = await mandate(["pause", "--action", "refund.issue", "--reason", "chargeback spike"]);
+    expect(paused.code).toBe(0);
+    expect(await t.query(`SELECT 1 FROM stop_switches WHERE lifted_at IS NULL AND target = 'refund.issue'`)).toHaveLength(1);
+    const resumed = await mandate(["resume", "--action", "refund.issue", "--reason", "spike explained"]);
+    expect(resumed.code).toBe(0);
+    expect(await t.query(`SELECT 1 FROM stop_switches WHERE lifted_at IS NULL`)).toHaveLength(0);
+  });
+
   it("an unknown command is a usage error", async () => {
     const run = await mandate(["frobnicate"]);
     expect(run.code).toBe(2);

@@ -1,0 +1,350 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import pg from "pg";
+import { freePort, startEmbeddedPostgres } from "@/lib/db/embedded";
+import { DEMO_AGENT_KEY } from "@/lib/demo/seed-demo";
+import { loadExamplePolicy } from "./engine-bench";
+import { cpuSplit, descendants, sampleCpu, type CpuSplit } from "./process-cpu";
+import { summarizeProfile, type ProfileSummary } from "./profile-summary";
+import { createRandom } from "./random";
+import { generateRequest } from "./requests";
+import type { Target } from "./targets";
+
+// POST /api/v1/decisions end to end against the production server started the way `npm start`
+// starts it (embedded PostgreSQL, durable commits), and the same agent API core mounted as a
+// plain Next.js route handler (/api/baseline/*) in the same process, as the baseline.
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const CLI = path.join(ROOT, "bin", "mandate.js");
+const DATA_DIR = path.join(ROOT, ".data", "bench");
+const HOT_PATH = "/api/v1/decisions";
+const BASELINE_PATH = "/api/baseline/decisions";
+
+export const THROUGHPUT_TARGET = 2_500;
+export const P99_TARGET_MS = 25;
+export const FIXED_RATE = 1_000;
+export const BASELINE_RATIO_TARGET = 3;
+
+export interface HttpBenchOptions {
+  /** Seconds per load run. */
+  duration?: number;
+  connections?: number;
+  /** Start the server under `node --cpu-prof` and summarise where its CPU went in each run. */
+  profile?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface HttpRun {
+  name: string;
+  path: string;
+  connections: number;
+  durationSeconds: number;
+  overallRate: number | null;
+  requestsPerSecond: number;
+  latencyMs: { average: number; p50: number; p90: number; p99: number; max: number };
+  responses: number;
+  statuses: Record<string, number>;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Rows committed during the run, read back from PostgreSQL; at least the 201s when writes are durable. */
+  committedDecisions: number;
+  decisions: Record<string, number>;
+  cpu: CpuSplit;
+  profile?: ProfileSummary;
+}
+
+export interface HttpBenchResult {
+  server: { command: string; dataDir: string; startSeconds: number };
+  runs: { hotPath: HttpRun; fixedRate: HttpRun; baseline: HttpRun };
+  ratio: number;
+  durability: { responses201: number; decisionRows: number; auditEntries: number; ok: boolean };
+  cleanup: { serverExited: boolean; postgresStopped: boolean; leftover: number[] };
+  targets: Target[];
+}
+
+export async function runHttpBench(options: HttpBenchOptions = {}): Promise<HttpBenchResult> {
+  const duration = options.duration ?? 20;
+  const connections = options.connections ?? 50;
+  const log = options.log ?? ((line: string) => console.error(line));
+
+  log("http: building the console if stale (node bin/mandate.js build --if-stale)");
+  await runCli(["build", "--if-stale"], process.env);
+
+  // A fresh data directory: no decisions from an earlier run skew limit counts or table sizes.
+  await runCli(["db", "stop-embedded"], { ...process.env, MANDATE_DATA_DIR: DATA_DIR });
+  rmSync(DATA_DIR, { recursive: true, force: true });
+  mkdirSync(DATA_DIR, { recursive: true });
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const profileDir = path.join(DATA_DIR, "cpu-profile");
+  const nodeArgs = options.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOSTNAME: "127.0.0.1",
+    MANDATE_DATA_DIR: DATA_DIR,
+    MANDATE_SEED_DEMO: "true",
+    MANDATE_BENCH_BASELINE: "1",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  delete env.DATABASE_URL; // the embedded PostgreSQL, as `npm start` on a fresh machine
+
+  const logFile = path.join(DATA_DIR, "server.log");
+  const logFd = openSync(logFile, "a");
+  const started = performance.now();
+  log(`http: starting node ${[...nodeArgs, "bin/mandate.js", "start"].join(" ")} on port ${port} (log: ${path.relative(ROOT, logFile)})`);
+  const server = spawn(process.execPath, [...nodeArgs, CLI, "start"], { cwd: ROOT, env, stdio: ["ignore", logFd, logFd] });
+  closeSync(logFd);
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+
+  // Stop the server if the harness itself is interrupted.
+  const interrupt = () => {
+    server.kill("SIGTERM");
+    process.exitCode = 130;
+  };
+  process.once("SIGINT", interrupt);
+
+  let db: pg.Client | null = null;
+  const seenPids = new Set<number>();
+  const windows = new Map<HttpRun, { fromUs: number; toUs: number }>();
+  try {
+    await waitForHealth(base, server, logFile);
+    const startSeconds = Math.round((performance.now() - started) / 100) / 10;
+    log(`http: server ready in ${startSeconds}s`);
+
+    const { url } = await startEmbeddedPostgres(DATA_DIR); // joins the server's cluster
+    db = new pg.Client({ connectionString: url });
+    await db.connect();
+
+    const bodies = createBodies(20_000, 7);
+    let cursor = 0;
+    const nextBody = () => bodies[cursor++ % bodies.length]!;
+
+    for (const target of [HOT_PATH, BASELINE_PATH]) {
+      const response = await fetch(`${base}${target}`, { method: "POST", headers: requestHeaders(), body: nextBody() });
+      if (response.status !== 201) throw new Error(`POST ${target} answered ${response.status}: ${await response.text()}`);
+    }
+    // Warm both paths (JIT, pool connections, the baseline's lazily built deps).
+    await load(base, HOT_PATH, { connections, duration: 3 }, nextBody);
+    await load(base, BASELINE_PATH, { connections, duration: 3 }, nextBody);
+
+    const measure = async (name: string, target: string, shape: { connections: number; duration: number; overallRate?: number }) => {
+      for (const proc of descendants(server.pid!)) seenPids.add(proc.pid);
+      const rowsBefore = await countDecisions(db!);
+      const fromUs = monotonicUs();
+      const since = new Date();
+      const cpuBefore = sampleCpu(server.pid!);
+      log(`http: ${name}: ${target}, ${shape.connections} connections, ${shape.duration}s${shape.overallRate ? `, ${shape.overallRate} req/s` : ""}`);
+      const result = await load(base, target, shape, nextBody);
+      const cpu = cpuSplit(cpuBefore, sampleCpu(server.pid!));
+      const toUs = monotonicUs();
+      await new Promise((resolve) => setTimeout(resolve, 500)); // in-flight requests at the cut-off commit too
+      const committed = (await countDecisions(db!)) - rowsBefore;
+      const run: HttpRun = {
+        name,
+        path: target,
+        connections: shape.connections,
+        durationSeconds: shape.duration,
+        overallRate: shape.overallRate ?? null,
+        requestsPerSecond: Math.round(result.requests.average),
+        latencyMs: {
+          average: result.latency.average,
+          p50: result.latency.p50,
+          p90: result.latency.p90,
+          p99: result.latency.p99,
+          max: result.latency.max,
+        },
+        responses: Object.values(result.statusCodeStats).reduce((sum, { count }) => sum + count, 0),
+        statuses: Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count])),
+        non2xx: result.non2xx,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        committedDecisions: committed,
+        decisions: await decisionMix(db!, since),
+        cpu,
+      };
+      windows.set(run, { fromUs, toUs });
+      log(`http: ${name}: ${run.requestsPerSecond} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, statuses ${JSON.stringify(run.statuses)}`);
+      return run;
+    };
+
+    const hotPath = await measure("hot path", HOT_PATH, { connections, duration });
+    const fixedRate = await measure("fixed rate", HOT_PATH, { connections, duration, overallRate: FIXED_RATE });
+    const baseline = await measure("Next route baseline", BASELINE_PATH, { connections, duration });
+
+    const responses201 = [hotPath, fixedRate, baseline].reduce((sum, run) => sum + (run.statuses["201"] ?? 0), 0);
+    const committedInRuns = hotPath.committedDecisions + fixedRate.committedDecisions + baseline.committedDecisions;
+    const auditEntries = await countAuditEntries(db);
+    const decisionRows = await countDecisions(db);
+    for (const proc of descendants(server.pid!)) seenPids.add(proc.pid);
+    await db.end();
+    db = null;
+
+    const cleanup = await stopServer(server, exited, seenPids, log);
+    if (options.profile) attachProfiles(profileDir, windows, log);
+
+    const ratio = Math.round((hotPath.requestsPerSecond / Math.max(1, baseline.requestsPerSecond)) * 100) / 100;
+    // Every 201 is a committed row; rows may exceed 201s by the requests cut off at the end of a run.
+    const durable = committedInRuns >= responses201 && auditEntries === decisionRows;
+    return {
+      server: { command: `node ${[...nodeArgs, "bin/mandate.js", "start"].join(" ")}`, dataDir: path.relative(ROOT, DATA_DIR), startSeconds },
+      runs: { hotPath, fixedRate, baseline },
+      ratio,
+      durability: { responses201, decisionRows, auditEntries, ok: durable },
+      cleanup,
+      targets: [
+        {
+          name: `POST ${HOT_PATH} throughput (${connections} connections)`,
+          target: `≥ ${THROUGHPUT_TARGET} req/s`,
+          value: `${hotPath.requestsPerSecond} req/s`,
+          pass: hotPath.requestsPerSecond >= THROUGHPUT_TARGET && hotPath.non2xx === 0,
+        },
+        {
+          name: `p99 at ${FIXED_RATE} req/s`,
+          target: `≤ ${P99_TARGET_MS} ms`,
+          value: `${fixedRate.latencyMs.p99} ms`,
+          pass: fixedRate.latencyMs.p99 <= P99_TARGET_MS && fixedRate.non2xx === 0,
+        },
+        { name: "hot path vs Next route baseline", target: `≥ ${BASELINE_RATIO_TARGET}×`, value: `${ratio}×`, pass: ratio >= BASELINE_RATIO_TARGET },
+        {
+          name: "every response a durable 201",
+          target: "0 non-201, rows ≥ 201s",
+          value: `${responses201} × 201, ${committedInRuns} rows`,
+          pass: durable && [hotPath, fixedRate, baseline].every((run) => run.non2xx === 0 && run.errors === 0),
+        },
+      ],
+    };
+  } catch (error) {
+    await db?.end().catch(() => {});
+    await stopServer(server, exited, seenPids, log);
+    throw error;
+  } finally {
+    process.removeListener("SIGINT", interrupt);
+  }
+}
+
+function requestHeaders(): Record<string, string> {
+  return { "content-type": "application/json", authorization: `Bearer ${DEMO_AGENT_KEY}` };
+}
+
+/** Pre-serialised bodies so the load generator, which shares the 2 cores, spends little CPU. */
+function createBodies(count: number, seed: number): string[] {
+  const document = loadExamplePolicy();
+  const random = createRandom(seed);
+  // Customers drawn from a large pool: limits trip now and then, as with real traffic.
+  return Array.from({ length: count }, () => JSON.stringify(generateRequest(random, document, { customers: 50_000, undefinedDataSources: false })));
+}
+
+async function load(
+  base: string,
+  target: string,
+  shape: { connections: number; duration: number; overallRate?: number },
+  nextBody: () => string,
+): Promise<autocannon.Result> {
+  return autocannon({
+    url: base,
+    connections: shape.connections,
+    duration: shape.duration,
+    overallRate: shape.overallRate,
+    timeout: 10,
+    requests: [{ method: "POST", path: target, headers: requestHeaders(), setupRequest: (request) => ({ ...request, body: nextBody() }) }],
+  });
+}
+
+async function waitForHealth(base: string, server: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000; // `start` may build the console first
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`the server exited (${server.exitCode ?? server.signalCode}) before it was ready:\n${tail(logFile)}`);
+    }
+    try {
+      const response = await fetch(`${base}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the server was not ready within 10 minutes:\n${tail(logFile)}`);
+}
+
+async function stopServer(server: ChildProcess, exited: Promise<void>, pids: Set<number>, log: (line: string) => void) {
+  if (server.exitCode === null && server.signalCode === null) {
+    server.kill("SIGTERM");
+    const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 30_000))]);
+    if (timedOut) {
+      log("http: the server did not stop within 30s of SIGTERM; killing it");
+      server.kill("SIGKILL");
+      await exited;
+    }
+  }
+  // Safety net: the embedded PostgreSQL normally stops with the server.
+  await runCli(["db", "stop-embedded"], { ...process.env, MANDATE_DATA_DIR: DATA_DIR });
+  const leftover = [...pids].filter(isAlive);
+  const postgresStopped = !existsSync(path.join(DATA_DIR, "pg", "postmaster.pid"));
+  return { serverExited: !isAlive(server.pid!), postgresStopped, leftover };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // Child output goes to our stderr so stdout carries only the table and the JSON summary.
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", 2, 2] });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`mandate ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+async function countDecisions(db: pg.Client): Promise<number> {
+  const { rows } = await db.query<{ count: number }>("SELECT count(*)::int AS count FROM decisions");
+  return rows[0]!.count;
+}
+
+async function countAuditEntries(db: pg.Client): Promise<number> {
+  const { rows } = await db.query<{ count: number }>("SELECT count(*)::int AS count FROM audit_entries WHERE action = 'decision.create'");
+  return rows[0]!.count;
+}
+
+async function decisionMix(db: pg.Client, since: Date): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ decision: string; count: number }>(
+    "SELECT decision::text AS decision, count(*)::int AS count FROM decisions WHERE created_at >= $1 GROUP BY decision ORDER BY decision",
+    [since],
+  );
+  return Object.fromEntries(rows.map((row) => [row.decision, row.count]));
+}
+
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** The server writes its profile when it exits; each run gets the part recorded during it. */
+function attachProfiles(dir: string, windows: Map<HttpRun, { fromUs: number; toUs: number }>, log: (line: string) => void): void {
+  const file = existsSync(dir) ? readdirSync(dir).find((name) => name.endsWith(".cpuprofile")) : undefined;
+  if (!file) {
+    log(`http: no CPU profile was written to ${dir}`);
+    return;
+  }
+  for (const [run, { fromUs, toUs }] of windows) run.profile = summarizeProfile(path.join(dir, file), fromUs, toUs);
+  log(`http: CPU profile ${path.relative(ROOT, path.join(dir, file))}`);
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, "utf8").split("\n").slice(-30).join("\n");
+  } catch {
+    return "(no server log)";
+  }
+}

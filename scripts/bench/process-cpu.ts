@@ -1,0 +1,126 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+
+// CPU time from /proc, to split a run's CPU between the server's node process, its PostgreSQL
+// and everything else on the machine (other sessions share these 2 cores). Linux only; elsewhere
+// every figure reads as zero.
+
+export interface CpuSample {
+  wallMs: number;
+  /** Seconds of CPU: the server's node process (and any non-postgres children). */
+  server: number;
+  /** Seconds of CPU: the embedded PostgreSQL (postmaster and backends). */
+  postgres: number;
+  /** Seconds of CPU: this process, which runs the load generator. */
+  loadGenerator: number;
+  /** Seconds of CPU busy on the whole machine. */
+  machine: number;
+}
+
+export interface CpuSplit {
+  /** Average cores in use during the run, per consumer (2.0 = both cores of a 2-core box). */
+  serverCores: number;
+  postgresCores: number;
+  loadGeneratorCores: number;
+  otherCores: number;
+  machineCores: number;
+}
+
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  ticks: number;
+}
+
+function readProcStat(pid: number): ProcStat | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // comm is in parentheses and may itself contain spaces or parentheses.
+    const close = text.lastIndexOf(")");
+    const comm = text.slice(text.indexOf("(") + 1, close);
+    const fields = text.slice(close + 2).split(" ");
+    const ppid = Number(fields[1]);
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+    return { pid, ppid, comm, ticks };
+  } catch {
+    return null; // exited while we looked
+  }
+}
+
+/** Every process under `rootPid`, the root included. */
+export function descendants(rootPid: number): ProcStat[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const all = entries.filter((name) => /^\d+$/.test(name)).map((name) => readProcStat(Number(name)));
+  const children = new Map<number, ProcStat[]>();
+  for (const stat of all) {
+    if (!stat) continue;
+    children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+  }
+  const root = all.find((stat) => stat?.pid === rootPid);
+  if (!root) return [];
+  const out: ProcStat[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    out.push(next);
+    queue.push(...(children.get(next.pid) ?? []));
+  }
+  return out;
+}
+
+function machineBusyTicks(): number {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
+    const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+    return (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+export function sampleCpu(serverPid: number): CpuSample {
+  let server = 0;
+  let postgres = 0;
+  for (const stat of descendants(serverPid)) {
+    if (stat.comm.startsWith("postgres")) postgres += stat.ticks;
+    else server += stat.ticks;
+  }
+  const own = process.cpuUsage();
+  return {
+    wallMs: performance.now(),
+    server: server / TICKS_PER_SECOND,
+    postgres: postgres / TICKS_PER_SECOND,
+    loadGenerator: (own.user + own.system) / 1e6,
+    machine: machineBusyTicks() / TICKS_PER_SECOND,
+  };
+}
+
+export function cpuSplit(before: CpuSample, after: CpuSample): CpuSplit {
+  const seconds = (after.wallMs - before.wallMs) / 1000;
+  const cores = (value: number) => Math.round((Math.max(0, value) / seconds) * 100) / 100;
+  const server = after.server - before.server;
+  const postgres = after.postgres - before.postgres;
+  const loadGenerator = after.loadGenerator - before.loadGenerator;
+  const machine = after.machine - before.machine;
+  return {
+    serverCores: cores(server),
+    postgresCores: cores(postgres),
+    loadGeneratorCores: cores(loadGenerator),
+    otherCores: cores(machine - server - postgres - loadGenerator),
+    machineCores: cores(machine),
+  };
+}
