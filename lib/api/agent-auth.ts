@@ -52,11 +52,12 @@ export class AgentAuthenticator {
   }
 
   private async lookup(hash: string, now: number): Promise<CachedKey> {
-    const { rows } = await this.pool.query<{ id: string; agent_id: string; name: string; rate_limit_per_second: number; revoked_at: Date | null; status: string }>(
-      `SELECT k.id, k.agent_id, a.name, k.rate_limit_per_second, k.revoked_at, a.status
-         FROM api_keys k JOIN agents a ON a.id = k.agent_id WHERE k.hash = $1`,
-      [hash],
-    );
+    const { rows } = await this.pool.query<{ id: string; agent_id: string; name: string; rate_limit_per_second: number; revoked_at: Date | null; status: string }>({
+      name: "mandate_agent_key",
+      text: `SELECT k.id, k.agent_id, a.name, k.rate_limit_per_second, k.revoked_at, a.status
+               FROM api_keys k JOIN agents a ON a.id = k.agent_id WHERE k.hash = $1`,
+      values: [hash],
+    });
     const row = rows[0];
     if (!row) return { principal: null, refusal: new AppError("unauthenticated", "This API key is not valid."), at: now };
     if (row.revoked_at) return { principal: null, refusal: new AppError("forbidden", "This API key was revoked."), at: now };

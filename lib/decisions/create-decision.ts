@@ -155,7 +155,10 @@ async function lockAndCountUsage(client: pg.PoolClient, agentId: string, limits:
     }
     parts.push(`SELECT ${i} AS i, count(*)::int AS count, coalesce(sum(amount), 0)::text AS amount FROM decisions WHERE ${where}`);
   });
-  const { rows } = await client.query<{ i: number; count: number; amount: string }>(parts.join(" UNION ALL "), params);
+  const text = parts.join(" UNION ALL ");
+  // Named, so PostgreSQL parses and plans each shape of usage query once per connection.
+  const name = `mandate_usage_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+  const { rows } = await client.query<{ i: number; count: number; amount: string }>({ name, text, values: params });
   for (const row of rows) usage[limits[row.i]!.id] = { count: row.count, amount: new Decimal(row.amount) };
   return usage;
 }
@@ -232,8 +235,9 @@ async function insertDecision(
   const reviewSource = limitBreach ? "limit_breach" : result.review_sampled ? "sample" : null;
   const reviewReason = limitBreach ? result.reasons.find((r) => r.code === "limit_exceeded")!.message : "Sampled for quality review";
 
-  await client.query(
-    `WITH d AS (
+  await client.query({
+    name: "mandate_insert_decision",
+    text: `WITH d AS (
        INSERT INTO decisions (id, agent_id, policy_version_id, policy_version, action, intent, customer_id, amount, currency, channel,
          confidence, conversation_id, request, decision, status, authority, tier, owner, reasons, reason_codes, action_digest,
          review_sampled, counts_to_limits, created_at, updated_at)
@@ -253,7 +257,7 @@ async function insertDecision(
        SELECT $2::uuid, $35, $36, $1, 201, $37::jsonb, $23, $38 WHERE $35::text IS NOT NULL
      )
      SELECT 1`,
-    [
+    values: [
       id,
       agent.agentId,
       response.policy_version,
@@ -293,5 +297,5 @@ async function insertDecision(
       JSON.stringify(response),
       new Date(createdAt.getTime() + IDEMPOTENCY_TTL_MS),
     ],
-  );
+  });
 }
