@@ -237,6 +237,40 @@ describe("stop switches and failing closed", () => {
   });
 });
 
+describe("database down", () => {
+  it("answers 503 problem+json, never allow, when the database cannot be reached", async () => {
+    const { createPool } = await import("../../lib/db/pool");
+    const { createAgentApi } = await import("../../lib/api/agent-api");
+    const { AgentAuthenticator } = await import("../../lib/api/agent-auth");
+    const { RateLimiter } = await import("../../lib/api/rate-limiter");
+    const dead = createPool("postgresql://nobody:nothing@127.0.0.1:9/none", 2);
+    const handle = createAgentApi({ pool: dead, runtime: api.runtime, auth: new AgentAuthenticator(dead), limiter: new RateLimiter() });
+    const res = await handle({
+      method: "POST",
+      path: "/api/v1/decisions",
+      header: (name) => ({ authorization: `Bearer ${key}`, "content-type": "application/json" })[name],
+      readBody: async () => Buffer.from(JSON.stringify({ action: "return.label" })),
+    });
+    await dead.end();
+    expect(res.status).toBe(503);
+    expect(res.headers["retry-after"]).toBe("1");
+    expect(JSON.parse(res.body)).toMatchObject({ code: "unavailable" });
+  });
+});
+
+describe("typed client", () => {
+  it("decides, reports and surfaces problems as typed errors", async () => {
+    const { MandateClient, MandateApiError } = await import("../../lib/client/mandate-client");
+    const mandate = new MandateClient({ baseUrl: api.url, apiKey: key });
+    const d = await mandate.decide({ action: "refund.issue", intent: "shipping_error", customer: { id: "cus_client", verified: true }, params: { amount: "9.99", currency: "USD" } }, { idempotencyKey: "client-1" });
+    expect(d.decision).toBe("allow");
+    expect((await mandate.reportOutcome(d.id, { status: "executed", action_digest: d.action_digest })).status).toBe("executed");
+    const error = await mandate.decide({ action: "refund.issue", params: { amount: -1 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MandateApiError);
+    expect(error).toMatchObject({ status: 400, code: "validation_failed", errors: [{ path: "params.amount" }] });
+  });
+});
+
 describe("audit chain", () => {
   it("verifies the entries the raw-SQL hot path wrote during this file", async () => {
     await sealAuditLog(t.db);
