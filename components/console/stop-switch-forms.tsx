@@ -30,7 +30,7 @@ export function PauseForm({ agentNames, actionKeys }: { agentNames: string[]; ac
             label={scope === "agent" ? "Agent" : "Action"}
             name="target"
             defaultValue={state.values.target}
-            error={state.fieldErrors.target}
+            error={state.fieldErrors["target.target"]}
             options={(scope === "agent" ? agentNames : actionKeys).map((v) => ({ value: v, label: v }))}
           />
         )}

@@ -27,7 +27,10 @@ export async function runForm(formData: FormData, fn: () => Promise<{ message: s
   } catch (error) {
     if (isAppError(error) && error.status < 500) {
       const fieldErrors: Record<string, string> = {};
-      for (const e of error.errors ?? []) fieldErrors[e.path.split(".")[0] || "form"] ??= e.message;
+      for (const e of error.errors ?? []) {
+        const key = e.path || "form";
+        fieldErrors[key] = fieldErrors[key] ? `${fieldErrors[key]} ${e.message}` : e.message;
+      }
       return { ok: false, message: error.message, fieldErrors, values };
     }
     console.error(error);

@@ -24,6 +24,8 @@ export async function publishPolicyVersion(
     reason: string;
     source: "console" | "cli" | "seed";
     draftId?: string | null;
+    /** Who proposed the change; defaults to the acting user. */
+    publishedById?: string | null;
     approvedById?: string | null;
     restoredFrom?: number | null;
   },
@@ -39,7 +41,7 @@ export async function publishPolicyVersion(
       reason: input.reason,
       source: input.source,
       draftId: input.draftId ?? null,
-      publishedById: actor.type === "user" ? actor.id : null,
+      publishedById: input.publishedById !== undefined ? input.publishedById : actor.type === "user" ? actor.id : null,
       approvedById: input.approvedById ?? null,
       restoredFrom: input.restoredFrom ?? null,
     },

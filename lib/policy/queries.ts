@@ -27,11 +27,12 @@ export async function getPolicyVersion(db: Db, version: number): Promise<Publish
 }
 
 export async function listPolicyVersions(db: Db) {
-  return db.policyVersion.findMany({
+  const rows = await db.policyVersion.findMany({
     orderBy: { version: "desc" },
     select: {
       id: true,
       version: true,
+      document: true,
       reason: true,
       source: true,
       checksum: true,
@@ -41,6 +42,7 @@ export async function listPolicyVersions(db: Db) {
       approvedBy: { select: { email: true, name: true } },
     },
   });
+  return rows.map((row) => ({ ...row, document: row.document as unknown as PolicyDocument }));
 }
 
 export async function listOpenDrafts(db: Db) {

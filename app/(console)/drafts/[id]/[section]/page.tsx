@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { forbidden, notFound } from "next/navigation";
+import { ActionForm } from "@/components/policy/forms/action-form";
+import { DataSourceForm, ForbiddenForm, IntentForm, OwnerForm, TierForm } from "@/components/policy/forms/section-forms";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requirePermission } from "@/lib/auth/session";
+import { getPrisma } from "@/lib/db/prisma";
+import { getDraft } from "@/lib/policy/draft-queries";
+import { isListSection, LIST_SECTIONS } from "@/lib/policy/edit-draft";
+import { canEditSection } from "@/lib/policy/sections";
+
+export const metadata: Metadata = { title: "Edit draft" };
+
+export default async function EditDraftItemPage({ params, searchParams }: { params: Promise<{ id: string; section: string }>; searchParams: Promise<{ key?: string }> }) {
+  const [{ id, section }, { key }] = await Promise.all([params, searchParams]);
+  const actor = await requirePermission("policy:read");
+  if (!isListSection(section) || !/^[0-9a-f-]{36}$/.test(id)) notFound();
+  if (!canEditSection(actor.roles, section)) forbidden();
+  const draft = await getDraft(getPrisma(), id);
+  if (!draft) notFound();
+  const doc = draft.document;
+  const keyField = LIST_SECTIONS[section].key;
+  const list = doc[section] as unknown as Record<string, unknown>[];
+  const item = key ? list.find((i) => i[keyField] === key) : null;
+  if (key && !item) notFound();
+  const common = { draftId: draft.id, revision: draft.revision, document: doc };
+  const noun = LIST_SECTIONS[section].noun;
+
+  return (
+    <>
+      <PageHeader title={key ? `Edit ${noun} ${key}` : `New ${noun}`} description={<>In draft <Link href={`/drafts/${draft.id}`} className="underline">{draft.title}</Link> (revision {draft.revision}). Nothing changes for agents until the draft is reviewed and published.</>} />
+      <Card>
+        {section === "actions" ? <ActionForm {...common} action={(item as never) ?? null} /> : null}
+        {section === "forbidden" ? <ForbiddenForm {...common} item={(item as never) ?? null} /> : null}
+        {section === "owners" ? <OwnerForm {...common} item={(item as never) ?? null} /> : null}
+        {section === "data_sources" ? <DataSourceForm {...common} item={(item as never) ?? null} /> : null}
+        {section === "intents" ? <IntentForm {...common} item={(item as never) ?? null} /> : null}
+        {section === "risk_tiers" ? <TierForm {...common} item={(item as never) ?? null} /> : null}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,146 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DiscardButton, RemoveItemButton, ReviewForm, SubmitForm } from "@/components/policy/draft-controls";
+import { PolicyDiffView } from "@/components/policy/policy-diff-view";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { formatDateTime } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { can } from "@/lib/auth/permissions";
+import { requirePermission } from "@/lib/auth/session";
+import { getPrisma } from "@/lib/db/prisma";
+import { diffPolicy } from "@/lib/policy/diff-policy";
+import { getDraft } from "@/lib/policy/draft-queries";
+import { LIST_SECTIONS, type ListSection } from "@/lib/policy/edit-draft";
+import { canEditSection, policySection } from "@/lib/policy/sections";
+import { getCurrentPolicy } from "@/lib/policy/queries";
+import { approvalSatisfied, reviewRequirements } from "@/lib/policy/review-requirements";
+
+export const metadata: Metadata = { title: "Draft" };
+
+function itemsOf(document: Record<string, unknown>, section: ListSection): { key: string; title: string }[] {
+  const keyField = LIST_SECTIONS[section].key;
+  return (document[section] as Record<string, unknown>[]).map((item) => ({
+    key: String(item[keyField]),
+    title: String(item.label ?? item.name ?? item.action ?? item[keyField]),
+  }));
+}
+
+export default async function DraftPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const actor = await requirePermission("policy:read");
+  if (!/^[0-9a-f-]{36}$/.test(id)) notFound();
+  const db = getPrisma();
+  const [draft, current] = await Promise.all([getDraft(db, id), getCurrentPolicy(db)]);
+  if (!draft) notFound();
+
+  const diff = diffPolicy(current?.document ?? null, draft.document);
+  const requirements = reviewRequirements(current?.document ?? null, draft.document);
+  const approvals = draft.reviews.filter((r) => r.revision === draft.revision && r.verdict === "approve").map((r) => ({ userId: r.reviewerId, roles: r.roles }));
+  const satisfied = approvalSatisfied(requirements, approvals, draft.authorId);
+  const editable = draft.status === "open" || draft.status === "in_review";
+  const isAuthor = draft.authorId === actor.id;
+  const canReview = draft.status === "in_review" && can(actor.roles, "policy:review") && !isAuthor && !draft.reviews.some((r) => r.reviewerId === actor.id && r.revision === draft.revision);
+  const stale = current && draft.baseVersion && draft.baseVersion.version !== current.version;
+
+  return (
+    <>
+      <PageHeader
+        title={draft.title}
+        description={
+          <>
+            Draft by {draft.authorLabel}, revision {draft.revision}, last saved {formatDateTime(draft.updatedAt)}
+            {draft.updatedByLabel ? ` by ${draft.updatedByLabel}` : ""}.
+          </>
+        }
+        actions={<Badge tone={draft.status === "published" ? "success" : draft.status === "in_review" ? "warning" : "neutral"}>{draft.status.replace("_", " ")}</Badge>}
+      />
+      {draft.published ? (
+        <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+          Published as <Link href="/policy-versions" className="font-medium underline">version {draft.published.version}</Link>.
+        </p>
+      ) : null}
+      {stale && editable ? (
+        <p role="note" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Version {current.version} was published after this draft started from version {draft.baseVersion!.version}. The changes below are against version {current.version}: publishing would undo anything that version added and this draft lacks.
+        </p>
+      ) : null}
+      <div className="grid gap-6 xl:grid-cols-[1fr_22rem]">
+        <div className="space-y-6">
+          <Card title={current ? `What changes against version ${current.version}` : "What this first version contains"}>
+            <PolicyDiffView diff={diff} />
+          </Card>
+          {(Object.keys(LIST_SECTIONS) as ListSection[]).map((section) => {
+            const canEdit = editable && canEditSection(actor.roles, section);
+            const label = policySection(section).label;
+            const items = itemsOf(draft.document as unknown as Record<string, unknown>, section);
+            return (
+              <section key={section} id={section} aria-label={label} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+                <div className="mb-2 flex items-center justify-between">
+                  <h2 className="text-base font-semibold">{label}</h2>
+                  {canEdit ? (
+                    <Link href={`/drafts/${draft.id}/${section}`} className="text-sm font-medium text-brand-700 underline underline-offset-2">
+                      Add
+                    </Link>
+                  ) : (
+                    <span className="text-xs text-slate-500">{editable ? "read-only for your roles" : ""}</span>
+                  )}
+                </div>
+                {items.length === 0 ? (
+                  <p className="text-sm text-slate-600">None.</p>
+                ) : (
+                  <ul className="divide-y divide-slate-100">
+                    {items.map((item) => (
+                      <li key={item.key} className="flex flex-wrap items-center justify-between gap-2 py-1.5 text-sm">
+                        <span>
+                          {item.title} <span className="font-mono text-xs text-slate-500">{item.key}</span>
+                        </span>
+                        {canEdit ? (
+                          <span className="flex items-center gap-3">
+                            <Link href={`/drafts/${draft.id}/${section}?key=${encodeURIComponent(item.key)}`} className="text-xs font-medium text-brand-700 underline underline-offset-2" aria-label={`Edit ${item.title}`}>
+                              Edit
+                            </Link>
+                            <RemoveItemButton draftId={draft.id} revision={draft.revision} section={section} itemKey={item.key} label={item.title} />
+                          </span>
+                        ) : null}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
+            );
+          })}
+        </div>
+        <aside className="space-y-6">
+          <Card title="Review">
+            <p className="text-sm text-slate-700">Publishing needs a second person{requirements.reasons.length ? ":" : "."}</p>
+            {requirements.reasons.length ? (
+              <ul className="mt-1 list-disc pl-5 text-sm text-slate-700">
+                {requirements.reasons.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            ) : null}
+            <ul className="mt-3 space-y-2 text-sm" aria-label="Reviews">
+              {draft.reviews.map((r) => (
+                <li key={r.id}>
+                  <Badge tone={r.verdict === "approve" ? "success" : "warning"}>{r.verdict === "approve" ? "approved" : "sent back"}</Badge> {r.reviewer.name} ({r.roles.join(", ")}), rev {r.revision}
+                  {r.comment ? `: ${r.comment}` : ""}
+                </li>
+              ))}
+            </ul>
+            {draft.status === "in_review" && !satisfied.ok ? <p className="mt-2 text-sm text-amber-800">Still needed: {satisfied.missing.join("; ")}.</p> : null}
+            {draft.reason ? <p className="mt-3 text-sm"><span className="font-medium">Reason:</span> {draft.reason}</p> : null}
+            <div className="mt-4 space-y-4">
+              {draft.status === "open" && can(actor.roles, "policy:review") ? <SubmitForm draftId={draft.id} revision={draft.revision} reason={draft.reason} /> : null}
+              {canReview ? <ReviewForm draftId={draft.id} revision={draft.revision} /> : null}
+              {draft.status === "in_review" && isAuthor ? <p className="text-sm text-slate-600">Waiting for someone else to review: authors never approve their own drafts.</p> : null}
+              {editable && (isAuthor || actor.roles.includes("admin")) ? <DiscardButton draftId={draft.id} /> : null}
+            </div>
+          </Card>
+        </aside>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+"use client";
+
+import { useId } from "react";
+
+const BOX = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-invalid:border-rose-500";
+
+function Message({ id, error, hint }: { id: string; error?: string; hint?: string }) {
+  return (
+    <>
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-rose-700">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function describedBy(id: string, error?: string, hint?: string) {
+  return [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+}
+
+export function Text({ label, value, onChange, error, hint, type = "text", placeholder, srOnlyLabel }: { label: string; value: string; onChange: (v: string) => void; error?: string; hint?: string; type?: string; placeholder?: string; srOnlyLabel?: boolean }) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id} className={srOnlyLabel ? "sr-only" : "block text-sm font-medium text-slate-700"}>
+        {label}
+      </label>
+      <input id={id} type={type} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={BOX} />
+      <Message id={id} error={error} hint={hint} />
+    </div>
+  );
+}
+
+export function LongText({ label, value, onChange, error, rows = 3 }: { label: string; value: string; onChange: (v: string) => void; error?: string; rows?: number }) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <textarea id={id} rows={rows} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error)} className={BOX} />
+      <Message id={id} error={error} />
+    </div>
+  );
+}
+
+export function Choice({ label, value, onChange, options, error, srOnlyLabel }: { label: string; value: string; onChange: (v: string) => void; options: readonly { value: string; label: string }[]; error?: string; srOnlyLabel?: boolean }) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id} className={srOnlyLabel ? "sr-only" : "block text-sm font-medium text-slate-700"}>
+        {label}
+      </label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error)} className={BOX}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <Message id={id} error={error} />
+    </div>
+  );
+}
+
+export function Checks({ legend, options, selected, onChange, error }: { legend: string; options: { value: string; label: string }[]; selected: string[]; onChange: (v: string[]) => void; error?: string }) {
+  const id = useId();
+  return (
+    <fieldset aria-describedby={error ? `${id}-error` : undefined}>
+      <legend className="text-sm font-medium text-slate-700">{legend}</legend>
+      <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+        {options.map((o) => (
+          <label key={o.value} className="inline-flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={selected.includes(o.value)} onChange={(e) => onChange(e.target.checked ? [...selected, o.value] : selected.filter((v) => v !== o.value))} />
+            {o.label}
+          </label>
+        ))}
+      </div>
+      <Message id={id} error={error} />
+    </fieldset>
+  );
+}
+
+export function SmallButton({ children, onClick, label }: { children: React.ReactNode; onClick: () => void; label: string }) {
+  return (
+    <button type="button" onClick={onClick} aria-label={label} className="rounded border border-slate-300 bg-white px-2 py-1 text-xs text-slate-700 hover:bg-slate-50">
+      {children}
+    </button>
+  );
+}

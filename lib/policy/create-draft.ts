@@ -1,0 +1,41 @@
+import type { Actor } from "@/lib/audit/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { authorize } from "@/lib/auth/authorize";
+import type { Db } from "@/lib/db/prisma";
+import { AppError } from "@/lib/errors";
+import type { PolicyDocument } from "./document-schema";
+
+/**
+ * Starts a draft from the policy in force, or from an earlier version (a rollback: the old
+ * document comes back as a new draft, reviewed and published like any change).
+ */
+export async function createDraft(db: Db, actor: Actor, input: { title?: string; fromVersion?: number; document?: PolicyDocument }) {
+  authorize(actor, "policy:review");
+  return db.$transaction(async (tx) => {
+    const latest = await tx.policyVersion.findFirst({ orderBy: { version: "desc" }, select: { id: true, version: true, document: true } });
+    const source = input.fromVersion ? await tx.policyVersion.findUnique({ where: { version: input.fromVersion }, select: { id: true, version: true, document: true } }) : latest;
+    if (input.fromVersion && !source) throw new AppError("not_found", `There is no published version ${input.fromVersion}.`);
+    const document = input.document ?? source?.document;
+    if (!document) throw new AppError("conflict", "No policy is published yet: import a policy document to start the first draft.");
+    const rollback = input.fromVersion !== undefined && latest !== null && input.fromVersion !== latest.version;
+    const title = input.title?.trim() || (rollback ? `Restore version ${input.fromVersion}` : `Changes to version ${latest?.version ?? 0}`);
+    const draft = await tx.policyDraft.create({
+      data: {
+        title,
+        document: document as object,
+        baseVersionId: latest?.id ?? null,
+        authorId: actor.type === "user" ? actor.id : null,
+        authorLabel: actor.label,
+        reason: rollback ? `Roll back to version ${input.fromVersion}` : null,
+      },
+      select: { id: true, title: true },
+    });
+    await recordAudit(tx, actor, {
+      action: rollback ? "policy.rollback_draft" : "policy.draft_create",
+      subjectType: "policy_draft",
+      subjectId: draft.id,
+      data: { title, from_version: source?.version ?? null, base_version: latest?.version ?? null },
+    });
+    return draft;
+  });
+}

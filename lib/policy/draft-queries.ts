@@ -1,0 +1,35 @@
+import type { Db } from "@/lib/db/prisma";
+import type { PolicyDocument } from "./document-schema";
+
+export async function getDraft(db: Db, id: string) {
+  const draft = await db.policyDraft.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      title: true,
+      status: true,
+      revision: true,
+      document: true,
+      reason: true,
+      submittedAt: true,
+      authorId: true,
+      authorLabel: true,
+      updatedByLabel: true,
+      updatedAt: true,
+      createdAt: true,
+      baseVersion: { select: { version: true, document: true } },
+      published: { select: { version: true } },
+      reviews: {
+        orderBy: { createdAt: "asc" },
+        select: { id: true, verdict: true, roles: true, revision: true, comment: true, createdAt: true, reviewerId: true, reviewer: { select: { name: true, email: true } } },
+      },
+    },
+  });
+  if (!draft) return null;
+  return {
+    ...draft,
+    document: draft.document as unknown as PolicyDocument,
+    baseVersion: draft.baseVersion ? { version: draft.baseVersion.version, document: draft.baseVersion.document as unknown as PolicyDocument } : null,
+  };
+}
+export type DraftDetail = NonNullable<Awaited<ReturnType<typeof getDraft>>>;

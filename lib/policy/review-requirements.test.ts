@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import type { PolicyDocument } from "./document-schema";
+import { exampleDocument } from "./fixtures/example-policy";
+import { approvalSatisfied, REVIEWER_ROLES, reviewRequirements, type ReviewApproval, type ReviewRequirements } from "./review-requirements";
+import { validatePolicyDocument } from "./validate-policy";
+
+function example(): PolicyDocument {
+  const result = validatePolicyDocument(exampleDocument());
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.document;
+}
+
+function requirementsAfter(edit: (document: PolicyDocument) => void) {
+  const after = example();
+  edit(after);
+  return reviewRequirements(example(), after);
+}
+
+const BASELINE = ["admin", "cx_lead", "legal", "it", "committee"];
+const refund = (document: PolicyDocument) => document.actions[2]!;
+
+describe("reviewRequirements", () => {
+  it("asks only for a second person when nothing sensitive changed", () => {
+    const requirements = requirementsAfter((document) => void (document.owners[0]!.contact = "cx@northwind.example"));
+    expect(requirements.requiredRoles).toEqual([BASELINE]);
+    expect(requirements.reasons).toEqual(["Every change needs an approval by a second person, never the author"]);
+  });
+
+  it("still asks for a second person when the draft changes nothing", () => {
+    expect(reviewRequirements(example(), example()).requiredRoles).toEqual([BASELINE]);
+  });
+
+  it("asks legal when the forbidden list is touched", () => {
+    for (const edit of [
+      (document: PolicyDocument) => void document.forbidden.push({ action: "contract.renew", reason: "Legal only." }),
+      (document: PolicyDocument) => void document.forbidden.shift(),
+      (document: PolicyDocument) => void (document.forbidden[0]!.reason = "Only Legal negotiates."),
+    ]) {
+      const requirements = requirementsAfter(edit);
+      expect(requirements.requiredRoles).toEqual([BASELINE, ["legal"]]);
+      expect(requirements.reasons[1]).toMatch(/^Legal must approve because the draft touches the forbidden list: /);
+    }
+  });
+
+  it("asks the committee when the refund threshold for the low tier is raised", () => {
+    const requirements = requirementsAfter((document) => void (refund(document).risk[0]!.if = { amount: { lte: 100 } }));
+    expect(requirements.requiredRoles).toEqual([BASELINE, ["committee"]]);
+    expect(requirements.reasons[1]).toBe(
+      "The committee must approve because the draft raises an action's authority or may lower its tier: Issue a refund: low tier raised from $50 to $100",
+    );
+  });
+
+  it("asks the committee when authority is raised or a tier control is weakened", () => {
+    expect(requirementsAfter((document) => void (document.actions[6]!.authority = "execute")).requiredRoles).toEqual([BASELINE, ["committee"]]);
+    expect(requirementsAfter((document) => void (document.risk_tiers[3]!.controls = ["human_approval"])).requiredRoles).toEqual([BASELINE, ["committee"]]);
+    expect(requirementsAfter((document) => void (document.risk_tiers[1]!.sample_rate = 0.01)).requiredRoles).toEqual([BASELINE, ["committee"]]);
+    expect(requirementsAfter((document) => void document.risk_tiers[2]!.approval!.roles.push("cx_lead")).requiredRoles).toEqual([BASELINE, ["committee"]]);
+  });
+
+  it("asks the committee for band edits that may lower a tier, and for a currency change", () => {
+    expect(requirementsAfter((document) => void (refund(document).risk[0]!.if = { channel: "chat" })).requiredRoles).toEqual([BASELINE, ["committee"]]);
+    expect(requirementsAfter((document) => void (document.currency = "JPY")).requiredRoles).toEqual([BASELINE, ["committee"]]);
+  });
+
+  it("asks only for a second person when the draft tightens", () => {
+    expect(
+      requirementsAfter((document) => {
+        refund(document).authority = "recommend";
+        refund(document).risk[0]!.if = { amount: { lte: 20 } };
+        document.risk_tiers[1]!.sample_rate = 0.5;
+      }).requiredRoles,
+    ).toEqual([BASELINE]);
+  });
+
+  it("leaves looser limits, intents and data scopes to the second person", () => {
+    expect(
+      requirementsAfter((document) => {
+        refund(document).limits[0]!.max_count = 5;
+        refund(document).data_sources.push("profile");
+        document.intents[4]!.handling = "autonomous";
+      }).requiredRoles,
+    ).toEqual([BASELINE]);
+  });
+
+  it("asks everyone concerned for a first version", () => {
+    const requirements = reviewRequirements(null, example());
+    expect(requirements.requiredRoles).toEqual([BASELINE, ["legal"], ["committee"]]);
+    expect(requirements.reasons).toHaveLength(3);
+    expect(requirements.reasons[2]).toMatch(/; and \d+ more$/);
+  });
+
+  it("counts a new action that may only talk as no raise in authority", () => {
+    const add = (authority: "say" | "execute") =>
+      requirementsAfter((document) =>
+        void document.actions.push({ key: "faq.answer", label: "Answer a question", authority, owner: "cx-ops", data_sources: [], risk: [], limits: [] }),
+      );
+    expect(add("say").requiredRoles).toEqual([BASELINE]);
+    expect(add("execute").requiredRoles).toEqual([BASELINE, ["committee"]]);
+  });
+
+  it("takes reviewer roles from the permission table", () => {
+    expect([...REVIEWER_ROLES]).toEqual(BASELINE);
+  });
+});
+
+describe("approvalSatisfied", () => {
+  const both: ReviewRequirements = { requiredRoles: [[...REVIEWER_ROLES], ["legal"], ["committee"]], reasons: [] };
+  const approval = (userId: string, ...roles: ReviewApproval["roles"]): ReviewApproval => ({ userId, roles });
+
+  it("is met by a second person for an ordinary change", () => {
+    expect(approvalSatisfied({ requiredRoles: [[...REVIEWER_ROLES]] }, [approval("ana", "cx_lead")], "bob")).toEqual({ ok: true, missing: [] });
+  });
+
+  it("never counts the author's own approval", () => {
+    const result = approvalSatisfied({ requiredRoles: [[...REVIEWER_ROLES]] }, [approval("bob", "admin")], "bob");
+    expect(result.ok).toBe(false);
+    expect(result.missing).toEqual([
+      "needs an approval from a second person (an admin, a CX lead, legal, IT or the committee) (the author's own approval does not count)",
+    ]);
+  });
+
+  it("says what is still missing", () => {
+    const result = approvalSatisfied(both, [approval("ana", "cx_lead")], "bob");
+    expect(result).toEqual({ ok: false, missing: ["needs an approval from legal", "needs an approval from the committee"] });
+  });
+
+  it("does not let an admin stand in for legal or the committee", () => {
+    expect(approvalSatisfied(both, [approval("ana", "admin")], "bob").missing).toEqual(["needs an approval from legal", "needs an approval from the committee"]);
+  });
+
+  it("lets one person holding legal and committee meet both", () => {
+    expect(approvalSatisfied(both, [approval("ana", "legal", "committee")], "bob")).toEqual({ ok: true, missing: [] });
+  });
+
+  it("lets different people meet different requirements", () => {
+    expect(approvalSatisfied(both, [approval("ana", "legal"), approval("carl", "committee")], "bob").ok).toBe(true);
+  });
+
+  it("ignores an author who holds the missing role", () => {
+    const result = approvalSatisfied(both, [approval("ana", "legal"), approval("bob", "committee")], "bob");
+    expect(result.missing).toEqual(["needs an approval from the committee (the author's own approval does not count)"]);
+  });
+
+  it("counts every approval when no person authored the draft", () => {
+    expect(approvalSatisfied(both, [approval("ana", "legal", "committee")], null).ok).toBe(true);
+  });
+
+  it("works end to end on the refund threshold draft", () => {
+    const after = example();
+    refund(after).risk[0]!.if = { amount: { lte: 100 } };
+    const requirements = reviewRequirements(example(), after);
+    expect(approvalSatisfied(requirements, [approval("ana", "cx_lead")], "bob").missing).toEqual(["needs an approval from the committee"]);
+    expect(approvalSatisfied(requirements, [approval("carl", "committee")], "bob").ok).toBe(true);
+  });
+});

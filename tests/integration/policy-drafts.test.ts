@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../lib/audit/actor";
+import { createDraft } from "../../lib/policy/create-draft";
+import { editDraft } from "../../lib/policy/edit-draft";
+import { reviewDraft } from "../../lib/policy/review-draft";
+import { submitDraft } from "../../lib/policy/submit-draft";
+import { getCurrentPolicy } from "../../lib/policy/queries";
+import type { Role } from "../../lib/policy/roles";
+import { client, newAgentKey, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
+import { createTestDatabase, type TestDatabase } from "./database";
+
+let t: TestDatabase;
+let api: ApiServer;
+const people: Record<string, Actor & { type: "user" }> = {};
+
+async function person(name: string, roles: Role[]) {
+  const user = await t.db.user.create({ data: { email: `${name}@northwind.example`, name, roles } });
+  people[name] = { type: "user", id: user.id, label: user.email, roles };
+  return people[name]!;
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await publishExamplePolicy(t);
+  api = await startApiServer(t);
+  await person("lena", ["legal"]);
+  await person("leo", ["legal"]);
+  await person("carla", ["cx_lead"]);
+  await person("chris", ["committee"]);
+  await person("ivan", ["it"]);
+});
+afterAll(async () => {
+  await api.close();
+  await t.drop();
+});
+
+async function revisionOf(id: string): Promise<number> {
+  return (await t.db.policyDraft.findUniqueOrThrow({ where: { id } })).revision;
+}
+
+describe("policy drafts", () => {
+  it("legal forbids an action, a second legal person publishes it, and agents are denied with the legal reason", async () => {
+    const { lena, leo, carla } = people as Required<typeof people>;
+    const draft = await createDraft(t.db, lena!, {});
+    const reason = "Refund policies are changed by Legal only.";
+    await editDraft(t.db, lena!, { draftId: draft.id, revision: 1, edit: { section: "forbidden", op: "upsert", originalKey: null, item: { action: "policy.override", reason } } });
+
+    // A CX lead cannot touch legal's list, even with a hand-made request.
+    await expect(editDraft(t.db, carla!, { draftId: draft.id, revision: 2, edit: { section: "forbidden", op: "remove", key: "policy.override" } })).rejects.toMatchObject({ code: "forbidden" });
+    // An editor who opened revision 1 is told who changed it since.
+    await expect(editDraft(t.db, leo!, { draftId: draft.id, revision: 1, edit: { section: "forbidden", op: "remove", key: "credentials.disclose" } })).rejects.toMatchObject({
+      code: "stale_revision",
+      message: expect.stringContaining("changed by lena@northwind.example since you opened it"),
+    });
+
+    await expect(submitDraft(t.db, lena!, { draftId: draft.id, revision: 2, reason: "" })).rejects.toMatchObject({ code: "validation_failed" });
+    await submitDraft(t.db, lena!, { draftId: draft.id, revision: 2, reason: "Legal asked to block policy overrides" });
+    await expect(reviewDraft(t.db, lena!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "" })).rejects.toMatchObject({ code: "forbidden" });
+    const result = await reviewDraft(t.db, leo!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "ok" });
+    expect(result.published).toBe(2);
+
+    const version = await t.db.policyVersion.findUniqueOrThrow({ where: { version: 2 }, include: { publishedBy: true, approvedBy: true } });
+    expect(version.reason).toBe("Legal asked to block policy overrides");
+    expect(version.publishedBy?.email).toBe("lena@northwind.example");
+    expect(version.approvedBy?.email).toBe("leo@northwind.example");
+
+    await api.runtime.refresh();
+    const res = await client(api.url, await newAgentKey(t, "support-bot"))("POST", "/api/v1/decisions", { action: "policy.override" });
+    expect(res.body).toMatchObject({ decision: "deny", policy_version: 2, reasons: [{ code: "forbidden" }] });
+    expect(res.body.reasons[0].message).toContain(reason);
+    const audit = (await t.db.auditEntry.findMany({ where: { subjectId: { in: [draft.id, version.id] } }, orderBy: { id: "asc" }, select: { action: true } })).map((a) => a.action);
+    expect(audit).toEqual(["policy.draft_create", "policy.draft_edit", "policy.draft_submit", "policy.draft_review", "policy.publish"]);
+  });
+
+  it("raising the refund threshold needs the committee: another reviewer's approval is not enough", async () => {
+    const { carla, leo, chris } = people as Required<typeof people>;
+    const draft = await createDraft(t.db, carla!, {});
+    const current = (await getCurrentPolicy(t.db))!.document;
+    const refund = structuredClone(current.actions.find((a) => a.key === "refund.issue")!);
+    refund.risk[0] = { if: { amount: { lte: 100 } }, tier: "low" };
+    await editDraft(t.db, carla!, { draftId: draft.id, revision: 1, edit: { section: "actions", op: "upsert", originalKey: "refund.issue", item: refund } });
+    await submitDraft(t.db, carla!, { draftId: draft.id, revision: 2, reason: "Small refunds under $100 are always approved" });
+    const first = await reviewDraft(t.db, leo!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "fine by legal" });
+    expect(first.published).toBeNull();
+    expect(first.missing.join(" ")).toMatch(/committee/);
+    const second = await reviewDraft(t.db, chris!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "evidence reviewed" });
+    expect(second.published).toBe(3);
+  });
+
+  it("rolls back: an earlier version returns as a draft and is published as a new version", async () => {
+    const { chris, carla } = people as Required<typeof people>;
+    const draft = await createDraft(t.db, chris!, { fromVersion: 2 });
+    expect(draft.title).toBe("Restore version 2");
+    await submitDraft(t.db, chris!, { draftId: draft.id, revision: await revisionOf(draft.id), reason: "Threshold raise caused reversals" });
+    const result = await reviewDraft(t.db, carla!, { draftId: draft.id, revision: 1, verdict: "approve", comment: "agreed" });
+    expect(result.published).toBe(4);
+    const v4 = await t.db.policyVersion.findUniqueOrThrow({ where: { version: 4 } });
+    expect(v4.restoredFrom).toBe(2);
+    const doc = (await getCurrentPolicy(t.db))!.document;
+    expect(doc.actions.find((a) => a.key === "refund.issue")!.risk[0]).toEqual({ if: { amount: { lte: 50 } }, tier: "low" });
+  });
+
+  it("refuses an edit that would make the policy invalid, with the error on the field", async () => {
+    const { carla } = people as Required<typeof people>;
+    const draft = await createDraft(t.db, carla!, {});
+    const current = (await getCurrentPolicy(t.db))!.document;
+    const refund = structuredClone(current.actions.find((a) => a.key === "refund.issue")!);
+    await expect(
+      editDraft(t.db, carla!, { draftId: draft.id, revision: 1, edit: { section: "actions", op: "upsert", originalKey: "refund.issue", item: { ...refund, owner: "nobody", risk: [{ tier: "gold" }] } } }),
+    ).rejects.toMatchObject({ code: "validation_failed", errors: expect.arrayContaining([expect.objectContaining({ path: "owner" }), expect.objectContaining({ path: "risk[0].tier" })]) });
+    expect(await revisionOf(draft.id)).toBe(1);
+  });
+});
