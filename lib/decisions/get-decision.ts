@@ -62,6 +62,12 @@ export function rowToResponse(row: DecisionRow): DecisionResponse {
   };
 }
 
+/** The decision's API shape, read inside a Prisma transaction (webhook payloads, console). */
+export async function loadDecisionResponse(tx: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> }, id: string): Promise<DecisionResponse | null> {
+  const rows = await tx.$queryRawUnsafe<DecisionRow[]>(SELECT, id);
+  return rows[0] ? rowToResponse(rows[0]) : null;
+}
+
 /** The decision as it stands now; another agent's decision is reported as not found. */
 export async function getDecisionForAgent(db: pg.Pool | pg.PoolClient, agentId: string, id: string): Promise<DecisionResponse> {
   const { rows } = await db.query<DecisionRow>(SELECT, [id]);

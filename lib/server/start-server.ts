@@ -6,6 +6,8 @@ import { RateLimiter } from "@/lib/api/rate-limiter";
 import { closePool, getPool } from "@/lib/db/pool";
 import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
 import { startAuditSealer } from "@/lib/audit/audit-sealer";
+import { startApprovalSweeper } from "@/lib/approvals/approval-sweeper";
+import { startWebhookDispatcher } from "@/lib/webhooks/webhook-dispatcher";
 import { SYSTEM_ACTOR } from "@/lib/audit/actor";
 import { openDatabase } from "@/lib/db/connect";
 import { disconnectPrisma, getPrisma } from "@/lib/db/prisma";
@@ -50,6 +52,8 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   if (seed && (await seedDemo(db, SYSTEM_ACTOR)).seeded) log("loaded the Northwind demo workspace (demo passwords in the README)");
 
   const sealer = startAuditSealer(db, { onError: (error) => log(`audit sealing failed (will retry): ${(error as Error).message}`) });
+  const sweeper = startApprovalSweeper(db, { onError: (error) => log(`approval expiry failed (will retry): ${(error as Error).message}`) });
+  const webhooks = startWebhookDispatcher(db, { onError: (error) => log(`webhook delivery failed (will retry): ${(error as Error).message}`) });
   const pool = getPool();
   const runtime = new PolicyRuntime(pool);
   await runtime.start();
@@ -87,6 +91,8 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       runtime.stop();
       await auth.close();
       await sealer.stop();
+      await sweeper.stop();
+      await webhooks.stop();
       await closePool();
       await disconnectPrisma();
       await database.close();

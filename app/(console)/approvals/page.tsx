@@ -1,42 +1,111 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { LiveRefresh } from "@/components/approvals/live-refresh";
+import { QueueKeyboard } from "@/components/approvals/queue-keyboard";
 import { Badge, TIER_TONES } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatMoney, formatRelative } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
-import { SimpleTable } from "@/components/ui/simple-table";
-import { listPendingApprovals } from "@/lib/approvals/queries";
+import { listApprovalQueue } from "@/lib/approvals/queries";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
+import { getCurrentPolicy } from "@/lib/policy/queries";
 
 export const metadata: Metadata = { title: "Approvals" };
 
-export default async function ApprovalsPage() {
+type Search = { action?: string; tier?: string; agent?: string; owner?: string };
+
+function Filter({ name, label, value, options }: { name: string; label: string; value?: string; options: string[] }) {
+  return (
+    <div>
+      <label htmlFor={`filter-${name}`} className="block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      <select id={`filter-${name}`} name={name} defaultValue={value ?? ""} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+        <option value="">All</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requirePermission("approvals:read");
-  const items = await listPendingApprovals(getPrisma());
+  const filters = await searchParams;
+  const db = getPrisma();
+  const [policy, agents] = await Promise.all([getCurrentPolicy(db), db.agent.findMany({ select: { name: true }, orderBy: { name: "asc" } })]);
+  const doc = policy?.document;
+  const tierOrder = doc?.risk_tiers.map((t) => t.key) ?? [];
+  const clean = Object.fromEntries(Object.entries(filters).filter(([, v]) => typeof v === "string" && v)) as Search;
+  const items = await listApprovalQueue(db, clean, tierOrder);
   const now = new Date();
+  const filtered = Object.keys(clean).length > 0;
+
   return (
     <>
-      <PageHeader title="Approvals" description="Held actions waiting for a person. An agent is waiting with a customer: oldest first." />
+      <LiveRefresh intervalMs={1000} />
+      <QueueKeyboard />
+      <PageHeader
+        title="Approvals"
+        description="Held actions: an agent is waiting with a customer. Highest tier first, then oldest. New items appear by themselves. Keys: j / k to move, Enter to open."
+      />
+      <form className="mb-4 flex flex-wrap items-end gap-3" aria-label="Filter the queue">
+        <Filter name="action" label="Action" value={clean.action} options={doc?.actions.map((a) => a.key) ?? []} />
+        <Filter name="tier" label="Tier" value={clean.tier} options={tierOrder} />
+        <Filter name="agent" label="Agent" value={clean.agent} options={agents.map((a) => a.name)} />
+        <Filter name="owner" label="Owner" value={clean.owner} options={doc?.owners.map((o) => o.key) ?? []} />
+        <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium">
+          Filter
+        </button>
+        {filtered ? (
+          <Link href="/approvals" className="text-sm underline underline-offset-2">
+            Clear
+          </Link>
+        ) : null}
+      </form>
+      <p className="mb-2 text-sm text-slate-600" aria-live="polite">
+        {items.length} waiting{filtered ? " (filtered)" : ""}
+      </p>
       {items.length === 0 ? (
-        <EmptyState title="No held actions are waiting">When an agent asks for an action its tier holds for approval, it appears here.</EmptyState>
+        <EmptyState title={filtered ? "Nothing matches these filters" : "No held actions are waiting"}>
+          {filtered ? "Clear the filters to see every held action." : "When an agent asks for an action its tier holds for approval, it appears here within a second."}
+        </EmptyState>
       ) : (
-        <SimpleTable
-          label="Pending approvals"
-          headers={["Action", "Tier", "Amount", "Customer", "Agent", "Waiting", "Expires", "Approvals"]}
-          rows={items.map((a) => ({
-            key: a.id,
-            cells: [
-              <span key="a" className="font-mono">{a.action}</span>,
-              <Badge key="t" tone={TIER_TONES[a.tier ?? ""] ?? "neutral"}>{a.tier ?? "—"}</Badge>,
-              formatMoney(a.amount, a.currency),
-              a.customerId ?? "—",
-              a.agent,
-              formatRelative(a.createdAt, now),
-              formatRelative(a.expiresAt, now),
-              `${a.approvals} of ${a.required} (${a.roles.join(" or ")})`,
-            ],
-          }))}
-        />
+        <ul className="space-y-2" aria-label="Held actions">
+          {items.map((item) => {
+            const total = item.expiresAt.getTime() - item.createdAt.getTime();
+            const left = item.expiresAt.getTime() - now.getTime();
+            const urgent = left < total / 4;
+            return (
+              <li key={item.id}>
+                <Link
+                  href={`/approvals/${item.id}`}
+                  data-queue-link
+                  className={`block rounded-lg border bg-white p-4 shadow-sm hover:border-brand-600 focus:border-brand-600 ${urgent ? "border-amber-400 bg-amber-50" : "border-slate-200"}`}
+                  aria-label={`${item.action} ${formatMoney(item.amount, item.currency)} for ${item.customerId ?? "unknown customer"}, ${item.tier ?? "no"} tier`}
+                >
+                  <div className="flex flex-wrap items-center gap-2">
+                    <Badge tone={TIER_TONES[item.tier ?? ""] ?? "neutral"}>{item.tier ?? "—"}</Badge>
+                    <span className="font-medium">{item.action}</span>
+                    <span className="tabular-nums">{formatMoney(item.amount, item.currency)}</span>
+                    <span className="text-sm text-slate-600">customer {item.customerId ?? "—"} · agent {item.agent}{item.intent ? ` · ${item.intent}` : ""}</span>
+                    {urgent ? <Badge tone="warning">expires {formatRelative(item.expiresAt, now)}</Badge> : null}
+                  </div>
+                  {item.summary ? <p className="mt-1 text-sm text-slate-700">“{item.summary}”{item.confidence !== null ? ` (confidence ${Math.round(item.confidence * 100)}%)` : ""}</p> : null}
+                  <p className="mt-1 text-sm text-slate-600">Held because: {item.reasons.map((r) => r.message).join("; ")}</p>
+                  <p className="mt-1 text-xs text-slate-500">
+                    Owner {item.owner ?? "—"} · waiting {formatRelative(item.createdAt, now).replace(" ago", "")} · expires {formatRelative(item.expiresAt, now)} · {item.approvals} of {item.required} approvals ({item.roles.join(" or ")})
+                    {item.approvedBy.length ? `, approved by ${item.approvedBy.join(", ")}` : ""}
+                  </p>
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
       )}
     </>
   );

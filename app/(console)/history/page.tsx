@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Badge, TIER_TONES, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime, formatMoney } from "@/components/ui/format";
@@ -27,7 +28,9 @@ export default async function HistoryPage() {
           rows={decisions.map((d) => ({
             key: d.id,
             cells: [
-              formatDateTime(d.createdAt),
+              <Link key="w" href={`/history/${d.id}`} className="underline underline-offset-2">
+                {formatDateTime(d.createdAt)}
+              </Link>,
               <span key="a" className="font-mono">{d.action}</span>,
               <Badge key="d" tone={DECISION_TONES[d.decision] ?? "neutral"}>{d.decision}</Badge>,
               d.status.replaceAll("_", " "),

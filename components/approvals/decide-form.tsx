@@ -1,0 +1,81 @@
+"use client";
+
+import { useActionState, useEffect, useRef, useState } from "react";
+import { decideApprovalAction } from "@/app/(console)/approvals/actions";
+import { FormMessage } from "@/components/ui/field";
+import { INITIAL_FORM_STATE } from "@/lib/console/form-state";
+
+/** Approve or reject with a reason. Keys: `a` approve, `r` reject (focus the reason), Ctrl+Enter to send. */
+export function DecideForm({ approvalId, open, status }: { approvalId: string; open: boolean; status: string }) {
+  const [state, action, pending] = useActionState(decideApprovalAction, INITIAL_FORM_STATE);
+  const [verdict, setVerdict] = useState<"approve" | "reject">("approve");
+  const [reason, setReason] = useState("");
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (!open) return;
+      if ((event.target as HTMLElement).closest("input, textarea, select") || event.metaKey || event.ctrlKey || event.altKey) return;
+      if (event.key === "a" || event.key === "r") {
+        setVerdict(event.key === "a" ? "approve" : "reject");
+        reasonRef.current?.focus();
+        event.preventDefault();
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
+
+  return (
+    <form ref={formRef} action={action} className="space-y-3" aria-label="Decide">
+      <input type="hidden" name="approvalId" value={approvalId} />
+      <input type="hidden" name="verdict" value={verdict} />
+      <FormMessage state={state} />
+      {!open ? <p className="text-sm text-slate-600">This request is {status}: nothing left to decide.</p> : null}
+      <fieldset hidden={!open}>
+        <legend className="text-sm font-medium text-slate-700">Decision</legend>
+        <div className="mt-1 flex gap-4 text-sm">
+          <label className="inline-flex items-center gap-2">
+            <input type="radio" name="verdict-choice" checked={verdict === "approve"} onChange={() => setVerdict("approve")} /> Approve <kbd className="rounded border px-1 text-xs">a</kbd>
+          </label>
+          <label className="inline-flex items-center gap-2">
+            <input type="radio" name="verdict-choice" checked={verdict === "reject"} onChange={() => setVerdict("reject")} /> Reject <kbd className="rounded border px-1 text-xs">r</kbd>
+          </label>
+        </div>
+      </fieldset>
+      <div hidden={!open}>
+        <label htmlFor="decide-reason" className="block text-sm font-medium text-slate-700">
+          Reason (kept in the audit log)
+        </label>
+        <textarea
+          id="decide-reason"
+          ref={reasonRef}
+          name="reason"
+          rows={3}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) formRef.current?.requestSubmit();
+          }}
+          aria-invalid={state.fieldErrors.reason ? true : undefined}
+          aria-describedby={state.fieldErrors.reason ? "decide-reason-error" : undefined}
+          className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm aria-invalid:border-rose-500"
+        />
+        {state.fieldErrors.reason ? (
+          <p id="decide-reason-error" className="mt-1 text-sm text-rose-700">
+            {state.fieldErrors.reason}
+          </p>
+        ) : null}
+      </div>
+      <button
+        type="submit"
+        hidden={!open}
+        disabled={pending}
+        className={`rounded-md px-4 py-2 text-sm font-medium text-white shadow-sm disabled:opacity-60 ${verdict === "approve" ? "bg-emerald-600 hover:bg-emerald-700" : "bg-rose-600 hover:bg-rose-700"}`}
+      >
+        {pending ? "Sending…" : verdict === "approve" ? "Approve" : "Reject"} <span className="text-xs opacity-80">(Ctrl+Enter)</span>
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,109 @@
+import type { Page } from "@playwright/test";
+import { DEMO_AGENT_KEY } from "../lib/demo/demo-credentials";
+import { expect, signIn, test } from "./fixtures";
+
+// Publishing changes the policy every other test reads: these run one after another.
+test.describe.configure({ mode: "serial" });
+
+async function startDraft(page: Page): Promise<string> {
+  await page.goto("/policy-versions");
+  await page.getByRole("button", { name: "New draft" }).click();
+  await expect(page).toHaveURL(/\/drafts\/[0-9a-f-]{36}$/);
+  return page.url();
+}
+
+async function submit(page: Page, reason: string) {
+  const form = page.getByRole("form", { name: "Submit for review" });
+  await form.getByLabel("Why this change (published with it)").fill(reason);
+  await form.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.getByText("in review", { exact: true })).toBeVisible();
+}
+
+async function approve(page: Page, url: string): Promise<string> {
+  await page.goto(url);
+  const form = page.getByRole("form", { name: "Review this draft" });
+  await form.getByLabel("Comment").fill("Reviewed");
+  await form.getByRole("button", { name: "Approve" }).click();
+  const status = page.getByRole("status").filter({ hasText: /Published as version \d+/ });
+  await expect(status).toBeVisible();
+  return (await status.textContent())!.match(/version (\d+)/)![1]!;
+}
+
+test("legal forbids an action, a second legal person approves and publishes it, and the agent is denied with the legal reason", async ({ browser, request }) => {
+  const lena = await browser.newPage();
+  await signIn(lena, "legal");
+  const draftUrl = await startDraft(lena);
+
+  await lena.getByRole("region", { name: "Forbidden actions" }).getByRole("link", { name: "Add" }).click();
+  const form = lena.getByRole("form", { name: "Forbid an action" });
+  await form.getByLabel("Action key").fill("Contract Renew!");
+  await form.getByLabel(/Legal reason/).fill("Renewals are negotiated by Legal only.");
+  await form.getByRole("button", { name: "Save to draft" }).click();
+  await expect(form.getByText(/Use lowercase|dotted/i)).toBeVisible();
+  await expect(form.getByLabel(/Legal reason/)).toHaveValue("Renewals are negotiated by Legal only.");
+  await form.getByLabel("Action key").fill("contract.renew");
+  await form.getByRole("button", { name: "Save to draft" }).click();
+
+  await expect(lena).toHaveURL(new RegExp(`${draftUrl.split("/").pop()}`));
+  await expect(lena.getByTestId("policy-diff")).toContainText("contract.renew");
+  await submit(lena, "Legal asked to keep renewals out of support chats");
+  await expect(lena.getByText("Waiting for someone else to review")).toBeVisible();
+
+  const leo = await browser.newPage();
+  await signIn(leo, "legal2");
+  await approve(leo, draftUrl);
+
+  await expect
+    .poll(async () => {
+      const res = await request.post("/api/v1/decisions", { headers: { authorization: `Bearer ${DEMO_AGENT_KEY}` }, data: { action: "contract.renew" } });
+      return (await res.json()).reasons?.[0]?.message ?? "";
+    })
+    .toContain("Renewals are negotiated by Legal only.");
+});
+
+test("a CX lead raises the refund auto-approve threshold, the committee approves, and a rollback restores it as a new version", async ({ browser }) => {
+  const carla = await browser.newPage();
+  await signIn(carla, "cx_lead");
+  const draftUrl = await startDraft(carla);
+
+  await carla.getByRole("region", { name: "Permission map" }).getByRole("link", { name: "Edit Issue a refund" }).click();
+  const form = carla.getByRole("form", { name: "Edit Issue a refund" });
+  await expect(form.getByLabel("Band 1 value 1")).toHaveValue("50");
+  await form.getByLabel("Band 1 value 1").fill("100");
+  await form.getByRole("button", { name: "Save to draft" }).click();
+  await expect(carla.getByTestId("policy-diff")).toContainText("Issue a refund: low tier raised from $50 to $100");
+  await expect(carla.getByText(/committee/).first()).toBeVisible();
+  await submit(carla, "Held refunds under $100 were approved 98% of the time");
+
+  const chris = await browser.newPage();
+  await signIn(chris, "committee");
+  const raised = Number(await approve(chris, draftUrl));
+
+  await chris.goto("/permission-map");
+  await expect(chris.getByRole("table", { name: "Actions" }).getByText("amount ≤ 100", { exact: true })).toBeVisible();
+
+  // Roll back to the version before the raise.
+  await chris.goto("/policy-versions");
+  await chris.getByRole("listitem", { name: `Version ${raised}` }).getByText("What changed").click();
+  await expect(chris.getByRole("listitem", { name: `Version ${raised}` })).toContainText("low tier raised from $50 to $100");
+  await chris.getByRole("button", { name: `Restore v${raised - 1} as a draft` }).click();
+  await expect(chris).toHaveURL(/\/drafts\//);
+  const rollbackUrl = chris.url();
+  await expect(chris.getByTestId("policy-diff")).toContainText("Issue a refund: low tier lowered from $100 to $50");
+  await submit(chris, "Reversals rose after the raise");
+  const restored = Number(await approve(carla, rollbackUrl));
+  expect(restored).toBe(raised + 1);
+
+  await carla.goto("/policy-versions");
+  await expect(carla.getByRole("listitem", { name: `Version ${restored}` })).toContainText(`restores v${raised - 1}`);
+  await carla.goto("/permission-map");
+  await expect(carla.getByRole("table", { name: "Actions" }).getByText("amount ≤ 50", { exact: true })).toBeVisible();
+});
+
+test("a role that does not own a section cannot open its editor", async ({ page }) => {
+  await signIn(page, "it");
+  const draftUrl = await startDraft(page);
+  await expect(page.getByRole("region", { name: "Forbidden actions" }).getByText("read-only for your roles")).toBeVisible();
+  const response = await page.goto(`${draftUrl}/forbidden`);
+  expect(response?.status()).toBe(403);
+});

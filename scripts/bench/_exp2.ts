@@ -1,0 +1,14 @@
+import autocannon from "autocannon";
+import { DEMO_AGENT_KEY } from "@/lib/demo/seed-demo";
+import { sampleCpu, cpuSplit } from "./process-cpu";
+import { loadExamplePolicy } from "./engine-bench";
+import { createRandom } from "./random";
+import { generateRequest } from "./requests";
+const serverPid = Number(process.argv[2]); const port = process.argv[3]; const only = process.env.ONLY;
+const doc = loadExamplePolicy(); const random = createRandom(Number(process.argv[4] ?? 5));
+const bodies = Array.from({ length: 20000 }, () => generateRequest(random, doc, { customers: 50000, undefinedDataSources: false })).filter((b) => only === "nolimit" ? !["refund.issue", "shipment.reroute"].includes(b.action) : true).map((b) => JSON.stringify(b));
+let i = 0;
+const before = sampleCpu(serverPid);
+const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 50, duration: Number(process.env.DUR ?? 8), requests: [{ method: "POST", path: process.env.P ?? "/api/v1/decisions", headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_AGENT_KEY}` }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }] });
+const s = cpuSplit(before, sampleCpu(serverPid)); const rate = r.requests.average;
+console.log(Math.round(rate), "req/s p50", r.latency.p50, "p99", r.latency.p99, "node µs/req", Math.round(s.serverCores / rate * 1e6), "pg µs/req", Math.round(s.postgresCores / rate * 1e6), "loadgen µs/req", Math.round(s.loadGeneratorCores / rate * 1e6), JSON.stringify(s), JSON.stringify(r.statusCodeStats));

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../lib/audit/actor";
+import { decideApproval } from "../../lib/approvals/decide-approval";
+import { expireApprovals } from "../../lib/approvals/expire-approvals";
+import type { Role } from "../../lib/policy/roles";
+import { client, newAgentKey, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
+import { createTestDatabase, type TestDatabase } from "./database";
+
+let t: TestDatabase;
+let api: ApiServer;
+let call: ReturnType<typeof client>;
+
+async function people(prefix: string, count: number, roles: Role[]): Promise<Actor[]> {
+  const out: Actor[] = [];
+  for (let i = 0; i < count; i++) {
+    const u = await t.db.user.create({ data: { email: `${prefix}${i}@example.com`, name: `${prefix} ${i}`, roles } });
+    out.push({ type: "user", id: u.id, label: u.email, roles });
+  }
+  return out;
+}
+
+async function hold(body: Record<string, unknown>) {
+  const res = await call("POST", "/api/v1/decisions", body);
+  expect(res.body.decision).toBe("hold");
+  const approval = await t.db.approval.findUniqueOrThrow({ where: { decisionId: res.body.id } });
+  return { decision: res.body, approvalId: approval.id };
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await publishExamplePolicy(t);
+  api = await startApiServer(t);
+  call = client(api.url, await newAgentKey(t, "support-bot"));
+});
+afterAll(async () => {
+  await api.close();
+  await t.drop();
+});
+
+describe("exactly once", () => {
+  it("50 supervisors approving the same held refund at once: one decides it, the others are told who did", async () => {
+    const supervisors = await people("sup", 50, ["supervisor"]);
+    const { decision, approvalId } = await hold({ action: "refund.issue", customer: { id: "cus_race" }, params: { amount: "300" } });
+    const results = await Promise.allSettled(supervisors.map((s) => decideApproval(t.db, s, { approvalId, verdict: "approve", reason: "goodwill is fine" })));
+    const decided = results.filter((r) => r.status === "fulfilled");
+    expect(decided).toHaveLength(1);
+    const refusals = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason);
+    expect(refusals).toHaveLength(49);
+    expect(refusals.every((e) => e.code === "already_decided" && /^Already approved by sup \d+\.$/.test(e.message))).toBe(true);
+    expect(await t.db.approvalVote.count({ where: { approvalId } })).toBe(1);
+    const got = await call("GET", `/api/v1/decisions/${decision.id}`);
+    expect(got.body).toMatchObject({ status: "approved", approval: { approvals: 1, decided_by: ["supervisor"] } });
+    expect(got.body.approval.decided_at).toBeTruthy();
+    const audit = await t.db.auditEntry.count({ where: { subjectId: decision.id, action: "approval.approve" } });
+    expect(audit).toBe(1);
+  });
+
+  it("a critical account recovery needs a supervisor and a committee member; the same supervisor cannot give both", async () => {
+    const [sam] = await people("sam", 1, ["supervisor"]);
+    const [sofia] = await people("sofia", 1, ["supervisor"]);
+    const committee = await people("com", 25, ["committee"]);
+    const { decision, approvalId } = await hold({ action: "account.recover", intent: "account_access", customer: { id: "cus_acct", verified: true } });
+    expect(decision.approval).toMatchObject({ required: 2, roles: ["supervisor", "committee"] });
+
+    expect(await decideApproval(t.db, sam!, { approvalId, verdict: "approve", reason: "identity checked on call" })).toMatchObject({ status: "pending", approvals: 1 });
+    await expect(decideApproval(t.db, sam!, { approvalId, verdict: "approve", reason: "again" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(decideApproval(t.db, sofia!, { approvalId, verdict: "approve", reason: "me too" })).rejects.toMatchObject({ code: "forbidden", message: "The remaining approval must come from committee." });
+
+    // 25 committee members race for the second approval: exactly one completes it.
+    const results = await Promise.allSettled(committee.map((c) => decideApproval(t.db, c, { approvalId, verdict: "approve", reason: "checked the recording" })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "fulfilled")).toMatchObject({ value: { status: "approved", approvals: 2 } });
+    expect(await t.db.approvalVote.count({ where: { approvalId } })).toBe(2);
+    expect((await call("GET", `/api/v1/decisions/${decision.id}`)).body.approval.decided_by).toEqual(["supervisor", "committee"]);
+  });
+
+  it("only the tier's approver roles decide, with a reason; a rejection opens a review case and lets the agent know", async () => {
+    const [legal] = await people("leg", 1, ["legal"]);
+    const [sup] = await people("rej", 1, ["supervisor"]);
+    const { decision, approvalId } = await hold({ action: "refund.issue", customer: { id: "cus_rej" }, params: { amount: "250" } });
+    await expect(decideApproval(t.db, legal!, { approvalId, verdict: "approve", reason: "x" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(decideApproval(t.db, sup!, { approvalId, verdict: "reject", reason: "" })).rejects.toMatchObject({ code: "validation_failed" });
+    expect(await decideApproval(t.db, sup!, { approvalId, verdict: "reject", reason: "customer already refunded" })).toMatchObject({ status: "rejected" });
+    expect((await call("GET", `/api/v1/decisions/${decision.id}`)).body.status).toBe("rejected");
+    expect(await t.db.reviewCase.count({ where: { decisionId: decision.id, source: "approval_rejected" } })).toBe(1);
+    const executed = await call("POST", `/api/v1/decisions/${decision.id}/outcome`, { status: "executed", action_digest: decision.action_digest });
+    expect(executed.status).toBe(409);
+  });
+
+  it("expires held decisions on time, once, even with two sweepers", async () => {
+    const { decision, approvalId } = await hold({ action: "refund.issue", customer: { id: "cus_exp" }, params: { amount: "260" } });
+    await t.query(`UPDATE approvals SET expires_at = now() - interval '1 second' WHERE id = $1`, [approvalId]);
+    const [a, b] = await Promise.all([expireApprovals(t.db), expireApprovals(t.db)]);
+    expect(a + b).toBe(1);
+    expect((await call("GET", `/api/v1/decisions/${decision.id}`)).body.status).toBe("expired");
+    expect(await t.db.reviewCase.count({ where: { decisionId: decision.id, source: "hold_expired" } })).toBe(1);
+    const [sup] = await people("late", 1, ["supervisor"]);
+    await expect(decideApproval(t.db, sup!, { approvalId, verdict: "approve", reason: "sorry, late" })).rejects.toMatchObject({ code: "already_decided" });
+  });
+});
