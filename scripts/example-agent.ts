@@ -42,7 +42,7 @@ try {
   await act("Refund the shipping fee ($12.50)", { action: "refund.issue", intent: "shipping_error", params: { amount: "12.50", currency: "USD", order_id: "ord_1193" }, data_sources: ["orders", "payments"] }, async () => "re_ship_fee");
   const held = await act("Goodwill refund ($180.00)", { action: "refund.issue", intent: "shipping_error", params: { amount: "180.00", currency: "USD", order_id: "ord_1193" }, data_sources: ["orders", "payments"] }, async () => "re_goodwill");
   if (held.decision === "hold") {
-    console.log(`${"".padEnd(34)}   waiting for ${held.approval?.required} approval by ${held.approval?.roles.join(" or ")} (expires ${held.approval?.expires_at})`);
+    console.log(`${"".padEnd(34)}   ${held.id} waits for ${held.approval?.required} approval by ${held.approval?.roles.join(" or ")} (expires ${held.approval?.expires_at})`);
     const waitSeconds = Number(values.wait);
     if (waitSeconds > 0) {
       const decided = await mandate.waitForDecision(held.id, { timeoutMs: waitSeconds * 1000 });

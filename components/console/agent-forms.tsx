@@ -1,15 +1,15 @@
 "use client";
 
 import { useActionState } from "react";
-import { addKeyAction, createAgentAction, revokeKeyAction } from "@/app/(console)/agents/actions";
+import { addKeyAction, createAgentAction, revokeKeyAction, setWebhookAction, testWebhookAction } from "@/app/(console)/agents/actions";
 import { FormMessage, SubmitButton, TextField } from "@/components/ui/field";
 import { INITIAL_FORM_STATE, type FormState } from "@/lib/console/form-state";
 
-function OneTimeSecret({ state }: { state: FormState }) {
+function OneTimeSecret({ state, label = "API key (shown once)" }: { state: FormState; label?: string }) {
   if (!state.secret) return null;
   return (
     <div className="rounded-md border border-amber-300 bg-amber-50 p-3">
-      <p className="text-sm font-medium text-amber-900">API key (shown once)</p>
+      <p className="text-sm font-medium text-amber-900">{label}</p>
       <code data-testid="new-api-key" className="mt-1 block font-mono text-sm break-all select-all">
         {state.secret}
       </code>
@@ -20,7 +20,7 @@ function OneTimeSecret({ state }: { state: FormState }) {
 export function CreateAgentForm() {
   const [state, action, pending] = useActionState(createAgentAction, INITIAL_FORM_STATE);
   return (
-    <form action={action} className="space-y-3" aria-label="Create an agent">
+    <form action={action} className="space-y-3" aria-label="Create an agent" noValidate>
       <FormMessage state={state} />
       <OneTimeSecret state={state} />
       <div className="grid gap-3 sm:grid-cols-3">
@@ -64,5 +64,32 @@ export function RevokeKeyButton({ keyId, prefix }: { keyId: string; prefix: stri
       </button>
       {state.ok === false ? <span role="alert" className="ml-2 text-xs text-rose-700">{state.message}</span> : null}
     </form>
+  );
+}
+
+export function WebhookForm({ agentId, agentName, url }: { agentId: string; agentName: string; url: string | null }) {
+  const [state, action, pending] = useActionState(setWebhookAction, INITIAL_FORM_STATE);
+  const [testState, testAction, testing] = useActionState(testWebhookAction, INITIAL_FORM_STATE);
+  return (
+    <div className="space-y-2">
+      <form action={action} className="space-y-2" aria-label={`Webhook for ${agentName}`}>
+        <input type="hidden" name="agentId" value={agentId} />
+        <FormMessage state={state} />
+        <OneTimeSecret state={state} label="Signing secret (shown once)" />
+        <TextField label="Webhook URL" name="url" defaultValue={state.values.url ?? url ?? ""} error={state.fieldErrors.url} placeholder="https://agent.example.com/mandate-events" hint="HTTPS; plain http only on this machine. Empty removes it." />
+        <SubmitButton pending={pending} tone="secondary">
+          Save webhook
+        </SubmitButton>
+      </form>
+      {url ? (
+        <form action={testAction} aria-label={`Test webhook for ${agentName}`}>
+          <input type="hidden" name="agentId" value={agentId} />
+          <FormMessage state={testState} />
+          <SubmitButton pending={testing} tone="secondary">
+            Send test event
+          </SubmitButton>
+        </form>
+      ) : null}
+    </div>
   );
 }

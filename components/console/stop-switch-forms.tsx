@@ -9,7 +9,7 @@ export function PauseForm({ agentNames, actionKeys }: { agentNames: string[]; ac
   const [state, action, pending] = useActionState(pauseAction, INITIAL_FORM_STATE);
   const [scope, setScope] = useState(state.values.scope ?? "agent");
   return (
-    <form action={action} className="space-y-3" aria-label="Pause">
+    <form action={action} className="space-y-3" aria-label="Pause" noValidate>
       <FormMessage state={state} />
       <div className="grid gap-3 sm:grid-cols-3">
         <div>
@@ -46,7 +46,7 @@ export function PauseForm({ agentNames, actionKeys }: { agentNames: string[]; ac
 export function ResumeForm({ scope, target }: { scope: string; target: string | null }) {
   const [state, action, pending] = useActionState(resumeAction, INITIAL_FORM_STATE);
   return (
-    <form action={action} className="flex flex-wrap items-end gap-2" aria-label={`Resume ${target ?? "everything"}`}>
+    <form action={action} className="flex flex-wrap items-end gap-2" aria-label={`Resume ${target ?? "everything"}`} noValidate>
       <input type="hidden" name="scope" value={scope} />
       {target ? <input type="hidden" name="target" value={target} /> : null}
       <div className="min-w-56 flex-1">

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -59,6 +59,8 @@ export interface HttpRun {
 
 export interface HttpBenchResult {
   server: { command: string; dataDir: string; startSeconds: number };
+  /** A bare node:http server answering the same requests: what this machine's HTTP stack does right now. */
+  calibration: { echoRequestsPerSecond: number; p99Ms: number };
   runs: { hotPath: HttpRun; fixedRate: HttpRun; baseline: HttpRun };
   ratio: number;
   durability: { responses201: number; decisionRows: number; auditEntries: number; ok: boolean };
@@ -73,6 +75,10 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
 
   log("http: building the console if stale (node bin/mandate.js build --if-stale)");
   await runCli(["build", "--if-stale"], process.env);
+
+  log(`http: calibration: a bare node:http echo server, ${connections} connections, 5s`);
+  const calibration = await measureEcho(connections, 5);
+  log(`http: calibration: ${calibration.echoRequestsPerSecond} req/s, p99 ${calibration.p99Ms} ms`);
 
   // A fresh data directory: no decisions from an earlier run skew limit counts or table sizes.
   await runCli(["db", "stop-embedded"], { ...process.env, MANDATE_DATA_DIR: DATA_DIR });
@@ -173,9 +179,11 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
       return run;
     };
 
+    // The baseline runs first: each run grows the decisions table, so any cost of that growth
+    // falls on our server, not on the baseline it is compared with.
+    const baseline = await measure("Next route baseline", BASELINE_PATH, { connections, duration });
     const hotPath = await measure("hot path", HOT_PATH, { connections, duration });
     const fixedRate = await measure("fixed rate", HOT_PATH, { connections, duration, overallRate: FIXED_RATE });
-    const baseline = await measure("Next route baseline", BASELINE_PATH, { connections, duration });
 
     const responses201 = [hotPath, fixedRate, baseline].reduce((sum, run) => sum + (run.statuses["201"] ?? 0), 0);
     const committedInRuns = hotPath.committedDecisions + fixedRate.committedDecisions + baseline.committedDecisions;
@@ -193,6 +201,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     const durable = committedInRuns >= responses201 && auditEntries === decisionRows;
     return {
       server: { command: `node ${[...nodeArgs, "bin/mandate.js", "start"].join(" ")}`, dataDir: path.relative(ROOT, DATA_DIR), startSeconds },
+      calibration,
       runs: { hotPath, fixedRate, baseline },
       ratio,
       durability: { responses201, decisionRows, auditEntries, ok: durable },
@@ -254,6 +263,33 @@ async function load(
     timeout: 10,
     requests: [{ method: "POST", path: target, headers: requestHeaders(), setupRequest: (request) => ({ ...request, body: nextBody() }) }],
   });
+}
+
+const ECHO_SERVER = `
+const server = require("node:http").createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (chunk) => chunks.push(chunk));
+  req.on("end", () => {
+    const body = JSON.stringify({ received: Buffer.concat(chunks).length });
+    res.writeHead(201, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+  });
+});
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+
+async function measureEcho(connections: number, seconds: number): Promise<HttpBenchResult["calibration"]> {
+  const echo = spawn(process.execPath, ["-e", ECHO_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      echo.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+      echo.once("exit", () => reject(new Error("the echo server exited")));
+    });
+    const bodies = createBodies(1_000, 3);
+    let cursor = 0;
+    const result = await load(`http://127.0.0.1:${port}`, HOT_PATH, { connections, duration: seconds }, () => bodies[cursor++ % bodies.length]!);
+    return { echoRequestsPerSecond: Math.round(result.requests.average), p99Ms: result.latency.p99 };
+  } finally {
+    echo.kill("SIGTERM");
+  }
 }
 
 async function waitForHealth(base: string, server: ChildProcess, logFile: string): Promise<void> {
@@ -332,7 +368,9 @@ function monotonicUs(): number {
 
 /** The server writes its profile when it exits; each run gets the part recorded during it. */
 function attachProfiles(dir: string, windows: Map<HttpRun, { fromUs: number; toUs: number }>, log: (line: string) => void): void {
-  const file = existsSync(dir) ? readdirSync(dir).find((name) => name.endsWith(".cpuprofile")) : undefined;
+  // One file per thread; the main thread's, which serves HTTP, is by far the largest.
+  const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith(".cpuprofile")) : [];
+  const file = files.sort((a, b) => statSync(path.join(dir, b)).size - statSync(path.join(dir, a)).size)[0];
   if (!file) {
     log(`http: no CPU profile was written to ${dir}`);
     return;

@@ -99,10 +99,10 @@ function report({ machine, date, sections, targets }: Summary): string {
     lines.push(
       table(
         ["run", "conns", "rate", "req/s", "p50 ms", "p90 ms", "p99 ms", "failed", "cores: node / postgres / loadgen / other"],
-        [row(http.runs.hotPath), row(http.runs.fixedRate), row(http.runs.baseline)],
+        [row(http.runs.baseline), row(http.runs.hotPath), row(http.runs.fixedRate)],
       ),
     );
-    lines.push(`hot path / Next route: ${http.ratio}×`);
+    lines.push(`hot path / Next route: ${http.ratio}×; a bare node:http echo server does ${number(http.calibration.echoRequestsPerSecond)} req/s here now`);
     lines.push(
       `durability: ${number(http.durability.responses201)} responses 201, ${number(http.durability.decisionRows)} decision rows, ${number(http.durability.auditEntries)} audit entries`,
     );
@@ -125,7 +125,7 @@ function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
   const format = (cells: string[]) =>
     cells
-      .map((cell, column) => (column === 0 || /[a-z]/i.test(cell) ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+      .map((cell, column) => (column > 0 && /^[\d.,]+$/.test(cell) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
       .join("  ")
       .trimEnd();
   return [format(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(format)].map((line) => `  ${line}`).join("\n");

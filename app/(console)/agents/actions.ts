@@ -6,6 +6,7 @@ import { createApiKey, revokeApiKey } from "@/lib/agents/manage-api-keys";
 import { requireUser } from "@/lib/auth/session";
 import { runForm, type FormState } from "@/lib/console/form-state";
 import { getPrisma } from "@/lib/db/prisma";
+import { sendTestWebhook, setAgentWebhook } from "@/lib/webhooks/configure-webhook";
 
 export async function createAgentAction(_: FormState, formData: FormData): Promise<FormState> {
   const actor = await requireUser();
@@ -38,5 +39,29 @@ export async function revokeKeyAction(_: FormState, formData: FormData): Promise
     return { message: `Revoked ${result.prefix}… of ${result.agent}.` };
   });
   if (state.ok) revalidatePath("/agents");
+  return state;
+}
+
+export async function setWebhookAction(_: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireUser();
+  const url = String(formData.get("url") ?? "").trim();
+  const state = await runForm(formData, async () => {
+    const result = await setAgentWebhook(getPrisma(), actor, { agentId: String(formData.get("agentId")), url: url || null });
+    if (!result.url) return { message: "Webhook removed." };
+    return result.secret
+      ? { message: "Webhook saved. Copy the signing secret now: it is shown only once.", secret: result.secret }
+      : { message: "Webhook unchanged." };
+  });
+  if (state.ok) revalidatePath("/agents");
+  return state;
+}
+
+export async function testWebhookAction(_: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireUser();
+  const state = await runForm(formData, async () => {
+    await sendTestWebhook(getPrisma(), actor, { agentId: String(formData.get("agentId")) });
+    return { message: "Test event queued: see the delivery log." };
+  });
+  revalidatePath("/agents/webhooks");
   return state;
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { AddKeyForm, CreateAgentForm, RevokeKeyButton } from "@/components/console/agent-forms";
+import Link from "next/link";
+import { AddKeyForm, CreateAgentForm, RevokeKeyButton, WebhookForm } from "@/components/console/agent-forms";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -19,7 +20,15 @@ export default async function AgentsPage() {
   const agents = await listAgents(getPrisma());
   return (
     <>
-      <PageHeader title="Agents & keys" description="The AI agents allowed to call the decision API, and their API keys. Keys are shown once at creation and stored only as a hash." />
+      <PageHeader
+        title="Agents & keys"
+        description="The AI agents allowed to call the decision API, their API keys and webhooks. Keys and signing secrets are shown once and stored only as a hash or for signing."
+        actions={
+          <Link href="/agents/webhooks" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium">
+            Webhook delivery log
+          </Link>
+        }
+      />
       {manage ? (
         <Card title="New agent" className="mb-6">
           <CreateAgentForm />
@@ -32,7 +41,7 @@ export default async function AgentsPage() {
       ) : (
         <SimpleTable
           label="Agents"
-          headers={["Agent", "Status", "API keys", "Decisions", "Created"]}
+          headers={["Agent", "Status", "API keys", "Webhook", "Decisions", "Created"]}
           rows={agents.map((a) => ({
             key: a.id,
             cells: [
@@ -61,6 +70,7 @@ export default async function AgentsPage() {
                   </li>
                 ) : null}
               </ul>,
+              manage ? <WebhookForm key="w" agentId={a.id} agentName={a.name} url={a.webhookUrl} /> : <span key="w" className="text-xs">{a.webhookUrl ?? "none"}</span>,
               a.decisionCount,
               formatDateTime(a.createdAt),
             ],

@@ -1,0 +1,79 @@
+import { spawn } from "node:child_process";
+import { DEMO_AGENT_KEY } from "../lib/demo/demo-credentials";
+import { expect, signIn, test } from "./fixtures";
+
+test("the example agent's oversized refund is approved by a supervisor, executed, and its lineage shown", async ({ page, baseURL }) => {
+  await signIn(page, "supervisor");
+  await page.goto("/approvals");
+  const customer = `cus_${Date.now().toString(36)}`;
+
+  const agent = spawn(process.execPath, ["--import", "tsx", "scripts/example-agent.ts", "--url", baseURL!, "--customer", customer, "--wait", "60"], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  agent.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  agent.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number>((resolve) => agent.on("exit", (code) => resolve(code ?? 1)));
+
+  await expect.poll(() => /(dec_\S+) waits for 1 approval by supervisor/.exec(output)?.[1], { timeout: 20_000 }).toBeTruthy();
+  const decisionId = /(dec_\S+) waits for/.exec(output)![1]!;
+  const item = page.getByRole("link", { name: new RegExp(`refund.issue USD 180.* for ${customer}`) });
+  await expect(item).toBeVisible({ timeout: 2500 });
+
+  await item.click();
+  await expect(page.getByText("“Parcel sent to the customer's old address”")).toBeVisible();
+  await expect(page.getByRole("table", { name: "Customer history" })).toContainText("refund.issue");
+  const form = page.getByRole("form", { name: "Decide" });
+  await form.getByRole("button", { name: /Approve/ }).click();
+  await expect(form.getByText("Give a reason (at least 3 characters)")).toBeVisible();
+  // Keyboard path: `a` chooses approve and puts the cursor in the reason; Ctrl+Enter sends.
+  await page.keyboard.press("a");
+  await expect(form.getByLabel("Reason (kept in the audit log)")).toBeFocused();
+  await page.keyboard.type("Goodwill for a shipping error we caused");
+  await page.keyboard.press("Control+Enter");
+  await expect(page.getByRole("status").filter({ hasText: "Approved. The agent may now act." })).toBeVisible();
+
+  expect(await exited).toBe(0);
+  expect(output).toContain("now approved");
+  expect(output).toContain("executed (re_goodwill) and reported");
+
+  await page.goto(`/history/${decisionId}`);
+  const lineage = page.getByRole("list", { name: "Lineage" });
+  await expect(lineage).toContainText("support-bot asked to refund.issue");
+  await expect(lineage).toContainText("Decided hold under policy version");
+  await expect(lineage).toContainText("Sam Supervisor approved as supervisor");
+  await expect(lineage).toContainText("Agent reported executed");
+  await expect(page.getByRole("table", { name: "Audit entries" })).toContainText("approval.approve");
+});
+
+test("a critical account recovery needs a supervisor and a committee member, never the same supervisor twice", async ({ browser, request }) => {
+  const customer = `cus_acct_${Date.now().toString(36)}`;
+  const res = await request.post("/api/v1/decisions", {
+    headers: { authorization: `Bearer ${DEMO_AGENT_KEY}` },
+    data: { action: "account.recover", intent: "account_access", customer: { id: customer, verified: true } },
+  });
+  const decision = await res.json();
+
+  expect(decision).toMatchObject({ decision: "hold", tier: "critical", approval: { required: 2, roles: ["supervisor", "committee"] } });
+
+  const sam = await browser.newPage();
+  await signIn(sam, "supervisor");
+  await sam.goto("/approvals?tier=critical");
+  await sam.getByRole("link", { name: new RegExp(`account\\.recover .* for ${customer},`) }).click();
+  const form = sam.getByRole("form", { name: "Decide" });
+  await form.getByLabel("Reason (kept in the audit log)").fill("Voice verification passed");
+  await form.getByRole("button", { name: /Approve/ }).click();
+  await expect(sam.getByRole("status").filter({ hasText: "1 of 2" })).toBeVisible();
+  await form.getByLabel("Reason (kept in the audit log)").fill("Approving again");
+  await form.getByRole("button", { name: /Approve/ }).click();
+  await expect(sam.getByRole("alert").filter({ hasText: "You already approved this request" })).toBeVisible();
+
+  const chris = await browser.newPage();
+  await signIn(chris, "committee");
+  await chris.goto(sam.url());
+  const committeeForm = chris.getByRole("form", { name: "Decide" });
+  await committeeForm.getByLabel("Reason (kept in the audit log)").fill("Security confirmed the device");
+  await committeeForm.getByRole("button", { name: /Approve/ }).click();
+  await expect(chris.getByRole("status").filter({ hasText: "Approved. The agent may now act." })).toBeVisible();
+
+  const polled = await request.get(`/api/v1/decisions/${decision.id}`, { headers: { authorization: `Bearer ${DEMO_AGENT_KEY}` } });
+  expect(await polled.json()).toMatchObject({ status: "approved", approval: { decided_by: ["supervisor", "committee"] } });
+});
