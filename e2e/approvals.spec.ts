@@ -15,7 +15,7 @@ test("the example agent's oversized refund is approved by a supervisor, executed
 
   await expect.poll(() => /(dec_\S+) waits for 1 approval by supervisor/.exec(output)?.[1], { timeout: 20_000 }).toBeTruthy();
   const decisionId = /(dec_\S+) waits for/.exec(output)![1]!;
-  const item = page.getByRole("link", { name: new RegExp(`refund.issue USD 180.* for ${customer}`) });
+  const item = page.getByRole("link", { name: new RegExp(`refund\\.issue \\$180\\.00 for ${customer}`) });
   await expect(item).toBeVisible({ timeout: 2500 });
 
   await item.click();

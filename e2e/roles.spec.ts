@@ -9,6 +9,7 @@ const ALL_LINKS = [
   "Data sources",
   "Intents",
   "Policy versions",
+  "Dashboards",
   "Approvals",
   "Reviews",
   "History",
@@ -20,11 +21,11 @@ const POLICY_AND_HISTORY = ["Overview", "Permission map", "Risk tiers", "Owners"
 
 const EXPECTED: Record<Exclude<DemoAccount, "legal2" | "supervisor2" | "committee2">, string[]> = {
   admin: ALL_LINKS,
-  cx_lead: [...POLICY_AND_HISTORY, "Approvals", "Reviews"],
+  cx_lead: [...POLICY_AND_HISTORY, "Dashboards", "Approvals", "Reviews"],
   legal: [...POLICY_AND_HISTORY, "Reviews"],
   it: [...POLICY_AND_HISTORY, "Agents & keys"],
-  supervisor: [...POLICY_AND_HISTORY, "Approvals", "Reviews"],
-  committee: [...POLICY_AND_HISTORY, "Approvals", "Reviews"],
+  supervisor: [...POLICY_AND_HISTORY, "Dashboards", "Approvals", "Reviews"],
+  committee: [...POLICY_AND_HISTORY, "Dashboards", "Approvals", "Reviews"],
   auditor: ALL_LINKS,
 };
 

@@ -5,9 +5,12 @@ export function formatDateTime(date: Date | string): string {
   return d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
 }
 
+/** Exact decimal text as money: "$180.00", "€12.50"; never through a float. */
 export function formatMoney(amount: string | null, currency: string | null): string {
   if (amount === null) return "—";
-  return `${currency ?? ""} ${amount}`.trim();
+  const exact = amount as unknown as number; // Intl formats decimal strings exactly
+  if (!currency || !/^[A-Z]{3}$/.test(currency)) return new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 8 }).format(exact);
+  return new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: 8 }).format(exact);
 }
 
 export function formatRelative(date: Date, now = new Date()): string {

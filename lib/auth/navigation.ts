@@ -29,6 +29,7 @@ export const NAVIGATION: NavGroup[] = [
   {
     label: "Oversight",
     items: [
+      { href: "/dashboards", label: "Dashboards", permission: "dashboards:read" },
       { href: "/approvals", label: "Approvals", permission: "approvals:read" },
       { href: "/reviews", label: "Reviews", permission: "reviews:read" },
       { href: "/history", label: "History", permission: "history:read" },
