@@ -3,6 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
+# One e2e run at a time on a machine: they share the build directory and port 3100.
+mkdir -p .data
+exec 9>.data/e2e.lock
+flock 9
 CHROMIUM_PATH="$(bash scripts/ensure-chromium.sh)"
 export CHROMIUM_PATH
 
