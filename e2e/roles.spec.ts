@@ -10,6 +10,8 @@ const ALL_LINKS = [
   "Intents",
   "Policy versions",
   "Dashboards",
+  "Scorecards",
+  "Recommendations",
   "Approvals",
   "Reviews",
   "History",
@@ -21,11 +23,11 @@ const POLICY_AND_HISTORY = ["Overview", "Permission map", "Risk tiers", "Owners"
 
 const EXPECTED: Record<Exclude<DemoAccount, "legal2" | "supervisor2" | "committee2">, string[]> = {
   admin: ALL_LINKS,
-  cx_lead: [...POLICY_AND_HISTORY, "Dashboards", "Approvals", "Reviews"],
+  cx_lead: [...POLICY_AND_HISTORY, "Dashboards", "Scorecards", "Recommendations", "Approvals", "Reviews"],
   legal: [...POLICY_AND_HISTORY, "Reviews"],
   it: [...POLICY_AND_HISTORY, "Agents & keys"],
-  supervisor: [...POLICY_AND_HISTORY, "Dashboards", "Approvals", "Reviews"],
-  committee: [...POLICY_AND_HISTORY, "Dashboards", "Approvals", "Reviews"],
+  supervisor: [...POLICY_AND_HISTORY, "Dashboards", "Scorecards", "Recommendations", "Approvals", "Reviews"],
+  committee: [...POLICY_AND_HISTORY, "Dashboards", "Scorecards", "Recommendations", "Approvals", "Reviews"],
   auditor: ALL_LINKS,
 };
 

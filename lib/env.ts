@@ -24,6 +24,8 @@ const envSchema = z.object({
   // Mounts the agent API as a plain Next.js route at /api/baseline/* for `npm run bench` only.
   MANDATE_BENCH_BASELINE: z.enum(["0", "1"]).default("0"),
   MANDATE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // Days raw decision records are kept at least (lib/retention): six months is the floor.
+  MANDATE_RETENTION_DAYS: z.coerce.number().int().min(183, "must be at least 183 (six months)").default(183),
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string; oidcEnabled: boolean };

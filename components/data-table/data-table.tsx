@@ -7,11 +7,44 @@ import {
   getSortedRowModel,
   useReactTable,
   type ColumnDef,
+  type RowSelectionState,
   type SortingState,
+  type Updater,
 } from "@tanstack/react-table";
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 
-/** The one table of the console: sortable columns and a search box over every cell. */
+/** Server-driven sorting: the table shows `sorting` and reports clicks; the page re-queries. */
+export interface ManualSorting {
+  sorting: SortingState;
+  onSortingChange: (next: SortingState) => void;
+}
+
+/** Row selection owned by the caller (a bulk bar reads it); keys are row ids. */
+export interface RowSelection<Row> {
+  selected: RowSelectionState;
+  onChange: (next: RowSelectionState) => void;
+  /** Names a row for its checkbox's label: "Select <label>". */
+  rowLabel: (row: Row) => string;
+}
+
+function resolve<T>(updater: Updater<T>, current: T): T {
+  return typeof updater === "function" ? (updater as (old: T) => T)(current) : updater;
+}
+
+function SelectAllBox({ checked, indeterminate, onChange, label }: { checked: boolean; indeterminate: boolean; onChange: (checked: boolean) => void; label: string }) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = indeterminate;
+  }, [indeterminate]);
+  return <input ref={ref} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-label={label} className="size-4 rounded border-slate-300" />;
+}
+
+/**
+ * The one table of the console. By default it sorts and searches the rows it is given. Given
+ * `manualSorting` and/or `pagination` it becomes a view of one server page: no client search
+ * (it would only search this page), sorting reported to the caller, the caller's pager below.
+ * `selection` adds a checkbox column for bulk actions.
+ */
 export function DataTable<Row>({
   columns,
   data,
@@ -19,6 +52,12 @@ export function DataTable<Row>({
   searchPlaceholder = "Search…",
   emptyMessage = "Nothing matches your search.",
   initialSorting = [],
+  getRowId,
+  manualSorting,
+  selection,
+  toolbar,
+  pagination,
+  dense = false,
 }: {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   columns: ColumnDef<Row, any>[];
@@ -27,47 +66,80 @@ export function DataTable<Row>({
   searchPlaceholder?: string;
   emptyMessage?: string;
   initialSorting?: SortingState;
+  getRowId?: (row: Row) => string;
+  manualSorting?: ManualSorting;
+  selection?: RowSelection<Row>;
+  /** Shown above the table in server mode, in place of the search box. */
+  toolbar?: React.ReactNode;
+  /** A server pager shown below the table; its presence means `data` is one page of many. */
+  pagination?: React.ReactNode;
+  /** Tighter cells, for wide tables of many columns. */
+  dense?: boolean;
 }) {
-  const [sorting, setSorting] = useState<SortingState>(initialSorting);
+  const [localSorting, setLocalSorting] = useState<SortingState>(initialSorting);
   const [globalFilter, setGlobalFilter] = useState("");
   const searchId = useId();
+  const serverMode = manualSorting !== undefined || pagination !== undefined;
+  const sorting = manualSorting?.sorting ?? localSorting;
   // TanStack Table manages its own memoisation; the React Compiler skips this component.
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
     data,
     columns,
-    state: { sorting, globalFilter },
-    onSortingChange: setSorting,
+    getRowId: getRowId ? (row) => getRowId(row) : undefined,
+    state: { sorting, globalFilter: serverMode ? "" : globalFilter, rowSelection: selection?.selected ?? {} },
+    manualSorting: manualSorting !== undefined,
+    manualFiltering: serverMode,
+    enableSortingRemoval: manualSorting === undefined,
+    enableRowSelection: selection !== undefined,
+    onSortingChange: (updater) => (manualSorting ? manualSorting.onSortingChange(resolve(updater, sorting)) : setLocalSorting(updater)),
     onGlobalFilterChange: setGlobalFilter,
+    onRowSelectionChange: (updater) => selection?.onChange(resolve(updater, selection.selected)),
     getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-    getFilteredRowModel: getFilteredRowModel(),
+    getSortedRowModel: manualSorting ? undefined : getSortedRowModel(),
+    getFilteredRowModel: serverMode ? undefined : getFilteredRowModel(),
   });
   const rows = table.getRowModel().rows;
+  const columnCount = columns.length + (selection ? 1 : 0);
+  const cellPadding = dense ? "px-2 py-1.5" : "px-3 py-2";
 
   return (
     <div className="space-y-3">
-      <div className="flex flex-col gap-1 sm:flex-row sm:items-center sm:justify-between">
-        <label htmlFor={searchId} className="sr-only">
-          Search {label}
-        </label>
-        <input
-          id={searchId}
-          type="search"
-          value={globalFilter}
-          onChange={(e) => setGlobalFilter(e.target.value)}
-          placeholder={searchPlaceholder}
-          className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm sm:w-72"
-        />
-        <p className="text-xs text-slate-500" aria-live="polite">
-          {rows.length} of {data.length} shown
-        </p>
-      </div>
+      {serverMode ? (
+        toolbar ? <div>{toolbar}</div> : null
+      ) : (
+        <div className="flex flex-col gap-1 sm:flex-row sm:items-center sm:justify-between">
+          <label htmlFor={searchId} className="sr-only">
+            Search {label}
+          </label>
+          <input
+            id={searchId}
+            type="search"
+            value={globalFilter}
+            onChange={(e) => setGlobalFilter(e.target.value)}
+            placeholder={searchPlaceholder}
+            className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm sm:w-72"
+          />
+          <p className="text-xs text-slate-500" aria-live="polite">
+            {rows.length} of {data.length} shown
+          </p>
+        </div>
+      )}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={label}>
           <thead className="bg-slate-50">
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
+                {selection ? (
+                  <th scope="col" className={`w-8 text-left ${cellPadding}`}>
+                    <SelectAllBox
+                      checked={table.getIsAllRowsSelected()}
+                      indeterminate={table.getIsSomeRowsSelected()}
+                      onChange={(checked) => table.toggleAllRowsSelected(checked)}
+                      label={`Select all ${rows.length} on this page`}
+                    />
+                  </th>
+                ) : null}
                 {group.headers.map((header) => {
                   const sorted = header.column.getIsSorted();
                   const canSort = header.column.getCanSort();
@@ -76,7 +148,7 @@ export function DataTable<Row>({
                       key={header.id}
                       scope="col"
                       aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                      className="px-3 py-2 text-left font-semibold whitespace-nowrap text-slate-700"
+                      className={`text-left font-semibold whitespace-nowrap text-slate-700 ${cellPadding}`}
                     >
                       {header.isPlaceholder ? null : canSort ? (
                         <button type="button" onClick={header.column.getToggleSortingHandler()} className="inline-flex items-center gap-1 hover:text-brand-700">
@@ -97,15 +169,27 @@ export function DataTable<Row>({
           <tbody className="divide-y divide-slate-100">
             {rows.length === 0 ? (
               <tr>
-                <td colSpan={columns.length} className="px-3 py-6 text-center text-slate-500">
+                <td colSpan={columnCount} className="px-3 py-6 text-center text-slate-500">
                   {emptyMessage}
                 </td>
               </tr>
             ) : (
               rows.map((row) => (
-                <tr key={row.id} className="align-top hover:bg-slate-50">
+                <tr key={row.id} className={`align-top hover:bg-slate-50 ${row.getIsSelected() ? "bg-brand-50" : ""}`} aria-selected={selection ? row.getIsSelected() : undefined}>
+                  {selection ? (
+                    <td className={cellPadding}>
+                      <input
+                        type="checkbox"
+                        checked={row.getIsSelected()}
+                        onChange={row.getToggleSelectedHandler()}
+                        aria-label={`Select ${selection.rowLabel(row.original)}`}
+                        data-row-select={row.id}
+                        className="size-4 rounded border-slate-300"
+                      />
+                    </td>
+                  ) : null}
                   {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="px-3 py-2">
+                    <td key={cell.id} className={cellPadding}>
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}
                     </td>
                   ))}
@@ -115,6 +199,7 @@ export function DataTable<Row>({
           </tbody>
         </table>
       </div>
+      {pagination}
     </div>
   );
 }

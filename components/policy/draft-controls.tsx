@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { createDraftAction, discardDraftAction, importDraftAction, removeDraftItemAction, reviewDraftAction, submitDraftAction } from "@/app/(console)/drafts/actions";
 import { FormMessage, SubmitButton, TextField } from "@/components/ui/field";
 import { INITIAL_FORM_STATE } from "@/lib/console/form-state";
@@ -67,13 +67,53 @@ export function SubmitForm({ draftId, revision, reason }: { draftId: string; rev
   );
 }
 
-export function ReviewForm({ draftId, revision }: { draftId: string; revision: number }) {
+/**
+ * `publication` says whether this approval would publish the draft and what its simulation
+ * found: publishing a draft never simulated at this revision needs an explicit confirmation
+ * (reviewDraft enforces it on the server too).
+ */
+export function ReviewForm({ draftId, revision, publication }: { draftId: string; revision: number; publication?: { publishes: boolean; impact: string | null; simulated: boolean } }) {
   const [state, action, pending] = useActionState(reviewDraftAction, INITIAL_FORM_STATE);
+  const [confirmError, setConfirmError] = useState<string | null>(null);
+  const needsConfirmation = publication?.publishes === true && !publication.simulated;
   return (
-    <form action={action} className="space-y-3" aria-label="Review this draft">
+    <form
+      action={action}
+      className="space-y-3"
+      aria-label="Review this draft"
+      onSubmit={(e) => {
+        const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+        const confirmed = new FormData(e.currentTarget).get("publishWithoutSimulation") === "on";
+        if (needsConfirmation && submitter?.value === "approve" && !confirmed) {
+          e.preventDefault();
+          setConfirmError("Confirm that you publish without a simulation, or simulate the draft first.");
+        } else setConfirmError(null);
+      }}
+    >
       <input type="hidden" name="draftId" value={draftId} />
       <input type="hidden" name="revision" value={revision} />
       <FormMessage state={state} />
+      {publication?.publishes ? (
+        publication.simulated ? (
+          <div role="note" aria-label="Impact of publishing" className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-800">
+            <p className="font-medium">Approving publishes this draft. Its simulation found:</p>
+            <p className="mt-1">{publication.impact}</p>
+          </div>
+        ) : (
+          <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            <p>Approving publishes this draft, and it was never simulated at revision {revision}: nobody has seen which decisions it would change.</p>
+            <label className="mt-2 flex items-center gap-2 font-medium">
+              <input type="checkbox" name="publishWithoutSimulation" aria-describedby={confirmError ? "publish-confirm-error" : undefined} className="size-4 rounded border-slate-300" />
+              Publish without a simulation
+            </label>
+            {confirmError ? (
+              <p id="publish-confirm-error" role="alert" className="mt-1 text-rose-700">
+                {confirmError}
+              </p>
+            ) : null}
+          </div>
+        )
+      ) : null}
       <TextField label="Comment" name="comment" defaultValue={state.values.comment} error={state.fieldErrors.comment} hint="Required when sending back" />
       <div className="flex gap-2">
         <button type="submit" name="verdict" value="approve" disabled={pending} className="rounded-md bg-emerald-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-emerald-700 disabled:opacity-60">

@@ -9,6 +9,7 @@ import { reportOutcome } from "@/lib/decisions/report-outcome";
 import { decisionRequestSchema, idempotencyKeySchema, outcomeRequestSchema, reviewRequestSchema } from "@/lib/decisions/schemas";
 import { AppError, isAppError } from "@/lib/errors";
 import { createAgentReview } from "@/lib/reviews/create-agent-review";
+import type { ShadowSink } from "@/lib/simulation/shadow";
 import { fieldErrors } from "@/lib/validation";
 import type { AgentAuthenticator, AgentPrincipal } from "./agent-auth";
 import { fromNode, json, problem, readJsonBody, sendNode, validationError, type ApiRequest, type ApiResponse } from "./http";
@@ -20,6 +21,8 @@ export interface AgentApiDeps {
   runtime: PolicyRuntime;
   auth: AgentAuthenticator;
   limiter: RateLimiter;
+  /** Shadow evaluation of drafts (lib/simulation/shadow.ts); decisions pass through createDecision. */
+  shadow?: ShadowSink;
   log?: (message: string) => void;
 }
 

@@ -30,9 +30,12 @@ export const NAVIGATION: NavGroup[] = [
     label: "Oversight",
     items: [
       { href: "/dashboards", label: "Dashboards", permission: "dashboards:read" },
+      { href: "/scorecards", label: "Scorecards", permission: "dashboards:read" },
+      { href: "/recommendations", label: "Recommendations", permission: "dashboards:read" },
       { href: "/approvals", label: "Approvals", permission: "approvals:read" },
       { href: "/reviews", label: "Reviews", permission: "reviews:read" },
       { href: "/history", label: "History", permission: "history:read" },
+      { href: "/evidence", label: "Evidence", permission: "audit:read" },
     ],
   },
   {

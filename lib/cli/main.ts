@@ -1,19 +1,32 @@
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
 import { Command, CommanderError, Option } from "commander";
 import { stringify as toYaml } from "yaml";
 import { cliActor } from "@/lib/audit/actor";
+import { generateRecommendations } from "@/lib/autonomy/generate-recommendations";
+import { DEFAULT_WINDOW_DAYS } from "@/lib/autonomy/scorecards";
 import { formatAuditVerification, verifyAuditChain } from "@/lib/audit/verify-audit-chain";
 import { createAgent } from "@/lib/agents/create-agent";
 import { createApiKey, revokeApiKey } from "@/lib/agents/manage-api-keys";
 import { openDatabase } from "@/lib/db/connect";
 import { stopEmbeddedPostgres } from "@/lib/db/embedded";
 import { MigrationError } from "@/lib/db/migrate";
+import { closePool, getPool } from "@/lib/db/pool";
 import { disconnectPrisma, getPrisma, type Db } from "@/lib/db/prisma";
 import { seedDemo } from "@/lib/demo/seed-demo";
+import { DEFAULT_HISTORY, formatHistorySummary, seedHistory, seedHistoryOptionsSchema } from "@/lib/history/seed-history";
 import { EnvError, getEnv } from "@/lib/env";
+import { buildEvidenceBundle } from "@/lib/evidence/build-evidence-bundle";
+import { evidencePeriodInput } from "@/lib/evidence/schemas";
+import { formatEvidenceVerification, verifyEvidenceBundle } from "@/lib/evidence/verify-evidence-bundle";
+import { pruneDecisions } from "@/lib/retention/prune-decisions";
+import { assertOutsideRetention, retentionCutoff } from "@/lib/retention/retention-window";
+import { pruneInput } from "@/lib/retention/schemas";
 import { AppError, isAppError } from "@/lib/errors";
 import { generatePassword } from "@/lib/auth/password";
 import { importPolicy } from "@/lib/policy/import-policy";
@@ -24,6 +37,7 @@ import { startServer } from "@/lib/server/start-server";
 import { pause, resume } from "@/lib/stop-switches/pause";
 import type { StopTarget } from "@/lib/stop-switches/schemas";
 import { createUser } from "@/lib/users/create-user";
+import { parseOrThrow } from "@/lib/validation";
 
 const actor = cliActor(os.userInfo().username);
 
@@ -102,6 +116,35 @@ seed
     }),
   );
 
+seed
+  .command("history")
+  .description("generate a reproducible demo history through the live rules, ending now (needs a published policy)")
+  .option("--days <n>", "days of history", String(DEFAULT_HISTORY.days))
+  .option("--decisions <n>", "decisions to generate", String(DEFAULT_HISTORY.decisions))
+  .option("--seed <n>", "seed of the generator: the same seed gives the same history", String(DEFAULT_HISTORY.seed))
+  .option("--agents <n>", "agents the decisions come from", String(DEFAULT_HISTORY.agents))
+  .action(async (options: { days: string; decisions: string; seed: string; agents: string }) => {
+    const input = parseOrThrow(seedHistoryOptionsSchema, options);
+    let shown = -1;
+    const summary = await withDatabase(async () => {
+      try {
+        return await seedHistory(getPool(), actor, {
+          ...input,
+          onProgress: (done, total) => {
+            const percent = Math.floor((100 * done) / total);
+            if (percent === shown) return;
+            shown = percent;
+            process.stderr.write(`\rmandate: generating history ${percent}% (${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")})`);
+          },
+        });
+      } finally {
+        if (shown >= 0) process.stderr.write("\n");
+        await closePool();
+      }
+    });
+    console.log(formatHistorySummary(summary));
+  });
+
 const user = program.command("user").description("console users");
 user
   .command("create")
@@ -166,10 +209,84 @@ audit
   .command("verify")
   .description("check every entry and seal of the audit chain; names the first that does not verify")
   .option("--json", "print the full result as JSON")
-  .action(async (options: { json?: boolean }) => {
+  .option("--bundle <file>", "verify an evidence bundle offline instead (no database is opened)")
+  .action(async (options: { json?: boolean; bundle?: string }) => {
+    if (options.bundle !== undefined) {
+      const bundleResult = await verifyEvidenceBundle(options.bundle);
+      console.log(options.json ? JSON.stringify(bundleResult, null, 2) : formatEvidenceVerification(bundleResult));
+      if (!bundleResult.ok) process.exitCode = 1;
+      return;
+    }
     const result = await withDatabase((client) => verifyAuditChain(client));
     console.log(options.json ? JSON.stringify(result, null, 2) : formatAuditVerification(result));
     if (!result.ok) process.exitCode = 1;
+  });
+
+audit
+  .command("export")
+  .description("write the evidence bundle of a period [from, to) for auditors (gzip NDJSON when the file ends in .gz)")
+  .requiredOption("--from <date>", "start of the period, a date (UTC midnight) or an ISO 8601 time")
+  .requiredOption("--to <date>", "end of the period, exclusive")
+  .option("--output <file>", "where to write it (default: a name with the period, in the current directory)")
+  .action(async (options: { from: string; to: string; output?: string }) => {
+    const period = parseOrThrow(evidencePeriodInput, { from: options.from, to: options.to });
+    const output = await withDatabase(async (client) => {
+      const bundle = await buildEvidenceBundle(client, actor, period);
+      const file = options.output ?? bundle.fileName;
+      const source = Readable.from(bundle.lines());
+      await (file.endsWith(".gz") ? pipeline(source, createGzip(), createWriteStream(file)) : pipeline(source, createWriteStream(file)));
+      return file;
+    });
+    console.log(`Wrote the evidence for ${period.from.toISOString()} to ${period.to.toISOString()} to ${output}.`);
+    console.log(`Check it anywhere with: mandate audit verify --bundle ${output}`);
+  });
+
+const retention = program.command("retention").description("how long raw decision records are kept (MANDATE_RETENTION_DAYS)");
+retention
+  .command("show")
+  .description("print the retention window and the latest date records may be pruned before")
+  .action(() => {
+    const days = getEnv().MANDATE_RETENTION_DAYS;
+    console.log(`Raw decision records are kept ${days} days: records from ${retentionCutoff(new Date(), days).toISOString()} on may not be pruned.`);
+    console.log("The audit log and its seals are never pruned.");
+  });
+retention
+  .command("prune")
+  .description("delete decisions made before a date outside the retention window, with their approvals, outcomes and closed review cases; the audit log is kept")
+  .requiredOption("--before <date>", "a date (UTC midnight) or ISO 8601 time at or before the retention cutoff")
+  .option("--dry-run", "count what would be pruned and change nothing", false)
+  .action(async (options: { before: string; dryRun: boolean }) => {
+    const { before } = parseOrThrow(pruneInput, { before: options.before });
+    const days = getEnv().MANDATE_RETENTION_DAYS;
+    // Refused before the database is opened: a date inside the window never gets that far.
+    assertOutsideRetention(before, new Date(), days);
+    const result = await withDatabase((client) => pruneDecisions(client, actor, { before, retentionDays: days, dryRun: options.dryRun }));
+    const c = result.counts;
+    if (result.dryRun) {
+      console.log(`Would prune ${c.decisions} decisions made before ${before.toISOString()} (with their approvals, outcomes and closed review cases) and ${c.reviewCases} closed review cases without a decision. Nothing changed.`);
+    } else {
+      console.log(
+        `Pruned ${c.decisions} decisions made before ${before.toISOString()}, ${c.approvals} approvals (${c.approvalVotes} votes), ${c.outcomes} outcomes, ` +
+          `${c.reviewCases} review cases (${c.reviewNotes} notes), ${c.webhookEvents} webhook events and ${c.shadowResults} shadow results. The audit log is untouched.`,
+      );
+    }
+  });
+
+const recommendations = program.command("recommendations").description("earned-autonomy recommendations from the scorecards");
+recommendations
+  .command("generate")
+  .description("run the recommendation rules over every action now (the server also runs them every 10 minutes)")
+  .option("--window <days>", "days of evidence the rules read", String(DEFAULT_WINDOW_DAYS))
+  .action(async (options: { window: string }) => {
+    const windowDays = Number(options.window);
+    if (!Number.isInteger(windowDays) || windowDays < 7 || windowDays > 366) throw new AppError("validation_failed", "--window takes whole days from 7 to 366.");
+    const result = await withDatabase((client) => generateRecommendations(client, actor, { windowDays }));
+    if (!result.ran) {
+      console.log("Another process is generating recommendations right now: nothing changed.");
+      return;
+    }
+    console.log(`Ran the rules over ${result.actions} actions (${windowDays} days): ${result.created} new, ${result.refreshed} refreshed, ${result.retired} retired.`);
+    for (const finding of result.findings) console.log(`  ${finding.rule} ${finding.action}: ${finding.change}\n    ${finding.title}`);
   });
 
 const policy = program.command("policy").description("the policy document");

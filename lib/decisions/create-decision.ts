@@ -18,6 +18,7 @@ import {
 } from "@/lib/engine";
 import { AppError } from "@/lib/errors";
 import { drawFromId, newId } from "@/lib/ids";
+import type { ShadowObservation, ShadowSink } from "@/lib/simulation/shadow";
 import { findStop, type PolicyRuntime } from "./policy-runtime";
 import type { DecisionRequestBody, DecisionResponse } from "./schemas";
 
@@ -26,6 +27,8 @@ const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 export interface DecisionService {
   pool: pg.Pool;
   runtime: PolicyRuntime;
+  /** Drafts in shadow mode see every committed decision; observe() only queues it. */
+  shadow?: ShadowSink;
 }
 
 export interface CreatedDecision {
@@ -79,10 +82,12 @@ export async function createDecision(
     }
 
     let result: DecisionResult;
+    let usage: ShadowObservation["usage"] = null;
     if (!policy || !pre) {
       result = noPolicyResult(paused);
     } else if (pre.status === "needs_usage") {
       const limitUsage = await lockAndCountUsage(client, agent.agentId, pre.limits);
+      usage = { limits: pre.limits, values: limitUsage };
       result = evaluate(policy, request, { ...base, limitUsage });
     } else {
       result = pre.result as DecisionResult;
@@ -91,6 +96,8 @@ export async function createDecision(
     const response = toResponse(id, body, result, createdAt);
     await insertDecision(client, { id, agent, body, result, response, createdAt, idempotencyKey, requestHash });
     if (needsTransaction) await client.query("COMMIT");
+    // After the commit and off the answer's path: shadow drafts are evaluated later, in batches.
+    service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage });
     return { status: 201, body: response };
   } catch (error) {
     if (needsTransaction) await client.query("ROLLBACK").catch(() => {});

@@ -7,6 +7,8 @@ export interface LineageStep {
   kind: "request" | "decision" | "approval" | "outcome" | "review" | "webhook" | "audit";
   title: string;
   detail?: string;
+  /** Where the step lives in the console (a review case), when it has a page of its own. */
+  href?: string;
 }
 
 /** Everything that happened to one decision, for its page in the history. */
@@ -42,7 +44,7 @@ export async function getDecisionLineage(db: Db, id: string) {
   for (const v of decision.approval?.votes ?? []) steps.push({ at: v.createdAt, kind: "approval", title: `${v.user.name} ${v.verdict === "approve" ? "approved" : "rejected"} as ${v.role}`, detail: v.reason });
   if (decision.approval?.status === "expired") steps.push({ at: decision.approval.decidedAt ?? decision.approval.expiresAt, kind: "approval", title: "Expired before anyone decided" });
   for (const o of decision.outcomes) steps.push({ at: o.createdAt, kind: "outcome", title: `Agent reported ${o.status}`, detail: o.externalRef ?? undefined });
-  for (const c of decision.reviewCases) steps.push({ at: c.createdAt, kind: "review", title: `Review case opened (${c.source.replaceAll("_", " ")})`, detail: `${c.reason} · ${c.status}` });
+  for (const c of decision.reviewCases) steps.push({ at: c.createdAt, kind: "review", title: `Review case opened (${c.source.replaceAll("_", " ")})`, detail: `${c.reason} · ${c.status.replace("_", " ")}`, href: `/reviews/${c.id}` });
   for (const w of decision.webhookEvents) steps.push({ at: w.createdAt, kind: "webhook", title: `Webhook ${w.type}: ${w.status}`, detail: `${w.attempts} attempt${w.attempts === 1 ? "" : "s"}${w.deliveredAt ? `, delivered ${w.deliveredAt.toISOString()}` : ""}` });
   steps.sort((a, b) => a.at.getTime() - b.at.getTime());
 

@@ -1,7 +1,7 @@
 import type { Actor } from "@/lib/audit/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { authorize } from "@/lib/auth/authorize";
-import type { Db } from "@/lib/db/prisma";
+import type { Db, Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors";
 import type { PolicyDocument } from "./document-schema";
 
@@ -9,7 +9,19 @@ import type { PolicyDocument } from "./document-schema";
  * Starts a draft from the policy in force, or from an earlier version (a rollback: the old
  * document comes back as a new draft, reviewed and published like any change).
  */
-export async function createDraft(db: Db, actor: Actor, input: { title?: string; fromVersion?: number; document?: PolicyDocument }) {
+export async function createDraft(
+  db: Db,
+  actor: Actor,
+  input: {
+    title?: string;
+    fromVersion?: number;
+    document?: PolicyDocument;
+    /** The review case that prompted the change: it names the draft, gives its reason and is kept in the audit entry. */
+    fromReviewCase?: { id: string; action: string | null; reason: string };
+    /** Runs inside the draft's transaction, so a caller's own record (the case's audit entry) commits with it or not at all. */
+    onCreated?: (tx: Tx, draft: { id: string; title: string; document: unknown }) => Promise<void>;
+  },
+) {
   authorize(actor, "policy:review");
   return db.$transaction(async (tx) => {
     const latest = await tx.policyVersion.findFirst({ orderBy: { version: "desc" }, select: { id: true, version: true, document: true } });
@@ -18,7 +30,10 @@ export async function createDraft(db: Db, actor: Actor, input: { title?: string;
     const document = input.document ?? source?.document;
     if (!document) throw new AppError("conflict", "No policy is published yet: import a policy document to start the first draft.");
     const rollback = input.fromVersion !== undefined && latest !== null && input.fromVersion !== latest.version;
-    const title = input.title?.trim() || (rollback ? `Restore version ${input.fromVersion}` : `Changes to version ${latest?.version ?? 0}`);
+    const origin = input.fromReviewCase;
+    const title =
+      input.title?.trim() ||
+      (rollback ? `Restore version ${input.fromVersion}` : origin ? `Review ${origin.id}: ${origin.action ?? "policy change"}` : `Changes to version ${latest?.version ?? 0}`);
     const draft = await tx.policyDraft.create({
       data: {
         title,
@@ -26,7 +41,7 @@ export async function createDraft(db: Db, actor: Actor, input: { title?: string;
         baseVersionId: latest?.id ?? null,
         authorId: actor.type === "user" ? actor.id : null,
         authorLabel: actor.label,
-        reason: rollback ? `Roll back to version ${input.fromVersion}` : null,
+        reason: rollback ? `Roll back to version ${input.fromVersion}` : origin ? `Started from review case ${origin.id}: ${origin.reason}` : null,
       },
       select: { id: true, title: true },
     });
@@ -34,8 +49,9 @@ export async function createDraft(db: Db, actor: Actor, input: { title?: string;
       action: rollback ? "policy.rollback_draft" : "policy.draft_create",
       subjectType: "policy_draft",
       subjectId: draft.id,
-      data: { title, from_version: source?.version ?? null, base_version: latest?.version ?? null },
+      data: { title, from_version: source?.version ?? null, base_version: latest?.version ?? null, ...(origin ? { review_case: origin.id } : {}) },
     });
+    await input.onCreated?.(tx, { ...draft, document });
     return draft;
   });
 }

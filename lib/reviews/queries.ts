@@ -1,19 +1,160 @@
 import type { Db } from "@/lib/db/prisma";
+import type { DecisionResponse } from "@/lib/decisions/schemas";
+import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { ReviewSource, ReviewStatus } from "@/lib/generated/prisma/enums";
+import { decodeCursor, toKeysetPage, type KeysetPage } from "@/lib/history/keyset-cursor";
+import type { ReviewListQuery } from "./schemas";
 
-export async function listReviewCases(db: Db, take = 100) {
-  return db.reviewCase.findMany({
-    orderBy: [{ status: "asc" }, { createdAt: "desc" }],
-    take,
+export interface ReviewRow {
+  id: string;
+  source: ReviewSource;
+  reason: string;
+  action: string | null;
+  tier: string | null;
+  agent: string | null;
+  createdAt: string;
+  assignee: { id: string; name: string } | null;
+  status: ReviewStatus;
+  labels: string[];
+  decisionId: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function agentNames(db: Db, ids: (string | null)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const agents = await db.agent.findMany({ where: { id: { in: wanted } }, select: { id: true, name: true } });
+  return new Map(agents.map((a) => [a.id, a.name]));
+}
+
+function reviewWhere(query: ReviewListQuery, actorId: string, agentId: string | null | undefined): Prisma.ReviewCaseWhereInput {
+  const where: Prisma.ReviewCaseWhereInput = {};
+  if (query.status === "active") where.status = { in: ["open", "in_review"] };
+  else if (query.status !== "all") where.status = query.status;
+  if (query.assignee === "me") where.assigneeId = actorId;
+  else if (query.assignee === "unassigned") where.assigneeId = null;
+  if (query.source) where.source = query.source;
+  if (query.label) where.labels = { has: query.label };
+  if (query.action) where.action = query.action;
+  if (query.tier) where.tier = query.tier;
+  if (agentId !== undefined) where.agentId = agentId;
+  return where;
+}
+
+/**
+ * One page of the inbox, keyset-paginated on (created_at, id) like the history, with the exact
+ * number of matching cases (cases are thousands, not millions: counting them is cheap).
+ */
+export async function listReviewCases(db: Db, actorId: string, query: ReviewListQuery): Promise<KeysetPage<ReviewRow> & { total: number }> {
+  let agentId: string | null | undefined;
+  if (query.agent) {
+    const agent = UUID.test(query.agent) ? { id: query.agent } : await db.agent.findUnique({ where: { name: query.agent }, select: { id: true } });
+    // An unknown agent name matches nothing (rather than being ignored).
+    agentId = agent?.id ?? "00000000-0000-0000-0000-000000000000";
+  }
+  const where = reviewWhere(query, actorId, agentId);
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  if (cursor && (cursor.value === null || Number.isNaN(Date.parse(cursor.value)))) throw new AppError("validation_failed", "This page link is damaged: go back to the first page.", [{ path: "cursor", message: "Unreadable page cursor" }]);
+
+  const newestFirst = query.sort === "newest";
+  const backwards = cursor?.direction === "prev";
+  const descending = newestFirst !== backwards;
+  const dir = descending ? "desc" : "asc";
+  const seek: Prisma.ReviewCaseWhereInput | undefined = cursor
+    ? descending
+      ? { OR: [{ createdAt: { lt: new Date(cursor.value!) } }, { createdAt: new Date(cursor.value!), id: { lt: cursor.id } }] }
+      : { OR: [{ createdAt: { gt: new Date(cursor.value!) } }, { createdAt: new Date(cursor.value!), id: { gt: cursor.id } }] }
+    : undefined;
+
+  const [fetched, total] = await Promise.all([
+    db.reviewCase.findMany({
+      where: seek ? { AND: [where, seek] } : where,
+      orderBy: [{ createdAt: dir }, { id: dir }],
+      take: query.size + 1,
+      select: { id: true, source: true, reason: true, action: true, tier: true, agentId: true, createdAt: true, status: true, labels: true, decisionId: true, assignee: { select: { id: true, name: true } } },
+    }),
+    db.reviewCase.count({ where }),
+  ]);
+  const names = await agentNames(db, fetched.map((c) => c.agentId));
+  const rows: ReviewRow[] = fetched.map((c) => ({
+    id: c.id,
+    source: c.source,
+    reason: c.reason,
+    action: c.action,
+    tier: c.tier,
+    agent: c.agentId ? (names.get(c.agentId) ?? null) : null,
+    createdAt: c.createdAt.toISOString(),
+    assignee: c.assignee,
+    status: c.status,
+    // The column is nullable: cases opened through Prisma without labels hold NULL, not '{}'.
+    labels: c.labels ?? [],
+    decisionId: c.decisionId,
+  }));
+  return { ...toKeysetPage(rows, query.size, cursor, (r) => ({ value: r.createdAt, id: r.id })), total };
+}
+
+/** Values for the inbox's filter menus: the policy's actions and tiers, and the agents. */
+export async function listReviewFacets(db: Db) {
+  const [agents, actions, tiers] = await Promise.all([
+    db.agent.findMany({ select: { name: true }, orderBy: { name: "asc" } }),
+    db.reviewCase.findMany({ where: { action: { not: null } }, distinct: ["action"], select: { action: true }, orderBy: { action: "asc" }, take: 200 }),
+    db.reviewCase.findMany({ where: { tier: { not: null } }, distinct: ["tier"], select: { tier: true }, orderBy: { tier: "asc" }, take: 50 }),
+  ]);
+  return { agents: agents.map((a) => a.name), actions: actions.map((a) => a.action!), tiers: tiers.map((t) => t.tier!) };
+}
+
+/** Everything the case page shows: the case, its thread, its decision, the drafts it started and its audit trail. */
+export async function getReviewCase(db: Db, id: string) {
+  const found = await db.reviewCase.findUnique({
+    where: { id },
     select: {
-      id: true,
-      source: true,
-      reason: true,
-      action: true,
-      tier: true,
-      status: true,
-      labels: true,
-      createdAt: true,
-      assignee: { select: { name: true } },
+      id: true, source: true, reason: true, detail: true, decisionId: true, agentId: true, action: true, tier: true, conversationId: true, status: true, labels: true,
+      resolution: true, resolvedAt: true, createdAt: true, updatedAt: true,
+      assignee: { select: { id: true, name: true } },
+      resolvedBy: { select: { name: true } },
+      notes: { orderBy: { createdAt: "asc" }, select: { id: true, body: true, createdAt: true, author: { select: { name: true } } } },
+      decision: {
+        select: {
+          id: true, action: true, intent: true, decision: true, status: true, tier: true, owner: true, amount: true, currency: true, customerId: true, policyVersion: true, reasons: true, createdAt: true,
+          request: true, agent: { select: { name: true } }, outcomes: { orderBy: { createdAt: "asc" }, select: { status: true, externalRef: true, createdAt: true } },
+        },
+      },
     },
   });
+  if (!found) return null;
+  const [names, trail] = await Promise.all([
+    agentNames(db, [found.agentId]),
+    db.auditEntry.findMany({ where: { subjectType: "review_case", subjectId: id }, orderBy: { id: "asc" }, take: 200, select: { id: true, occurredAt: true, actorLabel: true, action: true, data: true } }),
+  ]);
+  const draftIds = trail.filter((a) => a.action === "review.draft_start").map((a) => String((a.data as { draft_id?: string }).draft_id ?? "")).filter(Boolean);
+  const drafts = draftIds.length ? await db.policyDraft.findMany({ where: { id: { in: draftIds } }, select: { id: true, title: true, status: true, createdAt: true }, orderBy: { createdAt: "asc" } }) : [];
+  const { decision, agentId, ...rest } = found;
+  const context = ((decision?.request as { context?: { summary?: unknown } } | undefined)?.context ?? {}) as { summary?: unknown };
+  return {
+    ...rest,
+    labels: rest.labels ?? [],
+    agent: agentId ? (names.get(agentId) ?? null) : null,
+    decision: decision
+      ? {
+          id: decision.id, action: decision.action, intent: decision.intent, decision: decision.decision, status: decision.status, tier: decision.tier, owner: decision.owner,
+          amount: decision.amount?.toString() ?? null, currency: decision.currency, customerId: decision.customerId, policyVersion: decision.policyVersion, createdAt: decision.createdAt,
+          agent: decision.agent.name, reasons: decision.reasons as DecisionResponse["reasons"], outcomes: decision.outcomes,
+          summary: typeof context.summary === "string" ? context.summary : null,
+        }
+      : null,
+    drafts,
+    trail: trail.map((a) => ({ id: a.id.toString(), at: a.occurredAt, actor: a.actorLabel, action: a.action })),
+  };
+}
+
+export type ReviewCaseDetail = NonNullable<Awaited<ReturnType<typeof getReviewCase>>>;
+
+/** The review case a draft was started from, read from the draft's creation audit entry; null for other drafts. */
+export async function getDraftReviewOrigin(db: Db, draftId: string): Promise<{ id: string; action: string | null; reason: string; status: ReviewStatus } | null> {
+  const entry = await db.auditEntry.findFirst({ where: { subjectType: "policy_draft", subjectId: draftId, action: "policy.draft_create" }, select: { data: true } });
+  const caseId = (entry?.data as { review_case?: unknown } | undefined)?.review_case;
+  if (typeof caseId !== "string") return null;
+  return db.reviewCase.findUnique({ where: { id: caseId }, select: { id: true, action: true, reason: true, status: true } });
 }

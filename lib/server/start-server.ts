@@ -8,10 +8,15 @@ import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
 import { startAuditSealer } from "@/lib/audit/audit-sealer";
 import { startApprovalSweeper } from "@/lib/approvals/approval-sweeper";
 import { startWebhookDispatcher } from "@/lib/webhooks/webhook-dispatcher";
+import { ShadowEvaluator } from "@/lib/simulation/shadow";
+import { startSimulationRunner } from "@/lib/simulation/simulation-runner";
 import { SYSTEM_ACTOR } from "@/lib/audit/actor";
 import { openDatabase } from "@/lib/db/connect";
 import { disconnectPrisma, getPrisma } from "@/lib/db/prisma";
 import { seedDemo } from "@/lib/demo/seed-demo";
+import { startRollupRefresher } from "@/lib/history/rollups";
+import { startRecommendationRefresher } from "@/lib/autonomy/recommendation-refresher";
+import { DEFAULT_HISTORY, seedHistory } from "@/lib/history/seed-history";
 import { exportToProcessEnv, getEnv } from "@/lib/env";
 import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
 import { ensureBuild, PROJECT_ROOT } from "./build";
@@ -49,16 +54,25 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
     log(`created the first administrator ${admin.email}`);
   }
   const seed = env.MANDATE_SEED_DEMO === "true" || (env.MANDATE_SEED_DEMO === "auto" && database.embedded);
-  if (seed && (await seedDemo(db, SYSTEM_ACTOR)).seeded) log("loaded the Northwind demo workspace (demo passwords in the README)");
+  if (seed && (await seedDemo(db, SYSTEM_ACTOR)).seeded) {
+    log("loaded the Northwind demo workspace (demo passwords in the README)");
+    await seedDemoHistory(log);
+  }
 
   const sealer = startAuditSealer(db, { onError: (error) => log(`audit sealing failed (will retry): ${(error as Error).message}`) });
   const sweeper = startApprovalSweeper(db, { onError: (error) => log(`approval expiry failed (will retry): ${(error as Error).message}`) });
   const webhooks = startWebhookDispatcher(db, { onError: (error) => log(`webhook delivery failed (will retry): ${(error as Error).message}`) });
+  const rollups = startRollupRefresher(getPool(), { onError: (error) => log(`refreshing dashboard rollups failed (will retry): ${(error as Error).message}`) });
+  // Runs once shortly after start (the demo history above is loaded by then), then every 10 minutes.
+  const recommendations = startRecommendationRefresher(db, { onError: (error) => log(`generating recommendations failed (will retry): ${(error as Error).message}`) });
   const pool = getPool();
   const runtime = new PolicyRuntime(pool);
   await runtime.start();
+  const shadow = new ShadowEvaluator(pool, { onError: (error) => log(`shadow evaluation failed (will retry): ${(error as Error).message}`) });
+  await shadow.start();
+  const simulations = startSimulationRunner(pool, { log });
   const auth = new AgentAuthenticator(pool);
-  const agentApi = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), log });
+  const agentApi = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), shadow, log });
 
   const app = next({ dev: false, dir: PROJECT_ROOT, hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
@@ -89,13 +103,30 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close().catch(() => {});
       runtime.stop();
+      await simulations.stop();
+      await shadow.stop();
       await auth.close();
       await sealer.stop();
       await sweeper.stop();
       await webhooks.stop();
+      await rollups.stop();
+      await recommendations.stop();
       await closePool();
       await disconnectPrisma();
       await database.close();
     })());
   return { url, close };
+}
+
+/**
+ * The demo's first start also loads a default history (mandate seed history), so the dashboards
+ * and history look alive at once. The console works without it, so a failure is only logged.
+ */
+async function seedDemoHistory(log: (line: string) => void): Promise<void> {
+  try {
+    const summary = await seedHistory(getPool(), SYSTEM_ACTOR, { ...DEFAULT_HISTORY });
+    log(`generated a demo history of ${summary.decisions.toLocaleString("en-US")} decisions over ${DEFAULT_HISTORY.days} days in ${summary.seconds.total}s (mandate seed history makes more)`);
+  } catch (error) {
+    log(`could not generate the demo history (the console works without it): ${(error as Error).message}`);
+  }
 }

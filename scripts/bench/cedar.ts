@@ -97,7 +97,7 @@ export function translatePolicy(document: PolicyDocument): CedarTranslation {
       if (action && action.limits.length > 0) {
         context.usage = Object.fromEntries(
           action.limits.map((limit, index) => {
-            const used = usage[`${action.key}#limits[${index}]`];
+            const used = usage[`${action.key}#limits[${index}]`]; // the engine's limit id (compile.ts)
             const entry: Record<string, number> = { count: used?.count ?? 0 };
             if (limit.max_amount !== undefined) entry.amount_e4 = used ? tenThousandths(used.amount) : 0;
             return [`limit_${index}`, entry];

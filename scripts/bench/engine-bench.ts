@@ -6,6 +6,7 @@ import {
   evaluate,
   limitsToCheck,
   preEvaluate,
+  toAmount,
   type CompiledPolicy,
   type Decision,
   type DecisionRequest,
@@ -69,19 +70,25 @@ export function generateCases(document: PolicyDocument, policy: CompiledPolicy, 
   const random = createRandom(seed);
   return Array.from({ length: count }, () => {
     const request = generateRequest(random, document, { customers: 5_000, undefinedDataSources: true });
-    const usage = Object.fromEntries(limitsToCheck(policy, request).map((limit) => [limit.id, randomUsage(random)]));
+    const requested = toAmount(request.params?.amount) ?? new Decimal(0);
+    const usage = Object.fromEntries(limitsToCheck(policy, request).map((limit) => [limit.id, randomUsage(random, limit.maxAmount, requested)]));
     const paused: StopSwitch | null = random.chance(0.02) ? { scope: random.pick(["all", "agent", "action"] as const), reason: "Incident drill" } : null;
     return { request, usage, paused, sampleDraw: random.next() };
   });
 }
 
-function randomUsage(random: Random): LimitUsage {
+function randomUsage(random: Random, maxAmount: Decimal | null, requested: Decimal): LimitUsage {
   const count = random.weighted<number>([
     [0, 50],
     [1, 25],
     [2, 15],
     [random.int(3, 9), 10],
   ]);
+  // Now and then exactly at, or a cent past, the amount cap: the boundary a translation gets wrong.
+  const headroom = maxAmount?.minus(requested);
+  if (headroom && headroom.gte(0.01) && random.chance(0.15)) {
+    return { count, amount: random.chance(0.5) ? headroom : headroom.plus(0.01) };
+  }
   return { count, amount: new Decimal(count === 0 ? "0" : random.amount(0, 2200)) };
 }
 

@@ -52,9 +52,23 @@ export interface HttpRun {
   timeouts: number;
   /** Rows committed during the run, read back from PostgreSQL; at least the 201s when writes are durable. */
   committedDecisions: number;
+  /** `decision.create` audit entries committed during the run: one per decision. */
+  committedAuditEntries: number;
   decisions: Record<string, number>;
   cpu: CpuSplit;
+  /** CPU microseconds spent per answered request, by consumer: the cost that bounds throughput on 2 cores. */
+  cpuPerRequestUs: { server: number; postgres: number; loadGenerator: number };
+  /** Average PostgreSQL sessions of the server by state, sampled every 200 ms during the run. */
+  postgresSessions: SessionStates;
   profile?: ProfileSummary;
+}
+
+export interface SessionStates {
+  running: number;
+  lockWait: number;
+  ioWait: number;
+  idleInTransaction: number;
+  idle: number;
 }
 
 export interface HttpBenchResult {
@@ -63,7 +77,7 @@ export interface HttpBenchResult {
   calibration: { echoRequestsPerSecond: number; p99Ms: number };
   runs: { hotPath: HttpRun; fixedRate: HttpRun; baseline: HttpRun };
   ratio: number;
-  durability: { responses201: number; decisionRows: number; auditEntries: number; ok: boolean };
+  durability: { responses201: number; committedDecisions: number; committedAuditEntries: number; ok: boolean };
   cleanup: { serverExited: boolean; postgresStopped: boolean; leftover: number[] };
   targets: Target[];
 }
@@ -73,40 +87,13 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
   const connections = options.connections ?? 50;
   const log = options.log ?? ((line: string) => console.error(line));
 
-  log("http: building the console if stale (node bin/mandate.js build --if-stale)");
-  await runCli(["build", "--if-stale"], process.env);
-
   log(`http: calibration: a bare node:http echo server, ${connections} connections, 5s`);
   const calibration = await measureEcho(connections, 5);
   log(`http: calibration: ${calibration.echoRequestsPerSecond} req/s, p99 ${calibration.p99Ms} ms`);
 
-  // A fresh data directory: no decisions from an earlier run skew limit counts or table sizes.
-  await runCli(["db", "stop-embedded"], { ...process.env, MANDATE_DATA_DIR: DATA_DIR });
-  rmSync(DATA_DIR, { recursive: true, force: true });
-  mkdirSync(DATA_DIR, { recursive: true });
-
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   const profileDir = path.join(DATA_DIR, "cpu-profile");
   const nodeArgs = options.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOSTNAME: "127.0.0.1",
-    MANDATE_DATA_DIR: DATA_DIR,
-    MANDATE_SEED_DEMO: "true",
-    MANDATE_BENCH_BASELINE: "1",
-    NEXT_TELEMETRY_DISABLED: "1",
-  };
-  delete env.DATABASE_URL; // the embedded PostgreSQL, as `npm start` on a fresh machine
-
-  const logFile = path.join(DATA_DIR, "server.log");
-  const logFd = openSync(logFile, "a");
-  const started = performance.now();
-  log(`http: starting node ${[...nodeArgs, "bin/mandate.js", "start"].join(" ")} on port ${port} (log: ${path.relative(ROOT, logFile)})`);
-  const server = spawn(process.execPath, [...nodeArgs, CLI, "start"], { cwd: ROOT, env, stdio: ["ignore", logFd, logFd] });
-  closeSync(logFd);
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  const { server, exited, base, startSeconds } = await startBenchServer(nodeArgs, log);
 
   // Stop the server if the harness itself is interrupted.
   const interrupt = () => {
@@ -119,10 +106,6 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
   const seenPids = new Set<number>();
   const windows = new Map<HttpRun, { fromUs: number; toUs: number }>();
   try {
-    await waitForHealth(base, server, logFile);
-    const startSeconds = Math.round((performance.now() - started) / 100) / 10;
-    log(`http: server ready in ${startSeconds}s`);
-
     const { url } = await startEmbeddedPostgres(DATA_DIR); // joins the server's cluster
     db = new pg.Client({ connectionString: url });
     await db.connect();
@@ -141,16 +124,18 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
 
     const measure = async (name: string, target: string, shape: { connections: number; duration: number; overallRate?: number }) => {
       for (const proc of descendants(server.pid!)) seenPids.add(proc.pid);
-      const rowsBefore = await countDecisions(db!);
+      const before = await countWrites(db!);
       const fromUs = monotonicUs();
       const since = new Date();
       const cpuBefore = sampleCpu(server.pid!);
       log(`http: ${name}: ${target}, ${shape.connections} connections, ${shape.duration}s${shape.overallRate ? `, ${shape.overallRate} req/s` : ""}`);
+      const sessions = watchSessions(url);
       const result = await load(base, target, shape, nextBody);
       const cpu = cpuSplit(cpuBefore, sampleCpu(server.pid!));
+      const postgresSessions = await sessions.stop();
       const toUs = monotonicUs();
       await new Promise((resolve) => setTimeout(resolve, 500)); // in-flight requests at the cut-off commit too
-      const committed = (await countDecisions(db!)) - rowsBefore;
+      const after = await countWrites(db!);
       const run: HttpRun = {
         name,
         path: target,
@@ -170,9 +155,16 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
         non2xx: result.non2xx,
         errors: result.errors,
         timeouts: result.timeouts,
-        committedDecisions: committed,
+        committedDecisions: after.decisions - before.decisions,
+        committedAuditEntries: after.auditEntries - before.auditEntries,
         decisions: await decisionMix(db!, since),
         cpu,
+        cpuPerRequestUs: {
+          server: perRequest(cpu.serverCores, result.requests.average),
+          postgres: perRequest(cpu.postgresCores, result.requests.average),
+          loadGenerator: perRequest(cpu.loadGeneratorCores, result.requests.average),
+        },
+        postgresSessions,
       };
       windows.set(run, { fromUs, toUs });
       log(`http: ${name}: ${run.requestsPerSecond} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, statuses ${JSON.stringify(run.statuses)}`);
@@ -185,10 +177,10 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     const hotPath = await measure("hot path", HOT_PATH, { connections, duration });
     const fixedRate = await measure("fixed rate", HOT_PATH, { connections, duration, overallRate: FIXED_RATE });
 
-    const responses201 = [hotPath, fixedRate, baseline].reduce((sum, run) => sum + (run.statuses["201"] ?? 0), 0);
-    const committedInRuns = hotPath.committedDecisions + fixedRate.committedDecisions + baseline.committedDecisions;
-    const auditEntries = await countAuditEntries(db);
-    const decisionRows = await countDecisions(db);
+    const runs = [baseline, hotPath, fixedRate];
+    const responses201 = runs.reduce((sum, run) => sum + (run.statuses["201"] ?? 0), 0);
+    const committedInRuns = runs.reduce((sum, run) => sum + run.committedDecisions, 0);
+    const auditInRuns = runs.reduce((sum, run) => sum + run.committedAuditEntries, 0);
     for (const proc of descendants(server.pid!)) seenPids.add(proc.pid);
     await db.end();
     db = null;
@@ -198,13 +190,13 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
 
     const ratio = Math.round((hotPath.requestsPerSecond / Math.max(1, baseline.requestsPerSecond)) * 100) / 100;
     // Every 201 is a committed row; rows may exceed 201s by the requests cut off at the end of a run.
-    const durable = committedInRuns >= responses201 && auditEntries === decisionRows;
+    const durable = runs.every((run) => run.committedDecisions >= (run.statuses["201"] ?? 0) && run.committedAuditEntries === run.committedDecisions);
     return {
-      server: { command: `node ${[...nodeArgs, "bin/mandate.js", "start"].join(" ")}`, dataDir: path.relative(ROOT, DATA_DIR), startSeconds },
+      server: { command: `node ${[...nodeArgs, "bin/mandate.js", "start", "--no-build"].join(" ")}`, dataDir: path.relative(ROOT, DATA_DIR), startSeconds },
       calibration,
       runs: { hotPath, fixedRate, baseline },
       ratio,
-      durability: { responses201, decisionRows, auditEntries, ok: durable },
+      durability: { responses201, committedDecisions: committedInRuns, committedAuditEntries: auditInRuns, ok: durable },
       cleanup,
       targets: [
         {
@@ -224,7 +216,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
           name: "every response a durable 201",
           target: "0 non-201, rows ≥ 201s",
           value: `${responses201} × 201, ${committedInRuns} rows`,
-          pass: durable && [hotPath, fixedRate, baseline].every((run) => run.non2xx === 0 && run.errors === 0),
+          pass: durable && runs.every((run) => run.non2xx === 0 && run.errors === 0),
         },
       ],
     };
@@ -292,6 +284,68 @@ async function measureEcho(connections: number, seconds: number): Promise<HttpBe
   }
 }
 
+interface BenchServer {
+  server: ChildProcess;
+  exited: Promise<void>;
+  base: string;
+  startSeconds: number;
+}
+
+/**
+ * Builds the console if stale, then starts `mandate start --no-build` on a fresh data directory
+ * (the build was just made; --no-build keeps an edit landing in between from rebuilding it again).
+ * The checkout is shared: another session may be building at the same time, or remove .next while
+ * the server loads it, so a build or start that fails is retried after building again.
+ */
+async function startBenchServer(nodeArgs: string[], log: (line: string) => void): Promise<BenchServer> {
+  const attempts = 4;
+  for (let attempt = 1; ; attempt += 1) {
+    let server: ChildProcess | null = null;
+    let exited: Promise<void> = Promise.resolve();
+    try {
+      log("http: building the console if stale (node bin/mandate.js build --if-stale)");
+      await runCli(["build", "--if-stale"], process.env);
+
+      // A fresh data directory: no decisions from an earlier run skew limit counts or table sizes.
+      await runCli(["db", "stop-embedded"], { ...process.env, MANDATE_DATA_DIR: DATA_DIR });
+      rmSync(DATA_DIR, { recursive: true, force: true });
+      mkdirSync(DATA_DIR, { recursive: true });
+
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PORT: String(port),
+        HOSTNAME: "127.0.0.1",
+        MANDATE_DATA_DIR: DATA_DIR,
+        MANDATE_SEED_DEMO: "true",
+        MANDATE_BENCH_BASELINE: "1",
+        NEXT_TELEMETRY_DISABLED: "1",
+      };
+      delete env.DATABASE_URL; // the embedded PostgreSQL, as `npm start` on a fresh machine
+
+      const logFile = path.join(DATA_DIR, "server.log");
+      const logFd = openSync(logFile, "a");
+      const started = performance.now();
+      log(`http: starting node ${[...nodeArgs, "bin/mandate.js", "start", "--no-build"].join(" ")} on port ${port} (log: ${path.relative(ROOT, logFile)})`);
+      const child = spawn(process.execPath, [...nodeArgs, CLI, "start", "--no-build"], { cwd: ROOT, env, stdio: ["ignore", logFd, logFd] });
+      closeSync(logFd);
+      server = child;
+      exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      await waitForHealth(base, child, logFile);
+      const startSeconds = Math.round((performance.now() - started) / 100) / 10;
+      log(`http: server ready in ${startSeconds}s`);
+      return { server: child, exited, base, startSeconds };
+    } catch (error) {
+      if (server) await stopServer(server, exited, new Set(), log);
+      if (attempt >= attempts) throw error;
+      // Usually another session building in this checkout ("Another next build process is already running").
+      log(`http: could not build or start (attempt ${attempt} of ${attempts}), retrying in 20s: ${(error as Error).message.split("\n")[0]}`);
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+    }
+  }
+}
+
 async function waitForHealth(base: string, server: ChildProcess, logFile: string): Promise<void> {
   const deadline = Date.now() + 10 * 60_000; // `start` may build the console first
   while (Date.now() < deadline) {
@@ -344,14 +398,13 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
 }
 
-async function countDecisions(db: pg.Client): Promise<number> {
-  const { rows } = await db.query<{ count: number }>("SELECT count(*)::int AS count FROM decisions");
-  return rows[0]!.count;
-}
-
-async function countAuditEntries(db: pg.Client): Promise<number> {
-  const { rows } = await db.query<{ count: number }>("SELECT count(*)::int AS count FROM audit_entries WHERE action = 'decision.create'");
-  return rows[0]!.count;
+/** Decisions and their audit entries, counted in one statement so both see the same commits. */
+async function countWrites(db: pg.Client): Promise<{ decisions: number; auditEntries: number }> {
+  const { rows } = await db.query<{ decisions: number; auditEntries: number }>(
+    `SELECT (SELECT count(*) FROM decisions)::int AS "decisions",
+            (SELECT count(*) FROM audit_entries WHERE action = 'decision.create')::int AS "auditEntries"`,
+  );
+  return rows[0]!;
 }
 
 async function decisionMix(db: pg.Client, since: Date): Promise<Record<string, number>> {
@@ -360,6 +413,47 @@ async function decisionMix(db: pg.Client, since: Date): Promise<Record<string, n
     [since],
   );
   return Object.fromEntries(rows.map((row) => [row.decision, row.count]));
+}
+
+/**
+ * Samples pg_stat_activity on its own connection, to tell CPU-bound sessions from ones waiting on
+ * a lock (the per-limit advisory locks), on WAL or on the application (idle in transaction).
+ */
+function watchSessions(url: string): { stop(): Promise<SessionStates> } {
+  const client = new pg.Client({ connectionString: url });
+  const totals: SessionStates = { running: 0, lockWait: 0, ioWait: 0, idleInTransaction: 0, idle: 0 };
+  let samples = 0;
+  let stopped = false;
+  const loop = (async () => {
+    await client.connect();
+    while (!stopped) {
+      const { rows } = await client.query<Record<keyof SessionStates, number>>(
+        `SELECT count(*) FILTER (WHERE state = 'active' AND wait_event_type IS NULL)::int AS "running",
+                count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock')::int AS "lockWait",
+                count(*) FILTER (WHERE state = 'active' AND wait_event_type IN ('IO', 'LWLock'))::int AS "ioWait",
+                count(*) FILTER (WHERE state = 'idle in transaction')::int AS "idleInTransaction",
+                count(*) FILTER (WHERE state = 'idle')::int AS "idle"
+           FROM pg_stat_activity
+          WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      for (const key of Object.keys(totals) as (keyof SessionStates)[]) totals[key] += rows[0]![key];
+      samples += 1;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      const average = (value: number) => Math.round((value / Math.max(1, samples)) * 10) / 10;
+      return Object.fromEntries(Object.entries(totals).map(([key, value]) => [key, average(value)])) as unknown as SessionStates;
+    },
+  };
+}
+
+function perRequest(cores: number, requestsPerSecond: number): number {
+  return requestsPerSecond > 0 ? Math.round((cores / requestsPerSecond) * 1e6) : 0;
 }
 
 function monotonicUs(): number {

@@ -95,16 +95,26 @@ function report({ machine, date, sections, targets }: Summary): string {
       String(run.latencyMs.p99),
       String(run.non2xx + run.errors + run.timeouts),
       `${run.cpu.serverCores} / ${run.cpu.postgresCores} / ${run.cpu.loadGeneratorCores} / ${run.cpu.otherCores}`,
+      `${run.cpuPerRequestUs.server} / ${run.cpuPerRequestUs.postgres}`,
     ];
     lines.push(
       table(
-        ["run", "conns", "rate", "req/s", "p50 ms", "p90 ms", "p99 ms", "failed", "cores: node / postgres / loadgen / other"],
+        ["run", "conns", "rate", "req/s", "p50 ms", "p90 ms", "p99 ms", "failed", "cores: node / postgres / loadgen / other", "CPU µs per request: node / postgres"],
         [row(http.runs.baseline), row(http.runs.hotPath), row(http.runs.fixedRate)],
+      ),
+    );
+    lines.push(
+      table(
+        ["postgres sessions (average)", "running", "lock wait", "io/wal wait", "idle in tx", "idle"],
+        [http.runs.baseline, http.runs.hotPath, http.runs.fixedRate].map((run) => [
+          run.name,
+          ...[run.postgresSessions.running, run.postgresSessions.lockWait, run.postgresSessions.ioWait, run.postgresSessions.idleInTransaction, run.postgresSessions.idle].map(String),
+        ]),
       ),
     );
     lines.push(`hot path / Next route: ${http.ratio}×; a bare node:http echo server does ${number(http.calibration.echoRequestsPerSecond)} req/s here now`);
     lines.push(
-      `durability: ${number(http.durability.responses201)} responses 201, ${number(http.durability.decisionRows)} decision rows, ${number(http.durability.auditEntries)} audit entries`,
+      `durability: ${number(http.durability.responses201)} responses 201; during the runs ${number(http.durability.committedDecisions)} decisions and ${number(http.durability.committedAuditEntries)} audit entries committed`,
     );
     lines.push(`decisions in the hot-path run: ${Object.entries(http.runs.hotPath.decisions).map(([decision, count]) => `${decision} ${number(count)}`).join(", ")}`);
     lines.push(`cleanup: server exited ${http.cleanup.serverExited}, postgres stopped ${http.cleanup.postgresStopped}, leftover processes ${http.cleanup.leftover.length}`);

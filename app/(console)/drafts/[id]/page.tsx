@@ -16,6 +16,11 @@ import { LIST_SECTIONS, type ListSection } from "@/lib/policy/edit-draft";
 import { canEditSection, policySection } from "@/lib/policy/sections";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 import { approvalSatisfied, reviewRequirements } from "@/lib/policy/review-requirements";
+import { ShadowCard } from "@/components/simulation/shadow-card";
+import { SimulateCard } from "@/components/simulation/simulate-card";
+import { summarizeImpact } from "@/components/simulation/describe-impact";
+import { getCompletedSimulation, getLatestSimulation, getShadowSummary } from "@/lib/simulation/queries";
+import { getDraftReviewOrigin } from "@/lib/reviews/queries";
 
 export const metadata: Metadata = { title: "Draft" };
 
@@ -32,7 +37,7 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
   const actor = await requirePermission("policy:read");
   if (!/^[0-9a-f-]{36}$/.test(id)) notFound();
   const db = getPrisma();
-  const [draft, current] = await Promise.all([getDraft(db, id), getCurrentPolicy(db)]);
+  const [draft, current, origin] = await Promise.all([getDraft(db, id), getCurrentPolicy(db), getDraftReviewOrigin(db, id)]);
   if (!draft) notFound();
 
   const diff = diffPolicy(current?.document ?? null, draft.document);
@@ -43,6 +48,10 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
   const isAuthor = draft.authorId === actor.id;
   const canReview = draft.status === "in_review" && can(actor.roles, "policy:review") && !isAuthor && !draft.reviews.some((r) => r.reviewerId === actor.id && r.revision === draft.revision);
   const stale = current && draft.baseVersion && draft.baseVersion.version !== current.version;
+  const [latestRun, simulated, shadow] = await Promise.all([getLatestSimulation(db, draft.id), getCompletedSimulation(db, draft.id, draft.revision), getShadowSummary(db, draft.id)]);
+  // Whether this reviewer's approval would be the one that publishes: then the review form shows the impact, or asks to confirm without one.
+  const publishes = canReview && approvalSatisfied(requirements, [...approvals, { userId: actor.id, roles: [...actor.roles] }], draft.authorId).ok;
+  const canSimulate = editable && can(actor.roles, "policy:review");
 
   return (
     <>
@@ -56,6 +65,27 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
         }
         actions={<Badge tone={draft.status === "published" ? "success" : draft.status === "in_review" ? "warning" : "neutral"}>{draft.status.replace("_", " ")}</Badge>}
       />
+      {origin ? (
+        <p role="note" className="mb-4 rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm text-slate-800">
+          Started from review case{" "}
+          {can(actor.roles, "reviews:read") ? (
+            <Link href={`/reviews/${origin.id}`} className="font-mono font-medium underline">
+              {origin.id}
+            </Link>
+          ) : (
+            <span className="font-mono">{origin.id}</span>
+          )}
+          : {origin.reason}.
+          {origin.action && editable && canEditSection(actor.roles, "actions") && draft.document.actions.some((a) => a.key === origin.action) ? (
+            <>
+              {" "}
+              <Link href={`/drafts/${draft.id}/actions?key=${encodeURIComponent(origin.action)}`} className="font-medium text-brand-700 underline underline-offset-2">
+                Edit {origin.action} in this draft
+              </Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {draft.published ? (
         <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
           Published as <Link href="/policy-versions" className="font-medium underline">version {draft.published.version}</Link>.
@@ -71,6 +101,8 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
           <Card title={current ? `What changes against version ${current.version}` : "What this first version contains"}>
             <PolicyDiffView diff={diff} />
           </Card>
+          {editable || latestRun ? <SimulateCard key={latestRun?.id ?? "none"} draftId={draft.id} revision={draft.revision} canRun={canSimulate} initial={latestRun} /> : null}
+          {shadow && (editable || shadow.evaluated > 0) ? <ShadowCard initial={shadow} canToggle={canSimulate} /> : null}
           {(Object.keys(LIST_SECTIONS) as ListSection[]).map((section) => {
             const canEdit = editable && canEditSection(actor.roles, section);
             const label = policySection(section).label;
@@ -134,7 +166,9 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
             {draft.reason ? <p className="mt-3 text-sm"><span className="font-medium">Reason:</span> {draft.reason}</p> : null}
             <div className="mt-4 space-y-4">
               {draft.status === "open" && can(actor.roles, "policy:review") ? <SubmitForm draftId={draft.id} revision={draft.revision} reason={draft.reason} /> : null}
-              {canReview ? <ReviewForm draftId={draft.id} revision={draft.revision} /> : null}
+              {canReview ? (
+                <ReviewForm draftId={draft.id} revision={draft.revision} publication={{ publishes, simulated: simulated !== null, impact: simulated?.impact ? summarizeImpact(simulated.impact) : null }} />
+              ) : null}
               {draft.status === "in_review" && isAuthor ? <p className="text-sm text-slate-600">Waiting for someone else to review: authors never approve their own drafts.</p> : null}
               {editable && (isAuthor || actor.roles.includes("admin")) ? <DiscardButton draftId={draft.id} /> : null}
             </div>

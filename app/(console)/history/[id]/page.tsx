@@ -40,7 +40,14 @@ export default async function DecisionPage({ params }: { params: Promise<{ id: s
             {lineage.steps.map((step, i) => (
               <li key={i}>
                 <p className="text-sm">
-                  <Badge tone={KIND_TONES[step.kind]}>{step.kind}</Badge> <span className="font-medium">{step.title}</span>{" "}
+                  <Badge tone={KIND_TONES[step.kind]}>{step.kind}</Badge>{" "}
+                  {step.href ? (
+                    <Link href={step.href} className="font-medium underline underline-offset-2">
+                      {step.title}
+                    </Link>
+                  ) : (
+                    <span className="font-medium">{step.title}</span>
+                  )}{" "}
                   <time className="text-xs text-slate-500" dateTime={step.at.toISOString()}>{formatDateTime(step.at)}</time>
                 </p>
                 {step.detail ? <p className="mt-0.5 text-xs break-all text-slate-600">{step.detail}</p> : null}

@@ -1,0 +1,121 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ChangesChart } from "@/components/simulation/changes-chart";
+import { describeImpact } from "@/components/simulation/describe-impact";
+import { ChangeGroups, changesByAction, MatrixBreakdown, SampleList, TransitionMatrix } from "@/components/simulation/result-tables";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { formatDateTime, formatMoney } from "@/components/ui/format";
+import { PageHeader } from "@/components/ui/page-header";
+import { Stat } from "@/components/ui/stat";
+import { requirePermission } from "@/lib/auth/session";
+import { getPrisma } from "@/lib/db/prisma";
+import { getDraft } from "@/lib/policy/draft-queries";
+import { getSimulationResult, toImpact } from "@/lib/simulation/queries";
+
+export const metadata: Metadata = { title: "Simulation" };
+
+const UUID = /^[0-9a-f-]{36}$/;
+
+export default async function SimulationPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ run?: string }> }) {
+  const [{ id }, { run: runId }] = await Promise.all([params, searchParams]);
+  await requirePermission("policy:read");
+  if (!UUID.test(id) || (runId !== undefined && !UUID.test(runId))) notFound();
+  const db = getPrisma();
+  const [draft, found] = await Promise.all([getDraft(db, id), getSimulationResult(db, id, runId)]);
+  if (!draft) notFound();
+  const back = (
+    <Link href={`/drafts/${draft.id}`} className="text-sm font-medium text-brand-700 underline underline-offset-2">
+      Back to the draft
+    </Link>
+  );
+
+  if (!found || !found.result) {
+    return (
+      <>
+        <PageHeader title={`Simulation: ${draft.title}`} actions={back} />
+        <EmptyState title={found ? `This simulation is ${found.run.status}.` : "This draft has no completed simulation yet."}>
+          Start one from the Simulate card on the draft.
+        </EmptyState>
+      </>
+    );
+  }
+
+  const { run, result } = found;
+  const days = Math.round((Date.parse(result.periodEnd) - Date.parse(result.periodStart)) / 86_400_000);
+  const outdated = run.draftRevision !== draft.revision;
+  return (
+    <>
+      <PageHeader
+        title={`Simulation: ${draft.title}`}
+        description={
+          <>
+            Revision {run.draftRevision} replayed over the last {days} days of recorded requests ({formatDateTime(result.periodStart)} to {formatDateTime(result.periodEnd)}), with limit
+            usage as it was at the time. {result.total.toLocaleString("en-US")} requests in {(result.durationMs / 1000).toFixed(1)} s.
+          </>
+        }
+        actions={back}
+      />
+      {outdated ? (
+        <p role="note" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          The draft is at revision {draft.revision} now: these results are for revision {run.draftRevision}.
+        </p>
+      ) : null}
+      <div className="space-y-6">
+        <dl className="grid gap-3 sm:grid-cols-2 xl:grid-cols-4">
+          <Stat label="Requests replayed" value={result.total.toLocaleString("en-US")} />
+          <Stat label="Would change decision" value={result.kindChanged.toLocaleString("en-US")} hint={result.changed > result.kindChanged ? `and ${(result.changed - result.kindChanged).toLocaleString("en-US")} only their tier` : undefined} />
+          <Stat label="Would move without a human" value={formatMoney(result.money.newlyAllowed.amount, result.currency)} hint={`${result.money.newlyAllowed.count.toLocaleString("en-US")} requests newly allowed`} />
+          <Stat label="Would no longer move without a human" value={formatMoney(result.money.noLongerAllowed.amount, result.currency)} hint={`${result.money.noLongerAllowed.count.toLocaleString("en-US")} requests no longer allowed`} />
+        </dl>
+
+        <Card title="In short">
+          <ul className="list-disc space-y-1 pl-5 text-sm" aria-label="Impact summary">
+            {describeImpact(toImpact(result), 5).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </Card>
+
+        <section aria-labelledby="transitions-heading" className="space-y-3">
+          <h2 id="transitions-heading" className="text-base font-semibold">
+            From recorded to draft decisions
+          </h2>
+          <TransitionMatrix matrix={result.matrix} />
+          {result.kindChanged > 0 ? <ChangesChart rows={changesByAction(result)} /> : null}
+        </section>
+
+        <section aria-labelledby="actions-heading" className="space-y-3">
+          <h2 id="actions-heading" className="text-base font-semibold">
+            Per action
+          </h2>
+          <MatrixBreakdown label="Changes per action" keyHeader="Action" matrices={result.byAction} />
+        </section>
+
+        <section aria-labelledby="tiers-heading" className="space-y-3">
+          <h2 id="tiers-heading" className="text-base font-semibold">
+            Per tier under the draft
+          </h2>
+          <MatrixBreakdown label="Changes per tier" keyHeader="Tier" matrices={result.byTier} />
+        </section>
+
+        {result.changes.length > 0 ? (
+          <section aria-labelledby="groups-heading" className="space-y-3">
+            <h2 id="groups-heading" className="text-base font-semibold">
+              What changes, by action and tier
+            </h2>
+            <ChangeGroups result={result} />
+          </section>
+        ) : null}
+
+        <section aria-labelledby="sample-heading" className="space-y-3">
+          <h2 id="sample-heading" className="text-base font-semibold">
+            Sample of changed decisions ({result.sample.length} of {result.changed.toLocaleString("en-US")})
+          </h2>
+          {result.sample.length > 0 ? <SampleList sample={result.sample} currency={result.currency} /> : <p className="text-sm text-slate-600">No decision would change.</p>}
+        </section>
+      </div>
+    </>
+  );
+}

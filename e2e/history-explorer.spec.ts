@@ -1,0 +1,103 @@
+import { readFile } from "node:fs/promises";
+import type { APIRequestContext } from "@playwright/test";
+import { DEMO_AGENT_KEY } from "../lib/demo/demo-credentials";
+import { parseCsv } from "../lib/history/csv-format";
+import { expect, signIn, test } from "./fixtures";
+
+async function decide(request: APIRequestContext, body: Record<string, unknown>) {
+  const res = await request.post("/api/v1/decisions", { headers: { authorization: `Bearer ${DEMO_AGENT_KEY}` }, data: body });
+  expect(res.status()).toBe(201);
+  return res.json();
+}
+
+test("an auditor filters the history by action and decision, sorts by amount and exports exactly the rows shown", async ({ page, request }) => {
+  const customer = `cus_hist_${Date.now().toString(36)}`;
+  // Free text an agent sends ends up in the CSV: commas, quotes and a line break must survive.
+  const summary = 'Customer wrote: "wrong size, again"\nwants the fee back';
+  await decide(request, { action: "refund.issue", intent: "shipping_error", customer: { id: customer }, params: { amount: "12.34", currency: "USD" }, context: { channel: "chat, web", summary } });
+  await decide(request, { action: "refund.issue", intent: "shipping_error", customer: { id: customer }, params: { amount: "45.00", currency: "USD" }, context: { channel: "email" } });
+  // Same customer, another action: filtered out by the action filter.
+  await decide(request, { action: "order.status", customer: { id: customer } });
+
+  await signIn(page, "auditor");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "History" }).click();
+  const filters = page.getByRole("form", { name: "Filter decisions" });
+  await filters.getByLabel("Action").selectOption("refund.issue");
+  await filters.getByLabel("Decision").selectOption("allow");
+  await filters.getByLabel("Customer id").fill(customer);
+  await filters.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/action=refund\.issue/);
+  await expect(page).toHaveURL(/decision=allow/);
+
+  const count = page.getByTestId("history-count");
+  await expect(count).toHaveText("2 matching");
+  const shown = Number(/^([\d,]+) matching$/.exec((await count.textContent()) ?? "")![1]!.replaceAll(",", ""));
+  const table = page.getByRole("table", { name: "Decisions" });
+  await expect(table.getByRole("row")).toHaveCount(shown + 1);
+
+  // Sorting by amount happens on the server: largest first, then smallest first.
+  await table.getByRole("button", { name: "Amount" }).click();
+  await expect(page).toHaveURL(/sort=amount/);
+  await expect(table.getByRole("row").nth(1)).toContainText("$45.00");
+  await table.getByRole("button", { name: "Amount" }).click();
+  await expect(page).toHaveURL(/dir=asc/);
+  await expect(table.getByRole("row").nth(1)).toContainText("$12.34");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^mandate-history-.*\.csv$/);
+  const records = parseCsv(await readFile((await download.path())!, "utf8"));
+  const [header, ...rows] = records;
+  expect(rows).toHaveLength(shown);
+  expect(header!.slice(0, 4)).toEqual(["id", "created_at", "agent", "action"]);
+  const column = (name: string) => header!.indexOf(name);
+  expect(rows.map((r) => r[column("amount")])).toEqual(["12.34000000", "45.00000000"]);
+  expect(rows.every((r) => r[column("action")] === "refund.issue" && r[column("decision")] === "allow" && r[column("customer_id")] === customer)).toBe(true);
+  expect(rows[0]![column("channel")]).toBe("chat, web");
+  expect(rows[0]![column("summary")]).toBe(summary);
+
+  // Each row opens its decision's lineage.
+  await table.getByRole("link", { name: new RegExp(`^Decision ${rows[0]![0]}`) }).click();
+  await expect(page.getByRole("list", { name: "Lineage" })).toContainText("support-bot asked to refund.issue");
+});
+
+test("pages with Next and Previous, takes dashboard links, and explains bad filters instead of failing", async ({ page, request }) => {
+  const customer = `cus_page_${Date.now().toString(36)}`;
+  const started = new Date(Date.now() - 1000).toISOString();
+  const ids: string[] = [];
+  for (let i = 0; i < 27; i++) ids.push((await decide(request, { action: "return.label", customer: { id: customer } })).id);
+
+  await signIn(page, "supervisor");
+  await page.goto(`/history?customer=${customer}&size=25`);
+  await expect(page.getByTestId("history-count")).toHaveText("27 matching");
+  const table = page.getByRole("table", { name: "Decisions" });
+  await expect(table.getByRole("row")).toHaveCount(26);
+  // Newest first: the last decision made is on top.
+  await expect(table.getByRole("row").nth(1)).toContainText(customer);
+  await expect(table.getByRole("link", { name: new RegExp(`^Decision ${ids[26]}`) })).toBeVisible();
+
+  const pager = page.getByRole("navigation", { name: "History pages" });
+  await pager.getByRole("link", { name: "Next →" }).click();
+  await expect(table.getByRole("row")).toHaveCount(3);
+  await expect(table.getByRole("link", { name: new RegExp(`^Decision ${ids[0]}`) })).toBeVisible();
+  await expect(pager.getByText("Next →")).toHaveAttribute("aria-disabled", "true");
+  await pager.getByRole("link", { name: "← Previous" }).click();
+  await expect(table.getByRole("row")).toHaveCount(26);
+  await expect(table.getByRole("link", { name: new RegExp(`^Decision ${ids[26]}`) })).toBeVisible();
+
+  // What the dashboards link to: action, agent, tier, decision, status and an ISO window.
+  const to = new Date(Date.now() + 60_000).toISOString();
+  await page.goto(`/history?action=return.label&agent=support-bot&tier=low&decision=allow&status=allowed&from=${encodeURIComponent(started)}&to=${encodeURIComponent(to)}&customer=${customer}`);
+  await expect(page.getByTestId("history-count")).toHaveText("27 matching");
+  await expect(page.getByRole("form", { name: "Filter decisions" }).getByLabel("Time range")).toHaveValue("");
+  await expect(page.getByRole("form", { name: "Filter decisions" }).getByLabel("From (UTC)")).toHaveValue(started);
+
+  const response = await page.goto("/history?decision=perhaps&from=yesterday");
+  expect(response?.status()).toBe(200);
+  const alert = page.getByRole("alert").filter({ hasText: "Some filters are invalid" });
+  await expect(alert).toContainText("Unknown decision");
+  await expect(alert).toContainText("Use a date such as 2026-11-21");
+
+  const csv = await page.request.get("/history/export?decision=perhaps");
+  expect(csv.status()).toBe(400);
+  expect(await csv.text()).toContain("decision: Unknown decision");
+});

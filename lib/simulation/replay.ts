@@ -1,0 +1,426 @@
+import {
+  evaluate,
+  preEvaluate,
+  type CompiledLimit,
+  type CompiledPolicy,
+  type Decision,
+  type DecisionRequest,
+  type DecisionResult,
+  type LimitUsage,
+  type StopSwitch,
+} from "@/lib/engine";
+import { Decimal } from "@/lib/engine/money";
+import { formatScaled, parseScaled } from "./scaled-amount";
+
+// The replay core: pure, no database. simulate-draft.ts streams recorded decisions into it in
+// created_at order; tests feed it by hand.
+
+export const DECISION_KINDS = ["allow", "hold", "step_up", "escalate", "deny"] as const satisfies readonly Decision[];
+
+/** One recorded decision as the replay needs it. */
+export interface RecordedDecision {
+  id: string;
+  /** created_at in epoch milliseconds. */
+  at: number;
+  /** decisions.action: the same as request.action, and there even when the request is unreadable. */
+  action: string;
+  request: DecisionRequest;
+  decision: Decision;
+  tier: string | null;
+  agentId: string;
+  /** The recorded amount (decisions.amount, normalized decimal text). */
+  amount: string | null;
+  /** Whether the recorded decision counts toward limits today (allowed, or held and approved). */
+  countsToLimits: boolean;
+  /** A stop switch denied it: switches are operational, so they applied under the draft too. */
+  paused: boolean;
+}
+
+/** A decision that counted toward limits before the period: it seeds the usage windows. */
+export interface UsageEvent {
+  at: number;
+  action: string;
+  customerId: string | null;
+  agentId: string;
+  amount: string | null;
+}
+
+export type Matrix = Record<Decision, Record<Decision, number>>;
+
+export interface SimulatedReason {
+  code: string;
+  message: string;
+}
+
+export interface SampleSide {
+  decision: Decision;
+  tier: string | null;
+  reasons: SimulatedReason[];
+}
+
+export interface SampleEntry {
+  id: string;
+  at: string;
+  action: string;
+  customerId: string | null;
+  agentId: string;
+  agentName: string | null;
+  amount: string | null;
+  recorded: SampleSide;
+  draft: SampleSide;
+}
+
+/** Decisions that moved from one outcome to another, grouped by action and both tiers. */
+export interface TransitionGroup {
+  action: string;
+  from: Decision;
+  to: Decision;
+  recordedTier: string | null;
+  tier: string | null;
+  count: number;
+  /** Sum of the requests' amounts, exact decimal text. */
+  amount: string;
+}
+
+export interface SimulationResult {
+  version: 1;
+  currency: string;
+  periodStart: string;
+  periodEnd: string;
+  total: number;
+  /** Decision kind or tier differs. */
+  changed: number;
+  /** Decision kind differs. */
+  kindChanged: number;
+  /** From recorded (rows) to draft (columns), all requests including unchanged ones. */
+  matrix: Matrix;
+  byAction: Record<string, Matrix>;
+  /** Keyed by the tier the draft assigns ("none" when it decides before a tier applies). */
+  byTier: Record<string, Matrix>;
+  /** Every group with a change of kind or tier, largest first. */
+  changes: TransitionGroup[];
+  money: {
+    /** Requests the draft allows that were not allowed: money that would move without a human. */
+    newlyAllowed: { count: number; amount: string };
+    /** Requests that were allowed and the draft would not allow. */
+    noLongerAllowed: { count: number; amount: string };
+  };
+  sample: SampleEntry[];
+  seededUsageEvents: number;
+  durationMs: number;
+  requestsPerSecond: number;
+}
+
+export const NO_TIER = "none";
+const SAMPLE_SIZE = 50;
+const PAUSED: StopSwitch = { scope: "all", reason: "a stop switch was on when this request was recorded" };
+const ZERO_USAGE: LimitUsage = Object.freeze({ count: 0, amount: new Decimal(0) }) as LimitUsage;
+const NO_USAGE: Readonly<Record<string, LimitUsage>> = Object.freeze({});
+
+function emptyMatrix(): Matrix {
+  const row = () => ({ allow: 0, hold: 0, step_up: 0, escalate: 0, deny: 0 });
+  return { allow: row(), hold: row(), step_up: row(), escalate: row(), deny: row() };
+}
+
+/** Counts and sums over a sliding time window; events arrive in time order. */
+class SlidingWindow {
+  private times: number[] = [];
+  private amounts: bigint[] = [];
+  private head = 0;
+  count = 0;
+  sum = 0n;
+
+  add(at: number, amount: bigint): void {
+    this.times.push(at);
+    this.amounts.push(amount);
+    this.count++;
+    this.sum += amount;
+  }
+
+  /** Drops events at or before `cutoff`: live usage counts `created_at > now() - window`. */
+  evict(cutoff: number): void {
+    const times = this.times;
+    while (this.head < times.length && times[this.head]! <= cutoff) {
+      this.sum -= this.amounts[this.head]!;
+      this.head++;
+      this.count--;
+    }
+    if (this.head > 1024 && this.head * 2 > times.length) {
+      this.times = times.slice(this.head);
+      this.amounts = this.amounts.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/**
+ * Limit usage as it evolves through the replay: one window per limit and scope (customer,
+ * agent or everyone), fed by the decisions that count under the draft.
+ */
+export class UsageLedger {
+  private readonly windows = new Map<string, SlidingWindow>();
+  private readonly byAction = new Map<string, readonly CompiledLimit[]>();
+  private readonly perCustomer = new Set<string>();
+
+  constructor(policy: CompiledPolicy) {
+    for (const action of policy.actions.values()) {
+      if (action.limits.length > 0) this.byAction.set(action.key, action.limits);
+      if (action.limits.some((limit) => limit.scope === "customer")) this.perCustomer.add(action.key);
+    }
+  }
+
+  hasCustomerLimit(action: string): boolean {
+    return this.perCustomer.has(action);
+  }
+
+  /** Actions with limits and the longest window among them: how far back seeding must read. */
+  limitedActions(): { action: string; windowMs: number }[] {
+    return [...this.byAction].map(([action, limits]) => ({ action, windowMs: Math.max(...limits.map((l) => l.windowMs)) }));
+  }
+
+  usage(limit: CompiledLimit, customerId: string | null, agentId: string, at: number): LimitUsage {
+    const window = this.windows.get(windowKey(limit, customerId, agentId));
+    if (!window) return ZERO_USAGE;
+    window.evict(at - limit.windowMs);
+    if (window.count === 0) return ZERO_USAGE;
+    return { count: window.count, amount: limit.maxAmount === null ? ZERO_USAGE.amount : new Decimal(formatScaled(window.sum)) };
+  }
+
+  record(action: string, customerId: string | null, agentId: string, amount: string | null, at: number): void {
+    const limits = this.byAction.get(action);
+    if (!limits) return;
+    let scaled: bigint | null = null;
+    for (const limit of limits) {
+      // A customer limit cannot count a request without a customer (the API refuses those).
+      if (limit.scope === "customer" && customerId === null) continue;
+      const key = windowKey(limit, customerId, agentId);
+      let window = this.windows.get(key);
+      if (!window) this.windows.set(key, (window = new SlidingWindow()));
+      window.evict(at - limit.windowMs);
+      scaled ??= amount === null ? 0n : parseScaled(amount);
+      window.add(at, scaled);
+    }
+  }
+}
+
+function windowKey(limit: CompiledLimit, customerId: string | null, agentId: string): string {
+  if (limit.scope === "customer") return `${limit.id}\u0000c\u0000${customerId ?? ""}`;
+  if (limit.scope === "agent") return `${limit.id}\u0000a\u0000${agentId}`;
+  return limit.id;
+}
+
+function customerOf(request: DecisionRequest | null): string | null {
+  const id = request?.customer?.id;
+  return typeof id === "string" && id !== "" ? id : null;
+}
+
+/**
+ * The draft's answer to a recorded request, with usage from the ledger. The customer-id check
+ * of a per-customer limit is an input error the API answers with 400: the agent gets no
+ * permission, so the replay counts it as a deny.
+ */
+export function decideUnderDraft(policy: CompiledPolicy, ledger: UsageLedger, row: RecordedDecision): { decision: Decision; tier: string | null; reasons: SimulatedReason[] } {
+  const request = row.request;
+  const paused = row.paused ? PAUSED : null;
+  const action = policy.actions.get(request.action);
+  let result: DecisionResult;
+  if (!action || action.limits.length === 0) {
+    result = evaluate(policy, request, { paused, sampleDraw: 1, limitUsage: NO_USAGE });
+  } else {
+    const customerId = customerOf(request);
+    if (customerId === null && ledger.hasCustomerLimit(action.key)) {
+      // Rare: let preEvaluate say whether the request is decided before limits or is invalid.
+      const pre = preEvaluate(policy, request, { paused, sampleDraw: 1 });
+      if (pre.status === "invalid") return { decision: "deny", tier: null, reasons: [{ code: "customer_id_required", message: pre.error.message }] };
+      result = pre.status === "decided" ? pre.result : evaluate(policy, request, { paused, sampleDraw: 1, limitUsage: NO_USAGE });
+    } else {
+      const limitUsage: Record<string, LimitUsage> = {};
+      for (const limit of action.limits) limitUsage[limit.id] = ledger.usage(limit, customerId, row.agentId, row.at);
+      result = evaluate(policy, request, { paused, sampleDraw: 1, limitUsage });
+    }
+  }
+  return { decision: result.decision, tier: result.tier, reasons: result.reasons };
+}
+
+// A recorded request the engine cannot read (hand-written history, an old format) must not
+// end a million-row run: it counts as refused and shows its reason in the sample.
+function decideSafely(policy: CompiledPolicy, ledger: UsageLedger, row: RecordedDecision): ReturnType<typeof decideUnderDraft> {
+  try {
+    return decideUnderDraft(policy, ledger, row);
+  } catch (error) {
+    return { decision: "deny", tier: null, reasons: [{ code: "unreadable_request", message: `The recorded request could not be evaluated: ${(error as Error).message}` }] };
+  }
+}
+
+/**
+ * Whether a replayed request counts toward the draft's limits. Allowed ones do. A hold counts
+ * only when the recorded decision was a hold a person approved: for any other hold we cannot
+ * know what the approver would have said, and an unapproved hold never counts.
+ */
+export function countsUnderDraft(draft: Decision, row: RecordedDecision): boolean {
+  if (draft === "allow") return true;
+  return draft === "hold" && row.decision === "hold" && row.countsToLimits;
+}
+
+interface Group {
+  action: string;
+  from: Decision;
+  to: Decision;
+  recordedTier: string | null;
+  tier: string | null;
+  count: number;
+  amount: bigint;
+}
+
+type Candidate = Omit<SampleEntry, "recorded" | "agentName"> & { recorded: Omit<SampleSide, "reasons"> };
+
+/** A small seeded PRNG (mulberry32), so the same history always gives the same sample. */
+function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export interface Replay {
+  readonly ledger: UsageLedger;
+  /** Seeds the usage windows with decisions before the period; call in time order before `step`. */
+  seed(event: UsageEvent): void;
+  /** Replays one recorded decision; rows must come in created_at order. */
+  step(row: RecordedDecision): void;
+  readonly processed: number;
+  /** The result without the recorded reasons and agent names of the sample (the caller loads them). */
+  finish(extra: { periodStart: Date; periodEnd: Date; durationMs: number }): { result: SimulationResult; sampleIds: string[] };
+}
+
+export function createReplay(policy: CompiledPolicy): Replay {
+  const ledger = new UsageLedger(policy);
+  const matrix = emptyMatrix();
+  const byAction = new Map<string, Matrix>();
+  const byTier = new Map<string, Matrix>();
+  const groups = new Map<string, Group>();
+  const reservoirs = new Map<string, { seen: number; items: Candidate[] }>();
+  const random = createRandom(7);
+  let processed = 0;
+  let changed = 0;
+  let kindChanged = 0;
+  let seeded = 0;
+  const newlyAllowed = { count: 0, amount: 0n };
+  const noLongerAllowed = { count: 0, amount: 0n };
+
+  function matrixFor(map: Map<string, Matrix>, key: string): Matrix {
+    let found = map.get(key);
+    if (!found) map.set(key, (found = emptyMatrix()));
+    return found;
+  }
+
+  function offerSample(key: string, candidate: () => Candidate): void {
+    let reservoir = reservoirs.get(key);
+    if (!reservoir) reservoirs.set(key, (reservoir = { seen: 0, items: [] }));
+    reservoir.seen++;
+    if (reservoir.items.length < SAMPLE_SIZE) reservoir.items.push(candidate());
+    else {
+      const slot = Math.floor(random() * reservoir.seen);
+      if (slot < SAMPLE_SIZE) reservoir.items[slot] = candidate();
+    }
+  }
+
+  return {
+    ledger,
+    get processed() {
+      return processed;
+    },
+    seed(event) {
+      seeded++;
+      ledger.record(event.action, event.customerId, event.agentId, event.amount, event.at);
+    },
+    step(row) {
+      processed++;
+      const action = row.action;
+      const draft = decideSafely(policy, ledger, row);
+      const from = row.decision;
+      const to = draft.decision;
+      if (countsUnderDraft(to, row)) ledger.record(action, customerOf(row.request), row.agentId, row.amount, row.at);
+
+      matrix[from][to]++;
+      matrixFor(byAction, action)[from][to]++;
+      matrixFor(byTier, draft.tier ?? NO_TIER)[from][to]++;
+      if (from === to && row.tier === draft.tier) return;
+
+      changed++;
+      if (from !== to) kindChanged++;
+      const key = `${action}\u0000${from}\u0000${to}\u0000${row.tier ?? ""}\u0000${draft.tier ?? ""}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { action, from, to, recordedTier: row.tier, tier: draft.tier, count: 0, amount: 0n }));
+      group.count++;
+      const scaled = row.amount === null ? 0n : parseScaled(row.amount);
+      group.amount += scaled;
+      if (to === "allow") {
+        newlyAllowed.count++;
+        newlyAllowed.amount += scaled;
+      } else if (from === "allow") {
+        noLongerAllowed.count++;
+        noLongerAllowed.amount += scaled;
+      }
+      // One reservoir per kind of change, so a rare transition still shows in the sample.
+      offerSample(`${from}>${to}`, () => ({
+        id: row.id,
+        at: new Date(row.at).toISOString(),
+        action,
+        customerId: customerOf(row.request),
+        agentId: row.agentId,
+        amount: row.amount === null ? null : formatScaled(parseScaled(row.amount)),
+        recorded: { decision: from, tier: row.tier },
+        draft,
+      }));
+    },
+    finish({ periodStart, periodEnd, durationMs }) {
+      const sample = pickSample([...reservoirs.values()].map((r) => r.items));
+      const changes = [...groups.values()]
+        .sort((a, b) => b.count - a.count || (a.amount < b.amount ? 1 : a.amount > b.amount ? -1 : 0) || a.action.localeCompare(b.action))
+        .map((g) => ({ ...g, amount: formatScaled(g.amount) }));
+      const result: SimulationResult = {
+        version: 1,
+        currency: policy.currency,
+        periodStart: periodStart.toISOString(),
+        periodEnd: periodEnd.toISOString(),
+        total: processed,
+        changed,
+        kindChanged,
+        matrix,
+        byAction: Object.fromEntries([...byAction].sort(([a], [b]) => a.localeCompare(b))),
+        byTier: Object.fromEntries(byTier),
+        changes,
+        money: {
+          newlyAllowed: { count: newlyAllowed.count, amount: formatScaled(newlyAllowed.amount) },
+          noLongerAllowed: { count: noLongerAllowed.count, amount: formatScaled(noLongerAllowed.amount) },
+        },
+        sample: sample.map((c) => ({ ...c, agentName: null, recorded: { ...c.recorded, reasons: [] } })),
+        seededUsageEvents: seeded,
+        durationMs: Math.round(durationMs),
+        requestsPerSecond: durationMs > 0 ? Math.round((processed / durationMs) * 1000) : processed,
+      };
+      return { result, sampleIds: result.sample.map((s) => s.id) };
+    },
+  };
+}
+
+/** Round-robin over the kinds of change, then in time order. */
+function pickSample(lists: Candidate[][]): Candidate[] {
+  const picked: Candidate[] = [];
+  for (let round = 0; picked.length < SAMPLE_SIZE; round++) {
+    let any = false;
+    for (const list of lists) {
+      if (round < list.length && picked.length < SAMPLE_SIZE) {
+        picked.push(list[round]!);
+        any = true;
+      }
+    }
+    if (!any) break;
+  }
+  return picked.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id.localeCompare(b.id)));
+}

@@ -1,0 +1,203 @@
+import type pg from "pg";
+import {
+  compilePolicy,
+  evaluate,
+  preEvaluate,
+  type CompiledPolicy,
+  type Decision,
+  type DecisionRequest,
+  type LimitCheck,
+  type LimitUsage,
+  type StopSwitch,
+} from "@/lib/engine";
+import { Decimal } from "@/lib/engine/money";
+import { validatePolicyDocument } from "@/lib/policy/validate-policy";
+import type { SimulatedReason } from "./replay";
+
+/** A live decision, handed over after it was committed and its response built. */
+export interface ShadowObservation {
+  decisionId: string;
+  createdAt: Date;
+  request: DecisionRequest;
+  agentName: string;
+  paused: StopSwitch | null;
+  live: { decision: Decision; tier: string | null };
+  /** The limits the live decision counted and the usage it found; null when it counted none. */
+  usage: { limits: readonly LimitCheck[]; values: Readonly<Record<string, LimitUsage>> } | null;
+}
+
+/** What createDecision calls; the evaluator implements it, tests may pass their own. */
+export interface ShadowSink {
+  observe(observation: ShadowObservation): void;
+}
+
+interface ShadowDraft {
+  id: string;
+  revision: number;
+  policy: CompiledPolicy;
+}
+
+export interface ShadowEvaluatorOptions {
+  /** How often the set of shadow drafts is reloaded (the policy runtime's pace). */
+  refreshMs?: number;
+  /** How often buffered decisions are evaluated and their results written. */
+  flushMs?: number;
+  /** Observations held at most between flushes; beyond it they are dropped and counted. */
+  maxBuffer?: number;
+  onError?: (error: unknown) => void;
+}
+
+const ZERO_USAGE: LimitUsage = { count: 0, amount: new Decimal(0) };
+const INSERT_CHUNK = 2_000;
+
+/**
+ * Shadow mode. `observe` only queues the decision (nothing at all when no draft is in shadow),
+ * so the agent's answer never waits on a draft; every `flushMs` the queue is evaluated against
+ * each draft that was in shadow when the decision was made, and the results are inserted in one
+ * statement per chunk. Drafts are compiled once per revision and reloaded every `refreshMs`.
+ */
+export class ShadowEvaluator implements ShadowSink {
+  private drafts: readonly ShadowDraft[] = [];
+  private queue: { observation: ShadowObservation; drafts: readonly ShadowDraft[] }[] = [];
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<void> | null = null;
+  private flushing: Promise<void> | null = null;
+  private dropped = 0;
+  /** Results written since start, for tests and the bench. */
+  written = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: ShadowEvaluatorOptions = {},
+  ) {}
+
+  async start(): Promise<void> {
+    await this.refresh().catch((error) => this.report(error));
+    this.refreshTimer = setInterval(() => void this.refresh().catch((error) => this.report(error)), this.options.refreshMs ?? 500);
+    this.refreshTimer.unref();
+    this.flushTimer = setInterval(() => void this.flush().catch((error) => this.report(error)), this.options.flushMs ?? 1000);
+    this.flushTimer.unref();
+  }
+
+  /** Stops the timers and writes what is still queued. */
+  async stop(): Promise<void> {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.refreshTimer = this.flushTimer = null;
+    await this.refreshing?.catch(() => {});
+    await this.flush().catch((error) => this.report(error));
+  }
+
+  /** Drafts currently in shadow. */
+  activeDrafts(): { id: string; revision: number }[] {
+    return this.drafts.map(({ id, revision }) => ({ id, revision }));
+  }
+
+  observe(observation: ShadowObservation): void {
+    const drafts = this.drafts;
+    if (drafts.length === 0) return;
+    if (this.queue.length >= (this.options.maxBuffer ?? 50_000)) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push({ observation, drafts });
+  }
+
+  refresh(): Promise<void> {
+    return (this.refreshing ??= this.load().finally(() => (this.refreshing = null)));
+  }
+
+  /** Evaluates the queue and writes the results; one flush at a time. */
+  flush(): Promise<void> {
+    return (this.flushing ??= this.write().finally(() => (this.flushing = null)));
+  }
+
+  private async load(): Promise<void> {
+    const { rows } = await this.pool.query<{ id: string; revision: number }>(
+      `SELECT id, revision FROM policy_drafts WHERE shadow AND status IN ('open', 'in_review') ORDER BY created_at`,
+    );
+    const known = new Map(this.drafts.map((draft) => [draft.id, draft]));
+    if (rows.length === known.size && rows.every((row) => known.get(row.id)?.revision === row.revision)) return;
+
+    const next: ShadowDraft[] = [];
+    for (const row of rows) {
+      const cached = known.get(row.id);
+      if (cached?.revision === row.revision) {
+        next.push(cached);
+        continue;
+      }
+      const { rows: documents } = await this.pool.query<{ document: unknown; revision: number }>(`SELECT document, revision FROM policy_drafts WHERE id = $1`, [row.id]);
+      const stored = documents[0];
+      if (!stored) continue;
+      const validated = validatePolicyDocument(stored.document);
+      // Drafts are validated on every save; one that is not cannot shadow anything.
+      if (!validated.ok) continue;
+      next.push({ id: row.id, revision: stored.revision, policy: compilePolicy(validated.document, 0) });
+    }
+    this.drafts = next;
+  }
+
+  private async write(): Promise<void> {
+    if (this.dropped > 0) {
+      this.report(new Error(`shadow evaluation fell behind: ${this.dropped} live decisions were not shadowed`));
+      this.dropped = 0;
+    }
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, INSERT_CHUNK);
+      const rows: unknown[] = [];
+      for (const { observation, drafts } of batch) {
+        for (const draft of drafts) {
+          const outcome = evaluateShadow(draft.policy, observation);
+          rows.push({
+            decision_id: observation.decisionId,
+            draft_id: draft.id,
+            decision: outcome.decision,
+            tier: outcome.tier,
+            reasons: outcome.reasons,
+            differs: outcome.decision !== observation.live.decision || outcome.tier !== observation.live.tier,
+            created_at: observation.createdAt.toISOString(),
+          });
+        }
+      }
+      if (rows.length === 0) continue;
+      await this.pool.query(
+        `INSERT INTO shadow_results (id, decision_id, draft_id, decision, tier, reasons, differs, created_at)
+         SELECT gen_random_uuid(), r.decision_id, r.draft_id, r.decision::"DecisionKind", r.tier, r.reasons, r.differs, r.created_at
+           FROM jsonb_to_recordset($1::jsonb) AS r(decision_id text, draft_id uuid, decision text, tier text, reasons jsonb, differs boolean, created_at timestamptz)`,
+        [JSON.stringify(rows)],
+      );
+      this.written += rows.length;
+    }
+  }
+
+  private report(error: unknown): void {
+    (this.options.onError ?? ((e: unknown) => console.error("mandate: shadow evaluation failed", e)))(error);
+  }
+}
+
+/**
+ * The draft's answer to a live request, with the usage the live decision counted for the same
+ * limit (same id, scope and window); a limit the live policy does not count starts from zero.
+ */
+export function evaluateShadow(policy: CompiledPolicy, observation: ShadowObservation): { decision: Decision; tier: string | null; reasons: SimulatedReason[] } {
+  const { request } = observation;
+  const base = { paused: observation.paused, sampleDraw: 1, agentName: observation.agentName };
+  try {
+    const pre = preEvaluate(policy, request, base);
+    if (pre.status === "invalid") return { decision: "deny", tier: null, reasons: [{ code: "customer_id_required", message: pre.error.message }] };
+    const result = pre.status === "decided" ? pre.result : evaluate(policy, request, { ...base, limitUsage: usageFor(pre.limits, observation.usage) });
+    return { decision: result.decision, tier: result.tier, reasons: result.reasons.map(({ code, message }) => ({ code, message })) };
+  } catch (error) {
+    return { decision: "deny", tier: null, reasons: [{ code: "unreadable_request", message: `The request could not be evaluated: ${(error as Error).message}` }] };
+  }
+}
+
+function usageFor(limits: readonly LimitCheck[], live: ShadowObservation["usage"]): Record<string, LimitUsage> {
+  const usage: Record<string, LimitUsage> = {};
+  for (const limit of limits) {
+    const seen = live?.limits.find((l) => l.id === limit.id && l.scope === limit.scope && l.windowMs === limit.windowMs);
+    usage[limit.id] = (seen && live?.values[seen.id]) || ZERO_USAGE;
+  }
+  return usage;
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SYSTEM_ACTOR } from "../../lib/audit/actor";
+import { seedDemo } from "../../lib/demo/seed-demo";
+import { rebuildRollups, refreshRollups, ROLLUP_LOCK_KEY, ROLLUP_TABLES, startRollupRefresher } from "../../lib/history/rollups";
+import { seedHistory } from "../../lib/history/seed-history";
+import { createTestDatabase, type TestDatabase } from "./database";
+
+// The dashboard rollups are re-aggregated from the raw tables, never incremented: refreshing twice
+// changes nothing, and a decision that commits after a refresh ran is counted by the next one.
+
+const HOUR = 3_600_000;
+let t: TestDatabase;
+let pool: pg.Pool;
+let agentId: string;
+let historyStart: Date;
+
+async function snapshot(): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of ROLLUP_TABLES) {
+    const { rows } = await pool.query(`SELECT * FROM ${table} r ORDER BY r::text`);
+    out[table] = rows.map((r) => ({ ...r, bucket: (r.bucket as Date).toISOString() }));
+  }
+  return out;
+}
+
+async function insertDecision(client: pg.Pool | pg.PoolClient, createdAt: Date, action = "return.label"): Promise<string> {
+  const id = `dec_test_${randomUUID()}`;
+  await client.query(
+    `INSERT INTO decisions (id, agent_id, action, request, decision, status, tier, reasons, reason_codes, action_digest, counts_to_limits, created_at, updated_at)
+     VALUES ($1, $2::uuid, $3, '{}', 'allow', 'allowed', 'low', '[]', '{allowed}', 'sha256:test', true, $4, $4)`,
+    [id, agentId, action, createdAt],
+  );
+  return id;
+}
+
+async function rolledUp(hour: Date, action = "return.label"): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(`SELECT coalesce(sum(count), 0)::int AS n FROM decision_rollups WHERE bucket = $1 AND action = $2 AND agent_id = $3::uuid`, [hour, action, agentId]);
+  return rows[0]!.n;
+}
+
+const hourOf = (at: Date) => new Date(Math.floor(at.getTime() / HOUR) * HOUR);
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: t.url, max: 4 });
+  await seedDemo(t.db, SYSTEM_ACTOR);
+  // The history ends two hours ago, so the hours around now hold only what the tests insert.
+  const summary = await seedHistory(pool, SYSTEM_ACTOR, { decisions: 3_000, days: 7, agents: 2, end: new Date(Date.now() - 2 * HOUR) });
+  historyStart = new Date(summary.from);
+  agentId = (await pool.query<{ id: string }>(`SELECT id::text AS id FROM agents WHERE name = 'chat-assistant'`)).rows[0]!.id;
+});
+
+afterAll(async () => {
+  await pool.end();
+  await t.drop();
+});
+
+describe("dashboard rollups", () => {
+  it("match the raw tables after the bulk load", async () => {
+    const [raw] = await t.query<{ decisions: number; approvals: number; outcomes: number; reviews: number; closed: number }>(
+      `SELECT (SELECT count(*) FROM decisions)::int AS decisions, (SELECT count(*) FROM approvals WHERE status <> 'pending')::int AS approvals,
+              (SELECT count(*) FROM outcomes)::int AS outcomes, (SELECT count(*) FROM review_cases)::int AS reviews,
+              (SELECT count(*) FROM review_cases WHERE status IN ('resolved', 'dismissed'))::int AS closed`,
+    );
+    const [rolled] = await t.query<{ decisions: number; approvals: number; outcomes: number; reviews: number; closed: number }>(
+      `SELECT (SELECT sum(count) FROM decision_rollups)::int AS decisions, (SELECT sum(count) FROM approval_rollups)::int AS approvals,
+              (SELECT sum(count) FROM outcome_rollups)::int AS outcomes, (SELECT sum(count) FROM review_rollups WHERE event = 'opened')::int AS reviews,
+              (SELECT sum(count) FROM review_rollups WHERE event <> 'opened')::int AS closed`,
+    );
+    expect(rolled).toEqual(raw);
+    expect(raw!.decisions).toBe(3_000);
+  });
+
+  it("keep each daily rollup equal to the sum of its hours", async () => {
+    for (const table of ["decision_rollups", "outcome_rollups", "approval_rollups", "review_rollups"]) {
+      const daily = table.replace("_rollups", "_daily_rollups");
+      const [diff] = await t.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (
+           (SELECT date_trunc('day', bucket, 'UTC') AS day, action, agent_id, tier, sum(count) AS c FROM ${table} GROUP BY 1, 2, 3, 4
+            EXCEPT SELECT bucket, action, agent_id, tier, sum(count) FROM ${daily} GROUP BY 1, 2, 3, 4)
+           UNION ALL
+           (SELECT bucket, action, agent_id, tier, sum(count) FROM ${daily} GROUP BY 1, 2, 3, 4
+            EXCEPT SELECT date_trunc('day', bucket, 'UTC'), action, agent_id, tier, sum(count) FROM ${table} GROUP BY 1, 2, 3, 4)) x`,
+      );
+      expect(diff!.n, table).toBe(0);
+    }
+  });
+
+  it("are idempotent: refreshing or rebuilding again writes nothing and changes nothing", async () => {
+    const before = await snapshot();
+    const again = await refreshRollups(pool, { from: historyStart, wait: true });
+    expect(again.refreshed).toBe(true);
+    expect(Object.values(again.written).every((n) => n === 0)).toBe(true);
+    expect(Object.values(again.deleted).every((n) => n === 0)).toBe(true);
+    expect(await snapshot()).toEqual(before);
+    await rebuildRollups(pool);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("pick up a decision that commits after a refresh already ran over its hour", async () => {
+    const now = new Date();
+    await refreshRollups(pool, { from: new Date(now.getTime() - 15 * 60_000) });
+    const counted = await rolledUp(hourOf(now));
+
+    // A slow request: its decision is stamped now but commits after the next refresh.
+    const slow = await pool.connect();
+    try {
+      await slow.query("BEGIN");
+      await insertDecision(slow, now);
+      await refreshRollups(pool, { from: new Date(now.getTime() - 15 * 60_000) });
+      expect(await rolledUp(hourOf(now))).toBe(counted);
+      await slow.query("COMMIT");
+    } finally {
+      slow.release();
+    }
+    await refreshRollups(pool, { from: new Date(Date.now() - 15 * 60_000) });
+    expect(await rolledUp(hourOf(now))).toBe(counted + 1);
+  });
+
+  it("leave an older late commit to the wide round, which reaches back three hours", async () => {
+    const old = new Date(Date.now() - 150 * 60_000);
+    const before = await rolledUp(hourOf(old), "inventory.adjust");
+    await insertDecision(pool, old, "inventory.adjust");
+    await refreshRollups(pool, { from: new Date(Date.now() - 15 * 60_000) });
+    expect(await rolledUp(hourOf(old), "inventory.adjust")).toBe(before);
+    await refreshRollups(pool, { from: new Date(Date.now() - 3 * HOUR) });
+    expect(await rolledUp(hourOf(old), "inventory.adjust")).toBe(before + 1);
+  });
+
+  it("drop a key whose rows are gone", async () => {
+    const at = new Date(Date.now() - 20 * 60_000);
+    const id = await insertDecision(pool, at, "order.status");
+    await refreshRollups(pool, { from: new Date(Date.now() - HOUR) });
+    expect(await rolledUp(hourOf(at), "order.status")).toBe(1);
+    await pool.query(`DELETE FROM decisions WHERE id = $1`, [id]);
+    const result = await refreshRollups(pool, { from: new Date(Date.now() - HOUR) });
+    expect(result.deleted.decision_rollups).toBe(1);
+    expect(await rolledUp(hourOf(at), "order.status")).toBe(0);
+  });
+
+  it("skip a round while another process holds the refresher lock, and wait for it when asked", async () => {
+    const other = await pool.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [ROLLUP_LOCK_KEY]);
+      expect((await refreshRollups(pool, { from: new Date(Date.now() - HOUR) })).refreshed).toBe(false);
+      const waiting = refreshRollups(pool, { from: new Date(Date.now() - HOUR), wait: true });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await other.query("COMMIT");
+      expect((await waiting).refreshed).toBe(true);
+    } finally {
+      other.release();
+    }
+  });
+
+  it("are kept current by the background refresher", async () => {
+    const refresher = startRollupRefresher(pool, { intervalMs: 50 });
+    try {
+      const now = new Date();
+      const before = await rolledUp(hourOf(now), "shipment.reroute");
+      await insertDecision(pool, now, "shipment.reroute");
+      await expect.poll(() => rolledUp(hourOf(now), "shipment.reroute"), { timeout: 5_000 }).toBe(before + 1);
+    } finally {
+      await refresher.stop();
+    }
+  });
+});
