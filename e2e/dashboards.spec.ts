@@ -7,6 +7,8 @@ import { expect, signIn, test } from "./fixtures";
 const agent = { authorization: `Bearer ${DEMO_AGENT_KEY}` };
 
 test("the committee sees the refunds' approval rate and follows it into the filtered history", async ({ page, browser, request }) => {
+  // The dashboards read 90 days of demo history: on a busy machine the first page can take a while.
+  test.setTimeout(120_000);
   // One held refund decided today, so the number exists whatever history the demo carries.
   const customer = `cus_dash_${Date.now().toString(36)}`;
   const res = await request.post("/api/v1/decisions", {
@@ -25,7 +27,7 @@ test("the committee sees the refunds' approval rate and follows it into the filt
 
   await signIn(page, "committee");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboards" }).click();
-  await expect(page.getByRole("heading", { name: "Dashboards", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Dashboards", level: 1 })).toBeVisible({ timeout: 30_000 });
   await page.getByRole("navigation", { name: "Time range" }).getByRole("link", { name: "24 hours" }).click();
   await expect(page).toHaveURL(/range=24h/);
   const filters = page.getByRole("form", { name: "Dashboard filters" });
@@ -39,7 +41,7 @@ test("the committee sees the refunds' approval rate and follows it into the filt
   await expect(async () => {
     await page.reload();
     await expect(card).toContainText(/Approval rate \d+(\.\d)?% of [\d,]+ held refund\.issue decisions decided/, { timeout: 1_000 });
-  }).toPass({ timeout: 30_000 });
+  }).toPass({ timeout: 60_000 });
   const figure = card.getByRole("figure");
   const chart = figure.getByRole("img", { name: /^Stacked bar chart of held decisions decided per hour/ });
   await expect(chart).toBeVisible();
@@ -73,6 +75,9 @@ test("the rubber-stamp watch lists approvers with their rate and median time", a
 });
 
 test("an auditor downloads the last day's evidence, which verifies offline; one changed byte is named", async ({ page, request }, testInfo) => {
+  // The demo history was written in bulk at start, so its seals mix old and new entries: the last
+  // day's bundle carries those whole seals (about 100,000 entries) and takes a while to export and check.
+  test.setTimeout(240_000);
   const made = await request.post("/api/v1/decisions", { headers: agent, data: { action: "order.status", intent: "shipping_error", customer: { id: "cus_evidence" } } });
   expect(made.status()).toBe(201);
 
@@ -81,7 +86,7 @@ test("an auditor downloads the last day's evidence, which verifies offline; one 
   await page.getByRole("link", { name: "Last 24 hours" }).click();
   const preview = page.getByRole("region", { name: "Bundle for this period" });
   await expect(preview).toBeVisible();
-  const [download] = await Promise.all([page.waitForEvent("download"), preview.getByRole("link", { name: "Download evidence bundle" }).click()]);
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 120_000 }), preview.getByRole("link", { name: "Download evidence bundle" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^mandate-evidence_.*\.ndjson\.gz$/);
   const file = testInfo.outputPath(download.suggestedFilename());
   await download.saveAs(file);

@@ -50,7 +50,7 @@ const columns = [
       </div>
     ),
   }),
-  col.accessor("source", { header: "Source", enableSorting: false, cell: (info) => <span className="whitespace-nowrap">{REVIEW_SOURCE_NAMES[info.getValue()]}</span> }),
+  col.accessor("source", { header: "Source", enableSorting: false, cell: (info) => REVIEW_SOURCE_NAMES[info.getValue()] }),
   col.accessor("action", { header: "Action", enableSorting: false, cell: (info) => <span className="font-mono text-xs">{info.getValue() ?? "—"}</span> }),
   col.accessor("tier", { header: "Tier", enableSorting: false, cell: (info) => (info.getValue() ? <Badge tone={TIER_TONES[info.getValue()!] ?? "neutral"}>{info.getValue()}</Badge> : "—") }),
   col.accessor("agent", { header: "Agent", enableSorting: false, cell: (info) => <span className="whitespace-nowrap">{info.getValue() ?? "—"}</span> }),
@@ -64,16 +64,19 @@ const columns = [
     ),
   }),
   col.accessor("assignee", { header: "Assignee", enableSorting: false, cell: (info) => info.getValue() ?? <span className="text-slate-500">unassigned</span> }),
+  // Status and labels share a column so the inbox fits beside the navigation without scrolling.
   col.accessor("status", {
-    header: "Status",
+    header: "Status · labels",
     enableSorting: false,
     cell: (info) => (
-      <span className="whitespace-nowrap">
-        <ReviewStatusBadge status={info.getValue()} />
-      </span>
+      <div className="min-w-24 space-y-1">
+        <span className="whitespace-nowrap">
+          <ReviewStatusBadge status={info.getValue()} />
+        </span>
+        {info.row.original.labels.length ? <ReviewLabelBadges labels={info.row.original.labels} /> : null}
+      </div>
     ),
   }),
-  col.accessor("labels", { header: "Labels", enableSorting: false, cell: (info) => <ReviewLabelBadges labels={info.getValue()} /> }),
 ];
 
 function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) {

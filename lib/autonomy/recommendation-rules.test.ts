@@ -91,6 +91,12 @@ describe("RAISE_THRESHOLD", () => {
     expect(finding?.proposal).toMatchObject({ to: "100" });
   });
 
+  it("judges the range as a whole: an early slice at 97.5% is fine once later ones lift the range over 98%", () => {
+    const finding = raiseThreshold(refundInput({ heldAmounts: [slice("50", "60", 40, 39), slice("60", "75", 200, 200)] }));
+    expect(finding?.proposal).toMatchObject({ to: "75" });
+    expect(finding?.numbers).toMatchObject({ decided: 240, approved: 239 });
+  });
+
   it("treats a missing slice (no holds at all there) as missing evidence", () => {
     const finding = raiseThreshold(refundInput({ heldAmounts: [slice("50", "100", 400, 400), slice("125", "150", 400, 400)] }));
     expect(finding?.proposal).toMatchObject({ to: "100" });

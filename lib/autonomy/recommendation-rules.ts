@@ -59,7 +59,7 @@ export const RULE_DESCRIPTIONS: Record<RuleKey, RuleDescription> = {
     key: "RAISE_THRESHOLD",
     name: "Raise the auto-approve threshold",
     direction: "loosens",
-    when: "Holds of the amounts just above an auto-approved amount band were approved at least 98% of at least 200 decided times (per 60 days), every slice of that range at least 95%, with no reversal and at most 1% failures, and the action had no incident spike in the last 7 days.",
+    when: "Holds of the amounts just above an auto-approved amount band were approved at least 98% of at least 200 decided times (per 60 days), every friendly slice of that range at least 95% of at least 10, with no reversal and at most 1% failures, and the action had no incident spike in the last 7 days.",
     proposes: "Raise that band's amount threshold to the highest friendly amount the evidence covers (below the next band's own bound).",
   },
   LOWER_AUTHORITY: {
@@ -155,9 +155,9 @@ const attempts = (t: BandTotals) => t.executed + t.failed;
 
 /**
  * RAISE_THRESHOLD. Walks the held amounts upward from an auto-approved band's threshold, one
- * friendly slice at a time, and stops at the first slice that is thin, worse than 95%, reversed
- * once, or would pull the whole range under 98% (or over 1% failures). The proposal is the top
- * of the last slice kept, provided the range by then holds enough decided holds.
+ * friendly slice at a time, and stops at the first slice that is thin, worse than 95% or
+ * reversed even once. The proposal is the highest slice top at which the whole range so far
+ * is approved at least 98% of enough decided times, with at most 1% failures.
  */
 export function raiseThreshold(input: RuleInput): Finding | null {
   const { document, action, scorecard } = input;
@@ -188,13 +188,12 @@ export function raiseThreshold(input: RuleInput): Finding | null {
       if (cap && !to.lt(cap)) break;
       const decided = bucket.approved + bucket.rejected;
       if (decided < t.minBucketDecided || bucket.approved / decided < t.minBucketApprovalRate || bucket.reverted > t.maxReversals) break;
-      const candidate = add(totals, bucket);
-      const rate = candidate.approved / (candidate.approved + candidate.rejected);
-      const failures = attempts(candidate) ? candidate.failed / attempts(candidate) : 0;
-      if (rate < t.minApprovalRate || candidate.reverted > t.maxReversals || failures > t.maxFailureRate) break;
-      totals = candidate;
+      totals = add(totals, bucket);
       edge = to;
-      if (candidate.approved + candidate.rejected >= minDecided) best = { to, totals: candidate };
+      // The range so far qualifies as a whole; a later slice may still lift an early one's rate, so the walk goes on.
+      const rate = totals.approved / (totals.approved + totals.rejected);
+      const failures = attempts(totals) ? totals.failed / attempts(totals) : 0;
+      if (rate >= t.minApprovalRate && failures <= t.maxFailureRate && totals.approved + totals.rejected >= minDecided) best = { to, totals };
     }
     if (!best) continue;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCsvCell, formatCsvRow, parseCsv } from "./csv-format";
+import { formatCsvCell, formatCsvRow, parseCsv, trimAmount } from "./csv-format";
 
 describe("CSV cells", () => {
   it("quotes commas, quotes and line breaks, and doubles quotes", () => {
@@ -30,5 +30,15 @@ describe("CSV cells", () => {
     ];
     const text = rows.map((r) => formatCsvRow(r)).join("");
     expect(parseCsv(text)).toEqual(rows);
+  });
+});
+
+describe("amounts in the export", () => {
+  it("drops the database's padding zeros but keeps cents and every significant digit", () => {
+    expect(trimAmount("12.34000000")).toBe("12.34");
+    expect(trimAmount("12.50000000")).toBe("12.50");
+    expect(trimAmount("100.00000000")).toBe("100.00");
+    expect(trimAmount("0.12345678")).toBe("0.12345678");
+    expect(trimAmount("7.10000010")).toBe("7.1000001");
   });
 });

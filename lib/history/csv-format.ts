@@ -22,6 +22,11 @@ export function formatCsvCell(value: CsvCell): string {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** "12.50000000" (numeric(28,8) as text) → "12.50": still exact, easier on a spreadsheet. */
+export function trimAmount(text: string): string {
+  return text.replace(/(\.\d\d\d*?)0+$/, "$1");
+}
+
 export function formatCsvRow(cells: readonly CsvCell[]): string {
   return cells.map(formatCsvCell).join(",") + "\r\n";
 }

@@ -2,7 +2,7 @@ import type { Actor } from "@/lib/audit/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { authorize } from "@/lib/auth/authorize";
 import type { Db } from "@/lib/db/prisma";
-import { formatCsvRow, type CsvCell } from "./csv-format";
+import { formatCsvRow, trimAmount, type CsvCell } from "./csv-format";
 import { parseHistoryQuery, type HistoryParams, type HistoryQuery } from "./history-filters";
 import { iterateHistory, type HistoryRow } from "./queries";
 
@@ -16,7 +16,7 @@ export const EXPORT_BATCH_SIZE = 5000;
 function cells(row: HistoryRow): CsvCell[] {
   return [
     row.id, row.createdAt, row.agent, row.action, row.intent, row.decision, row.status, row.tier, row.owner, row.authority,
-    row.amount === null ? null : { raw: row.amount }, row.currency, row.customerId, row.channel, row.conversationId, row.policyVersion, row.reasonCodes.join(";"), row.summary,
+    row.amount === null ? null : { raw: trimAmount(row.amount) }, row.currency, row.customerId, row.channel, row.conversationId, row.policyVersion, row.reasonCodes.join(";"), row.summary,
   ];
 }
 

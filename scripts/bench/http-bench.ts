@@ -213,10 +213,11 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
         },
         { name: "hot path vs Next route baseline", target: `≥ ${BASELINE_RATIO_TARGET}×`, value: `${ratio}×`, pass: ratio >= BASELINE_RATIO_TARGET },
         {
-          name: "every response a durable 201",
-          target: "0 non-201, rows ≥ 201s",
-          value: `${responses201} × 201, ${committedInRuns} rows`,
-          pass: durable && runs.every((run) => run.non2xx === 0 && run.errors === 0),
+          // Our server must answer every request; the baseline's timeouts under load are its own.
+          name: "hot path answers every request with a durable 201",
+          target: "0 failed, rows ≥ 201s",
+          value: `${hotPath.non2xx + hotPath.errors + fixedRate.non2xx + fixedRate.errors} failed, ${responses201} × 201, ${committedInRuns} rows`,
+          pass: durable && [hotPath, fixedRate].every((run) => run.non2xx === 0 && run.errors === 0),
         },
       ],
     };

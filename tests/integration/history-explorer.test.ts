@@ -227,7 +227,7 @@ describe("CSV export", () => {
     expect(parseCsv(text)).toHaveLength(2);
     expect(field("channel")).toBe(channel);
     expect(field("summary")).toBe(summary);
-    expect(field("amount")).toBe("12.50000000");
+    expect(field("amount")).toBe("12.50");
     expect(field("reason_codes")).toBe("a;b");
     expect(field("agent")).toBe("alpha-bot");
     await t.query(`UPDATE decisions SET channel = '=cmd|calc' WHERE id = 'dec_quote'`);

@@ -20,7 +20,7 @@ export default async function WebhookDeliveriesPage() {
       <LiveRefresh intervalMs={3000} />
       <PageHeader
         title="Webhook delivery log"
-        description={<>Every event sent to an agent's webhook, with each attempt. Failed attempts are retried with growing delays for 24 hours. <Link href="/agents" className="underline">Back to agents</Link></>}
+        description={<>Every event sent to agent webhooks, with each attempt. Failed attempts are retried with growing delays for 24 hours. <Link href="/agents" className="underline">Back to agents</Link></>}
       />
       {events.length === 0 ? (
         <EmptyState title="No webhook events yet">Events are sent when a held decision is approved, rejected or expires, to agents with a webhook URL.</EmptyState>
