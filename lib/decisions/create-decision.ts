@@ -20,6 +20,7 @@ import { AppError } from "@/lib/errors";
 import { drawFromId, newId } from "@/lib/ids";
 import type { ShadowObservation, ShadowSink } from "@/lib/simulation/shadow";
 import { findStop, type PolicyRuntime } from "./policy-runtime";
+import { ScopeMutex } from "./scope-mutex";
 import type { DecisionRequestBody, DecisionResponse } from "./schemas";
 
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -69,43 +70,63 @@ export async function createDecision(
   if (pre?.status === "invalid") throw new AppError("validation_failed", pre.error.message, [{ path: pre.error.path, message: pre.error.message }]);
 
   const requestHash = idempotencyKey ? createHash("sha256").update(canonicalJson(body)).digest("hex") : null;
-  const needsTransaction = idempotencyKey !== null || pre?.status === "needs_usage";
-  const client = await service.pool.connect();
-  try {
-    if (needsTransaction) await client.query("BEGIN");
-    if (idempotencyKey) {
-      const replay = await checkIdempotency(client, agent.agentId, idempotencyKey, requestHash!);
-      if (replay) {
-        await client.query("ROLLBACK");
-        return { status: 200, body: replay };
-      }
-    }
 
-    let result: DecisionResult;
-    let usage: ShadowObservation["usage"] = null;
-    if (!policy || !pre) {
-      result = noPolicyResult(paused);
-    } else if (pre.status === "needs_usage") {
-      const limitUsage = await lockAndCountUsage(client, agent.agentId, pre.limits);
-      usage = { limits: pre.limits, values: limitUsage };
-      result = evaluate(policy, request, { ...base, limitUsage });
-    } else {
-      result = pre.result as DecisionResult;
-    }
-
-    const response = toResponse(id, body, result, createdAt);
-    await insertDecision(client, { id, agent, body, result, response, createdAt, idempotencyKey, requestHash });
-    if (needsTransaction) await client.query("COMMIT");
-    // After the commit and off the answer's path: shadow drafts are evaluated later, in batches.
-    service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage });
-    return { status: 201, body: response };
-  } catch (error) {
-    if (needsTransaction) await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
+  // Limits: count without locks first. Only a decision that would be allowed adds to a limit's
+  // usage, so only a tentative allow needs the per-scope locks (then it recounts under them).
+  let tentative: { result: DecisionResult; usage: Record<string, LimitUsage> } | null = null;
+  if (policy && pre?.status === "needs_usage") {
+    const usage = await countUsage(service.pool, agent.agentId, pre.limits);
+    tentative = { result: evaluate(policy, request, { ...base, limitUsage: usage }), usage };
   }
+  const scopes = tentative?.result.decision === "allow" && pre?.status === "needs_usage" ? pre.limits.map((l) => scopeKey(l, agent.agentId)) : [];
+
+  const decide = async (): Promise<CreatedDecision> => {
+    const needsTransaction = idempotencyKey !== null || scopes.length > 0;
+    const client = await service.pool.connect();
+    try {
+      if (needsTransaction) await client.query("BEGIN");
+      if (idempotencyKey) {
+        const replay = await checkIdempotency(client, agent.agentId, idempotencyKey, requestHash!);
+        if (replay) {
+          await client.query("ROLLBACK");
+          return { status: 200, body: replay };
+        }
+      }
+
+      let result: DecisionResult;
+      let usage: ShadowObservation["usage"] = null;
+      if (!policy || !pre) {
+        result = noPolicyResult(paused);
+      } else if (pre.status === "needs_usage") {
+        if (!tentative) throw new Error("limit usage was not counted");
+        let limitUsage = tentative.usage;
+        if (scopes.length > 0) {
+          await client.query({ name: "mandate_scope_locks", text: `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k`, values: [[...new Set(scopes)].sort()] });
+          limitUsage = await countUsage(client, agent.agentId, pre.limits);
+        }
+        usage = { limits: pre.limits, values: limitUsage };
+        result = scopes.length > 0 ? evaluate(policy, request, { ...base, limitUsage }) : tentative.result;
+      } else {
+        result = pre.result;
+      }
+
+      const response = toResponse(id, body, result, createdAt);
+      await insertDecision(client, { id, agent, body, result, response, createdAt, idempotencyKey, requestHash });
+      if (needsTransaction) await client.query("COMMIT");
+      // After the commit and off the answer's path: shadow drafts are evaluated later, in batches.
+      service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage });
+      return { status: 201, body: response };
+    } catch (error) {
+      if (needsTransaction) await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  return scopes.length > 0 ? scopeMutex.run(scopes, decide) : decide();
 }
+
+const scopeMutex = new ScopeMutex();
 
 function noPolicyResult(paused: { reason: string } | null): DecisionResult {
   const reasons = paused ? [{ code: "paused" as const, message: `Paused: ${paused.reason}`, rule: "stop_switch" }] : [NO_POLICY_REASON];
@@ -142,10 +163,8 @@ async function checkIdempotency(client: pg.PoolClient, agentId: string, key: str
   return existing.response_body;
 }
 
-/** Takes each limit scope's lock (in a fixed order, so no deadlock) and counts its usage. */
-async function lockAndCountUsage(client: pg.PoolClient, agentId: string, limits: LimitCheck[]): Promise<Record<string, LimitUsage>> {
-  const scopes = limits.map((l) => scopeKey(l, agentId));
-  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k`, [[...new Set(scopes)].sort()]);
+/** Allowed or approved usage of each limit in its window (a partial index makes this one scan). */
+async function countUsage(client: pg.Pool | pg.PoolClient, agentId: string, limits: LimitCheck[]): Promise<Record<string, LimitUsage>> {
   const usage: Record<string, LimitUsage> = {};
   const parts: string[] = [];
   const params: unknown[] = [];

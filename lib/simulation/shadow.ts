@@ -64,8 +64,8 @@ export class ShadowEvaluator implements ShadowSink {
   private refreshing: Promise<void> | null = null;
   private flushing: Promise<void> | null = null;
   private dropped = 0;
-  /** Results written since start, for tests and the bench. */
-  written = 0;
+  /** Since start, for tests and the bench: results written, and the time spent evaluating and inserting them. */
+  readonly stats = { observed: 0, written: 0, evaluateMs: 0, insertMs: 0 };
 
   constructor(
     private readonly pool: pg.Pool,
@@ -102,6 +102,7 @@ export class ShadowEvaluator implements ShadowSink {
       return;
     }
     this.queue.push({ observation, drafts });
+    this.stats.observed++;
   }
 
   refresh(): Promise<void> {
@@ -145,6 +146,7 @@ export class ShadowEvaluator implements ShadowSink {
     }
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, INSERT_CHUNK);
+      const evaluating = performance.now();
       const rows: unknown[] = [];
       for (const { observation, drafts } of batch) {
         for (const draft of drafts) {
@@ -161,13 +163,17 @@ export class ShadowEvaluator implements ShadowSink {
         }
       }
       if (rows.length === 0) continue;
+      const text = JSON.stringify(rows);
+      const inserting = performance.now();
+      this.stats.evaluateMs += inserting - evaluating;
       await this.pool.query(
         `INSERT INTO shadow_results (id, decision_id, draft_id, decision, tier, reasons, differs, created_at)
          SELECT gen_random_uuid(), r.decision_id, r.draft_id, r.decision::"DecisionKind", r.tier, r.reasons, r.differs, r.created_at
            FROM jsonb_to_recordset($1::jsonb) AS r(decision_id text, draft_id uuid, decision text, tier text, reasons jsonb, differs boolean, created_at timestamptz)`,
-        [JSON.stringify(rows)],
+        [text],
       );
-      this.written += rows.length;
+      this.stats.insertMs += performance.now() - inserting;
+      this.stats.written += rows.length;
     }
   }
 

@@ -96,6 +96,12 @@ export interface SimulationBenchResult {
     /** More CPU per decision with a draft in shadow, medians: what bounds throughput on a busy machine. */
     cpuOverheadPercent: number;
     shadowRowsWritten: number;
+    /**
+     * The shadow's own cost per shadowed decision, timed inside the evaluator: evaluation and JSON
+     * in this process, and the batched INSERT's round trip (PostgreSQL's work). Compare with the
+     * CPU per decision without shadow: a steadier figure than rates on a shared machine.
+     */
+    shadowMicrosPerDecision: { evaluate: number; insert: number };
     differing: number;
     /** CPU cost of one shadow evaluation of one draft, outside the loop. */
     evaluateMicros: number;
@@ -387,7 +393,7 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
   // Decisions per second over `seconds`, counting until the shadow results of the run are written,
   // and the CPU (this process and PostgreSQL) each decision cost: on a shared machine the rate
   // swings with other sessions' load, the CPU per decision much less.
-  const measure = async (): Promise<{ rate: number; cpuMicros: number; otherCores: number }> => {
+  const measure = async (): Promise<{ rate: number; cpuMicros: number; nodeMicros: number; otherCores: number }> => {
     const cpuBefore = sampleCpu(process.pid);
     const ownBefore = process.cpuUsage();
     let done = 0;
@@ -406,10 +412,12 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
     await shadow.flush();
     const own = process.cpuUsage(ownBefore);
     const cpuAfter = sampleCpu(process.pid);
-    const cpuSeconds = (own.user + own.system) / 1e6 + (cpuAfter.postgres - cpuBefore.postgres);
+    const nodeSeconds = (own.user + own.system) / 1e6;
+    const cpuSeconds = nodeSeconds + (cpuAfter.postgres - cpuBefore.postgres);
     return {
       rate: Math.round(done / ((performance.now() - started) / 1000)),
       cpuMicros: Math.round((cpuSeconds * 1e6) / Math.max(1, done)),
+      nodeMicros: Math.round((nodeSeconds * 1e6) / Math.max(1, done)),
       otherCores: cpuSplit(cpuBefore, cpuAfter).otherCores,
     };
   };
@@ -426,7 +434,7 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
     const otherCores: number[] = [];
     const cpuWithout: number[] = [];
     const cpuWith: number[] = [];
-    const writtenBefore = shadow.written;
+    const statsBefore = { ...shadow.stats };
     for (let round = 0; round < rounds; round++) {
       // Alternate, so drift (a growing table, another process's load) hits both alike.
       for (const on of round % 2 === 0 ? [false, true] : [true, false]) {
@@ -435,7 +443,7 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
         otherCores.push(run.otherCores);
         (on ? withShadow : without).push(run.rate);
         (on ? cpuWith : cpuWithout).push(run.cpuMicros);
-        log(`shadow: round ${round + 1}, ${on ? "with a draft in shadow" : "no draft in shadow  "}: ${run.rate} decisions/s, ${run.cpuMicros} µs CPU each (other processes: ${run.otherCores} cores)`);
+        log(`shadow: round ${round + 1}, ${on ? "with a draft in shadow" : "no draft in shadow  "}: ${run.rate} decisions/s, ${run.cpuMicros} µs CPU each, ${run.nodeMicros} of them in node (other processes: ${run.otherCores} cores)`);
       }
     }
     await setShadow(false);
@@ -454,7 +462,11 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
       cpuMicrosPerDecisionWithout: cpuWithout,
       cpuMicrosPerDecisionWith: cpuWith,
       cpuOverheadPercent: Math.round(((median(cpuWith) - median(cpuWithout)) / median(cpuWithout)) * 1000) / 10,
-      shadowRowsWritten: shadow.written - writtenBefore,
+      shadowRowsWritten: shadow.stats.written - statsBefore.written,
+      shadowMicrosPerDecision: {
+        evaluate: Math.round(((shadow.stats.evaluateMs - statsBefore.evaluateMs) * 1000) / Math.max(1, shadow.stats.observed - statsBefore.observed)),
+        insert: Math.round(((shadow.stats.insertMs - statsBefore.insertMs) * 1000) / Math.max(1, shadow.stats.observed - statsBefore.observed)),
+      },
       differing,
       evaluateMicros: await measureEvaluate(db, draftId, document),
     };
