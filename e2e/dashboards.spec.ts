@@ -8,7 +8,7 @@ const agent = { authorization: `Bearer ${DEMO_AGENT_KEY}` };
 
 test("the committee sees the refunds' approval rate and follows it into the filtered history", async ({ page, browser, request }) => {
   // The dashboards read 90 days of demo history: on a busy machine the first page can take a while.
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   // One held refund decided today, so the number exists whatever history the demo carries.
   const customer = `cus_dash_${Date.now().toString(36)}`;
   const res = await request.post("/api/v1/decisions", {

@@ -24,7 +24,7 @@ const COLUMNS: ColumnDef<AgentBreakdownRow, unknown>[] = [
     accessorKey: "agentName",
     header: "Agent",
     cell: ({ row }) => (
-      <Link href={row.original.href} className="font-medium text-brand-700 underline underline-offset-2">
+      <Link href={row.original.href} className="font-medium whitespace-nowrap text-brand-700 underline underline-offset-2">
         {row.original.agentName}
       </Link>
     ),

@@ -19,7 +19,7 @@ export function RecommendationDecisionForm({ recommendationId, fingerprint }: { 
         defaultValue={state.values.reason}
         error={state.fieldErrors.reason}
         hint="Required either way: kept with the recommendation and in the audit log."
-        placeholder="e.g. matches what supervisors have been approving for months"
+        placeholder="e.g. supervisors approve these anyway"
       />
       <div className="flex flex-wrap gap-2">
         <button

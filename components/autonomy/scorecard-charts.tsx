@@ -49,12 +49,12 @@ export interface AmountChartPoint {
 }
 
 /**
- * Held amounts on the friendly grid, by what people did with them. `markerLabel` names the
- * slice a recommendation would auto-approve up to.
+ * Held amounts on the friendly grid, by what people did with them. `marker` names the slice a
+ * recommendation would auto-approve up to.
  */
 export function HeldAmountChart({ data, marker }: { data: AmountChartPoint[]; marker?: { label: string; text: string } | null }) {
   return (
-    <BarChart data={data} margin={MARGIN} responsive style={{ width: "100%", height: 260 }} accessibilityLayer={false}>
+    <BarChart data={data} margin={{ ...MARGIN, top: 22 }} responsive style={{ width: "100%", height: 270 }} accessibilityLayer={false}>
       <CartesianGrid stroke="#e2e8f0" vertical={false} />
       <XAxis dataKey="label" tick={AXIS_TICK} interval={0} angle={-30} textAnchor="end" height={56} />
       <YAxis tick={AXIS_TICK} width={48} tickFormatter={(v: number) => formatCount(v)} />

@@ -31,6 +31,7 @@ export function ScorecardView({
   recommendations,
   canDecide,
   agentHref,
+  limitLabels,
 }: {
   scorecard: Scorecard;
   actionLabel: string;
@@ -38,6 +39,8 @@ export function ScorecardView({
   recommendations: RecommendationView[];
   canDecide: boolean;
   agentHref: (agentId: string) => string;
+  /** The action's limits in words, by index: "2 times per customer per 30d, then hold". */
+  limitLabels: string[];
 }) {
   const t = scorecard.totals;
   const decided = t.approved + t.rejected;
@@ -79,9 +82,11 @@ export function ScorecardView({
 
       <section aria-labelledby="action-recommendations" className="space-y-3">
         <h2 id="action-recommendations" className="text-base font-semibold">
-          Recommendations ({recommendations.length})
+          Recommendations{scorecard.agentId === null ? ` (${recommendations.length})` : ""}
         </h2>
-        {recommendations.length === 0 ? (
+        {scorecard.agentId !== null ? (
+          <p className="text-sm text-slate-600">Recommendations change the policy of an action for every agent: they are on the action&apos;s scorecard for all agents.</p>
+        ) : recommendations.length === 0 ? (
           <p className="text-sm text-slate-600">No rule fires on this record right now. The rules run every 10 minutes over the last 60 days.</p>
         ) : (
           recommendations.map((r) => <RecommendationCard key={r.id} recommendation={r} actionLabel={actionLabel} canDecide={canDecide} showAction={false} />)
@@ -127,7 +132,7 @@ export function ScorecardView({
             <>
               <p className="text-sm text-slate-700">
                 {formatCount(scorecard.limits.breaches)} breaches by {formatCount(scorecard.limits.customers)} customers
-                {scorecard.limits.byLimit.length ? `; ${scorecard.limits.byLimit.map((l) => `${formatCount(l.count)} on ${l.index === null ? l.rule : `limit ${l.index + 1}`}`).join(", ")}` : ""}.
+                {scorecard.limits.byLimit.length ? `; of the latest, ${scorecard.limits.byLimit.map((l) => `${formatCount(l.count)} on ${(l.index !== null && limitLabels[l.index]) || l.rule}`).join(", ")}` : ""}.
               </p>
               <SimpleTable label="Customers with the most breaches" headers={["Customer", "Breaches"]} rows={scorecard.limits.topCustomers.map((c) => ({ key: c.customerId, cells: [<span key="c" className="font-mono text-xs">{c.customerId}</span>, formatCount(c.count)] }))} />
             </>

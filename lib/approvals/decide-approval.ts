@@ -86,7 +86,8 @@ export async function decideApproval(db: Db, actor: Actor, input: z.input<typeof
       await enqueueDecisionWebhook(tx, { agentId: approval.agent_id, decisionId: approval.decision_id, type: status === "approved" ? "decision.approved" : "decision.rejected", data: decision });
     }
     return { status, approvals: approvals.length, required: approval.required, decisionId: approval.decision_id };
-  });
+    // Racing approvers queue on the row lock; give them time to wait their turn for a connection.
+  }, { maxWait: 15_000, timeout: 20_000 });
   if (result.status !== "pending") wakeWebhookDispatchers();
   return result;
 }

@@ -105,7 +105,10 @@ export interface RuleInput {
 }
 
 const count = (n: number) => n.toLocaleString("en-US");
+// Floored, never rounded up: 97.96% must not read as the 98% a rule asks for.
 const percent = (rate: number) => `${(Math.floor(rate * 1000) / 10).toFixed(1)}%`;
+/** A rule's own threshold: "98%", "1%". */
+const threshold = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
 /** The decided-holds minimum for a window: 200 per 60 days, prorated, never below 50. */
@@ -211,7 +214,7 @@ export function raiseThreshold(input: RuleInput): Finding | null {
       facts: [
         { label: "Held requests in the range", value: `over ${from} up to ${to}` },
         { label: "Decided by a person", value: `${count(decided)} (${count(best.totals.approved)} approved, ${count(best.totals.rejected)} rejected)` },
-        { label: "Approval rate", value: `${percent(rate)} (rule: at least ${percent(t.minApprovalRate)} of at least ${count(minDecided)})` },
+        { label: "Approval rate", value: `${percent(rate)} (rule: at least ${threshold(t.minApprovalRate)} of at least ${count(minDecided)})` },
         { label: "Expired before anyone decided", value: count(best.totals.expired) },
         { label: "Reversed after approval", value: `${count(best.totals.reverted)} (rule: ${t.maxReversals})` },
         { label: "Failed after approval", value: `${count(best.totals.failed)} of ${count(attempts(best.totals))} executions` },
@@ -284,7 +287,7 @@ export function lowerAuthority(input: RuleInput): Finding | null {
       { label: `Reversals in the last ${recent.days} days`, value: count(recent.reverted) },
       { label: `Failures in the last ${recent.days} days`, value: count(recent.failed) },
       { label: `Execution attempts reported in those ${recent.days} days`, value: count(recent.executions) },
-      { label: "Incident rate", value: `${percent(incidentRate)} (rule: at least ${t.minIncidents} incidents, ${percent(t.minIncidentRate)} and ${t.spikeFactor}× the usual rate)` },
+      { label: "Incident rate", value: `${percent(incidentRate)} (rule: at least ${t.minIncidents} incidents, ${threshold(t.minIncidentRate)} and ${t.spikeFactor}× the usual rate)` },
       { label: `Usual rate before these ${recent.days} days`, value: `${percent(baseline)} of ${count(earlierAttempts)} execution attempts` },
       ...recent.incidents.slice(0, 5).map((incident) => ({
         label: `${incident.status === "reverted" ? "Reversed" : "Failed"} ${incident.at.slice(0, 16).replace("T", " ")}`,

@@ -1,5 +1,5 @@
 import { dailyTable } from "@/lib/history/rollups";
-import { queryRows, type DashboardDb } from "./get-dashboard";
+import { addHistogram, queryRows, type DashboardDb } from "./get-dashboard";
 import { latencyPercentile } from "./latency-buckets";
 import type { ApproverStatsQuery } from "./schemas";
 import { computeTimeFrame } from "./time-frame";
@@ -25,13 +25,11 @@ export const RUBBER_STAMP = {
 export async function getApproverStats(db: DashboardDb, query: ApproverStatsQuery, now = new Date()): Promise<ApproverStats> {
   const frame = computeTimeFrame(query.range, now);
   const table = frame.granularity === "hour" ? "approver_rollups" : dailyTable("approver_rollups");
-  // Every vote is in its person's histogram, so the histogram's counts are the votes.
-  const rows = await queryRows<{ user_id: string; name: string; email: string; roles: string[]; verdict: string; latency_bucket: number; count: number }>(
+  const rows = await queryRows<{ user_id: string; name: string; email: string; roles: string[]; verdict: string; count: number; latency_histogram: Record<string, number> }>(
     db,
-    `SELECT r.user_id::text AS user_id, u.name, u.email, u.roles::text[] AS roles, r.verdict::text AS verdict, h.key::int AS latency_bucket, sum(h.value::int)::int AS count
-       FROM ${table} r CROSS JOIN LATERAL jsonb_each_text(r.latency_histogram) AS h JOIN users u ON u.id = r.user_id
-      WHERE r.bucket >= $1
-      GROUP BY 1, 2, 3, 4, 5, 6`,
+    `SELECT r.user_id::text AS user_id, u.name, u.email, u.roles::text[] AS roles, r.verdict::text AS verdict, r.count, r.latency_histogram
+       FROM ${table} r JOIN users u ON u.id = r.user_id
+      WHERE r.bucket >= $1`,
     [frame.from],
   );
   const people = new Map<string, { name: string; email: string; roles: string[]; decided: number; approved: number; histogram: Map<number, number> }>();
@@ -40,7 +38,7 @@ export async function getApproverStats(db: DashboardDb, query: ApproverStatsQuer
     if (!person) people.set(row.user_id, (person = { name: row.name, email: row.email, roles: row.roles, decided: 0, approved: 0, histogram: new Map() }));
     person.decided += row.count;
     if (row.verdict === "approve") person.approved += row.count;
-    person.histogram.set(row.latency_bucket, (person.histogram.get(row.latency_bucket) ?? 0) + row.count);
+    addHistogram(person.histogram, row.latency_histogram);
   }
   const approvers = [...people.entries()]
     .map(([userId, p]) => {

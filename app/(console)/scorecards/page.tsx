@@ -36,7 +36,7 @@ export default async function ScorecardsPage({ searchParams }: { searchParams: P
       <WindowTabs basePath="/scorecards" params={{}} current={windowDays} windows={SCORECARD_WINDOWS} />
       <SimpleTable
         label="Actions"
-        headers={["Action", "Authority", "Decisions", "Held", "Approved of decided", "Reversed", "Failed", "Limit breaches", "Open recommendations"]}
+        headers={["Action", "Authority", "Decisions", "Held", "Approved", "Reversed", "Failed", "Limit breaches", "Recommendations"]}
         rows={actions.map((action) => {
           const s = byAction.get(action.key);
           const count = open.get(action.key) ?? 0;
@@ -44,8 +44,8 @@ export default async function ScorecardsPage({ searchParams }: { searchParams: P
             key: action.key,
             cells: [
               <Link key="a" href={`/scorecards/${encodeURIComponent(action.key)}?window=${windowDays}`} className="font-medium text-brand-700 underline underline-offset-2">
-                {action.label}
-                <span className="ml-1 font-mono text-xs text-slate-500">{action.key}</span>
+                <span className="whitespace-nowrap">{action.label}</span>
+                <span className="block font-mono text-xs text-slate-500">{action.key}</span>
               </Link>,
               <Badge key="auth" tone={AUTHORITY_TONES[action.authority]}>
                 {action.authority}
@@ -62,7 +62,7 @@ export default async function ScorecardsPage({ searchParams }: { searchParams: P
         })}
       />
       <p className="mt-3 text-xs text-slate-500">
-        Approval rate: approved ÷ (approved + rejected) of holds decided in the window; expired holds are counted apart. Reversal rate: reversed ÷ executed. Counts come from the hourly rollups and trail live traffic by a few seconds.
+        Approved: approved ÷ (approved + rejected) of holds decided in the window; expired holds are counted apart. Reversal rate: reversed ÷ executed. Counts come from the hourly rollups and trail live traffic by a few seconds.
       </p>
     </>
   );

@@ -11,7 +11,7 @@ import { readAgentParam, readWindowDays } from "@/lib/autonomy/scorecard-params"
 import { getScorecard, SCORECARD_WINDOWS } from "@/lib/autonomy/scorecards";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
-import { describeCondition } from "@/lib/policy/describe";
+import { describeCondition, describeLimit } from "@/lib/policy/describe";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 
 export const metadata: Metadata = { title: "Scorecard" };
@@ -85,6 +85,7 @@ export default async function ScorecardPage({ params, searchParams }: { params: 
         recommendations={agent ? [] : recommendations}
         canDecide={canDecideRecommendations(actor.roles)}
         agentHref={agentHref}
+        limitLabels={action.limits.map((limit) => describeLimit(limit, policy.document.currency))}
       />
     </>
   );
