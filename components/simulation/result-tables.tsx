@@ -117,8 +117,9 @@ export function ChangeGroups({ result }: { result: SimulationResult }) {
 function Side({ title, side }: { title: string; side: SampleEntry["recorded"] }) {
   return (
     <div className="min-w-0">
-      <p className="flex items-center gap-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">
-        {title} <OutcomeBadges decision={side.decision} tier={side.tier} />
+      <p className="flex items-center gap-2">
+        <span className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{title}</span>
+        <OutcomeBadges decision={side.decision} tier={side.tier} />
       </p>
       <ul className="mt-1 space-y-1 text-sm text-slate-800">
         {side.reasons.map((reason, i) => (

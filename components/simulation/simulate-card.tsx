@@ -69,7 +69,7 @@ export function SimulateCard({ draftId, revision, canRun, initial }: { draftId: 
       <p className="mb-3 text-sm text-slate-600">Replays the requests agents sent against this draft, with limit usage as it was at the time, and shows what would change.</p>
 
       {run ? (
-        <div className="space-y-3" aria-live="polite">
+        <div className="space-y-3">
           <p className="text-sm text-slate-700">
             {run.status === "queued" ? "Waiting to start: " : run.status === "running" ? "Replaying " : "Last run: "}
             the last {days(run)} days ({formatDateTime(run.periodStart)} to {formatDateTime(run.periodEnd)}), revision {run.draftRevision}.
@@ -81,31 +81,34 @@ export function SimulateCard({ draftId, revision, canRun, initial }: { draftId: 
               <p className="text-sm text-slate-600">{run.status === "queued" ? "Queued: it starts within a second or two." : "Counting the recorded requests…"}</p>
             )
           ) : null}
-          {run.status === "completed" && run.impact ? (
-            <>
-              <ul className="list-disc space-y-1 pl-5 text-sm text-slate-900" aria-label="Impact summary">
-                {describeImpact(run.impact).map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
-              <p className="text-xs text-slate-500">
-                {run.impact.total.toLocaleString("en-US")} requests replayed in {(run.impact.durationMs / 1000).toFixed(1)} s.{" "}
-                <Link href={`/drafts/${draftId}/simulation?run=${run.id}`} className="font-medium text-brand-700 underline underline-offset-2">
-                  See the full results
-                </Link>
+          {/* Announces the outcome once, not every progress tick. */}
+          <div aria-live="polite" className="space-y-3">
+            {run.status === "completed" && run.impact ? (
+              <>
+                <ul className="list-disc space-y-1 pl-5 text-sm text-slate-900" aria-label="Impact summary">
+                  {describeImpact(run.impact).map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+                <p className="text-xs text-slate-500">
+                  {run.impact.total.toLocaleString("en-US")} requests replayed in {(run.impact.durationMs / 1000).toFixed(1)} s.{" "}
+                  <Link href={`/drafts/${draftId}/simulation?run=${run.id}`} className="font-medium text-brand-700 underline underline-offset-2">
+                    See the full results
+                  </Link>
+                </p>
+              </>
+            ) : null}
+            {run.status === "cancelled" ? (
+              <p className="text-sm text-slate-700">
+                Cancelled after {run.processed.toLocaleString("en-US")} of {run.total.toLocaleString("en-US")} requests.
               </p>
-            </>
-          ) : null}
-          {run.status === "cancelled" ? (
-            <p className="text-sm text-slate-700">
-              Cancelled after {run.processed.toLocaleString("en-US")} of {run.total.toLocaleString("en-US")} requests.
-            </p>
-          ) : null}
-          {run.status === "failed" ? (
-            <p role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
-              {run.error ?? "The simulation failed."}
-            </p>
-          ) : null}
+            ) : null}
+            {run.status === "failed" ? (
+              <p role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
+                {run.error ?? "The simulation failed."}
+              </p>
+            ) : null}
+          </div>
           {outdated && !active ? <p className="text-sm text-amber-800">The draft changed since this run (now revision {revision}): simulate it again.</p> : null}
         </div>
       ) : (

@@ -1,5 +1,6 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
+import { formatDashboardsBench, runDashboardsBench, type DashboardsBenchResult } from "./dashboards-bench";
 import { runEngineBench, type EngineBenchResult } from "./engine-bench";
 import { runHttpBench, type HttpBenchResult, type HttpRun } from "./http-bench";
 import type { Target } from "./targets";
@@ -8,7 +9,9 @@ import type { Target } from "./targets";
 // JSON summary line ({ machine, date, sections }) to stdout; progress goes to stderr. Exits 0 when
 // a target is missed (each is marked pass/fail): a benchmark reports, it does not gate.
 //
-//   npm run bench -- --only engine|http   --duration <seconds per HTTP run>   --profile
+//   npm run bench -- --only engine|http|dashboards   --duration <seconds per HTTP run>   --profile
+// The dashboards section generates 1,000,000 decisions the first time (minutes, about 4 GB in
+// .data/bench-dashboards) and reuses them afterwards.
 
 const { values } = parseArgs({
   options: {
@@ -18,14 +21,14 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && only !== "engine" && only !== "http") throw new Error(`--only takes engine or http, got ${only}`);
+if (only !== undefined && !["engine", "http", "dashboards"].includes(only)) throw new Error(`--only takes engine, http or dashboards, got ${only}`);
 const duration = Number(values.duration);
 if (!Number.isFinite(duration) || duration <= 0) throw new Error(`--duration takes seconds, got ${values.duration}`);
 
 interface Summary {
   machine: Record<string, unknown>;
   date: string;
-  sections: { engine?: EngineBenchResult; http?: HttpBenchResult };
+  sections: { engine?: EngineBenchResult; http?: HttpBenchResult; dashboards?: DashboardsBenchResult };
   targets: (Target & { section: string })[];
 }
 
@@ -44,12 +47,16 @@ const summary: Summary = {
   targets: [],
 };
 
-if (only !== "http") {
+if (only === undefined || only === "engine") {
   console.error("engine: 10,000 mixed requests on the example policy, ours vs cedar-wasm");
   summary.sections.engine = await runEngineBench();
 }
-if (only !== "engine") {
+if (only === undefined || only === "http") {
   summary.sections.http = await runHttpBench({ duration, profile: values.profile });
+}
+if (only === undefined || only === "dashboards") {
+  console.error("dashboards: every dashboard query and the first history page at 1,000,000 decisions");
+  summary.sections.dashboards = await runDashboardsBench({ decisions: 1_000_000, runs: 5 });
 }
 summary.machine.loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
 for (const [section, result] of Object.entries(summary.sections)) {
@@ -57,6 +64,7 @@ for (const [section, result] of Object.entries(summary.sections)) {
 }
 
 console.log(report(summary));
+if (summary.sections.dashboards) console.log(formatDashboardsBench(summary.sections.dashboards));
 console.log(JSON.stringify(summary));
 
 function report({ machine, date, sections, targets }: Summary): string {

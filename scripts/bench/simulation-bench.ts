@@ -23,7 +23,7 @@ import { setDraftShadow } from "@/lib/simulation/set-draft-shadow";
 import { evaluateShadow, ShadowEvaluator, type ShadowObservation } from "@/lib/simulation/shadow";
 import { startSimulationRunner } from "@/lib/simulation/simulation-runner";
 import { loadExamplePolicy } from "./engine-bench";
-import { cpuSplit, sampleCpu, type CpuSplit } from "./process-cpu";
+import { sampleCpu, type CpuSample } from "./process-cpu";
 import { createRandom, type Random } from "./random";
 import { generateRequest } from "./requests";
 import type { Target } from "./targets";
@@ -77,7 +77,7 @@ export interface SimulationBenchResult {
     /** CPU seconds of this process (the runner) during the run: the replay is single-threaded, so on an idle machine wall time approaches it. */
     runnerCpuSeconds: number;
     /** Average cores used during the run by this process, the embedded PostgreSQL, and everything else on the machine. */
-    cpu: CpuSplit;
+    cpu: CoreSplit;
   };
   shadow?: {
     concurrency: number;
@@ -336,7 +336,7 @@ async function measureSimulation(db: Db, pool: pg.Pool, draftId: string, history
       const state = await db.simulationRun.findUniqueOrThrow({ where: { id: run.id }, select: { status: true, error: true, result: true } });
       if (state.status === "completed") {
         const wallSeconds = Math.round((performance.now() - started) / 100) / 10;
-        const cpu = cpuSplit(cpuBefore, sampleCpu(process.pid));
+        const cpu = splitCores(cpuBefore, sampleCpu(process.pid));
         const own = process.cpuUsage(ownBefore);
         const result = state.result as { total: number; changed: number; kindChanged: number; seededUsageEvents: number; durationMs: number; requestsPerSecond: number };
         log(`simulation: ${result.total.toLocaleString("en-US")} requests in ${wallSeconds}s (${result.requestsPerSecond.toLocaleString("en-US")}/s), ${result.changed.toLocaleString("en-US")} changed`);
@@ -420,7 +420,7 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
       rate: Math.round(done / ((performance.now() - started) / 1000)),
       cpuMicros: Math.round((cpuSeconds * 1e6) / Math.max(1, done)),
       nodeMicros: Math.round((nodeSeconds * 1e6) / Math.max(1, done)),
-      otherCores: cpuSplit(cpuBefore, cpuAfter).otherCores,
+      otherCores: splitCores(cpuBefore, cpuAfter).otherCores,
     };
   };
 
@@ -530,6 +530,26 @@ async function measureShadowCost(pool: pg.Pool, db: Db, draftId: string, documen
   } finally {
     client.release();
   }
+}
+
+interface CoreSplit {
+  /** This process: the runner, or the agent API handler and its load. */
+  benchCores: number;
+  /** The embedded PostgreSQL, when this process started it. */
+  postgresCores: number;
+  /** Everything else on the machine: other sessions share these cores. */
+  otherCores: number;
+  machineCores: number;
+}
+
+/** Average cores busy between two samples (process-cpu's split counts this process twice when it is both server and load). */
+function splitCores(before: CpuSample, after: CpuSample): CoreSplit {
+  const seconds = (after.wallMs - before.wallMs) / 1000;
+  const cores = (value: number) => Math.round((Math.max(0, value) / seconds) * 100) / 100;
+  const own = after.server - before.server;
+  const postgres = after.postgres - before.postgres;
+  const machine = after.machine - before.machine;
+  return { benchCores: cores(own), postgresCores: cores(postgres), otherCores: cores(machine - own - postgres), machineCores: cores(machine) };
 }
 
 function median(values: number[]): number {
