@@ -23,6 +23,8 @@ async function approve(page: Page, url: string): Promise<string> {
   await page.goto(url);
   const form = page.getByRole("form", { name: "Review this draft" });
   await form.getByLabel("Comment").fill("Reviewed");
+  const withoutSimulation = form.getByRole("checkbox", { name: "Publish without a simulation" });
+  if (await withoutSimulation.count()) await withoutSimulation.check();
   await form.getByRole("button", { name: "Approve" }).click();
   const status = page.getByRole("status").filter({ hasText: /Published as version \d+/ });
   await expect(status).toBeVisible();

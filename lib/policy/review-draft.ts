@@ -8,6 +8,7 @@ import { parseOrThrow } from "@/lib/validation";
 import type { PolicyDocument } from "./document-schema";
 import { policyChecksum, publishPolicyVersion } from "./publish-policy-version";
 import { approvalSatisfied, reviewRequirements } from "./review-requirements";
+import { hasCompletedSimulation } from "@/lib/simulation/queries";
 
 export const reviewDraftSchema = z
   .object({
@@ -15,6 +16,7 @@ export const reviewDraftSchema = z
     revision: z.coerce.number().int().min(1),
     verdict: z.enum(["approve", "reject"], { message: "Choose approve or send back" }),
     comment: z.string().trim().max(2000),
+    publishWithoutSimulation: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(false),
   })
   .refine((r) => r.verdict === "approve" || r.comment.length >= 3, { path: ["comment"], message: "Say what needs to change (at least 3 characters)" });
 
@@ -59,6 +61,11 @@ export async function reviewDraft(db: Db, actor: Actor, input: z.input<typeof re
     }));
     const satisfied = approvalSatisfied(requirements, approvals, draft.authorId);
     if (!satisfied.ok) return { verdict: "approve" as const, published: null, missing: satisfied.missing };
+    if (!data.publishWithoutSimulation && !(await hasCompletedSimulation(tx, draft.id, draft.revision))) {
+      throw new AppError("validation_failed", "This draft was never simulated at this revision: simulate it, or confirm publishing without a simulation.", [
+        { path: "publishWithoutSimulation", message: "Confirm publishing without a simulation" },
+      ]);
+    }
 
     const restored = await tx.policyVersion.findFirst({ where: { checksum: policyChecksum(document) }, orderBy: { version: "desc" }, select: { version: true } });
     const version = await publishPolicyVersion(tx, actor, {

@@ -3,13 +3,14 @@ import { parseArgs } from "node:util";
 import { formatDashboardsBench, runDashboardsBench, type DashboardsBenchResult } from "./dashboards-bench";
 import { runEngineBench, type EngineBenchResult } from "./engine-bench";
 import { runHttpBench, type HttpBenchResult, type HttpRun } from "./http-bench";
+import { runSimulationBench, type SimulationBenchResult } from "./simulation-bench";
 import type { Target } from "./targets";
 
 // `npm run bench`: the performance requirement's measurements. Prints a readable report, then one
 // JSON summary line ({ machine, date, sections }) to stdout; progress goes to stderr. Exits 0 when
 // a target is missed (each is marked pass/fail): a benchmark reports, it does not gate.
 //
-//   npm run bench -- --only engine|http|dashboards   --duration <seconds per HTTP run>   --profile
+//   npm run bench -- --only engine|http|dashboards|simulation   --duration <seconds per HTTP run>   --profile
 // The dashboards section generates 1,000,000 decisions the first time (minutes, about 4 GB in
 // .data/bench-dashboards) and reuses them afterwards.
 
@@ -21,14 +22,14 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && !["engine", "http", "dashboards"].includes(only)) throw new Error(`--only takes engine, http or dashboards, got ${only}`);
+if (only !== undefined && !["engine", "http", "dashboards", "simulation"].includes(only)) throw new Error(`--only takes engine, http, dashboards or simulation, got ${only}`);
 const duration = Number(values.duration);
 if (!Number.isFinite(duration) || duration <= 0) throw new Error(`--duration takes seconds, got ${values.duration}`);
 
 interface Summary {
   machine: Record<string, unknown>;
   date: string;
-  sections: { engine?: EngineBenchResult; http?: HttpBenchResult; dashboards?: DashboardsBenchResult };
+  sections: { engine?: EngineBenchResult; http?: HttpBenchResult; dashboards?: DashboardsBenchResult; simulation?: SimulationBenchResult };
   targets: (Target & { section: string })[];
 }
 
@@ -57,6 +58,10 @@ if (only === undefined || only === "http") {
 if (only === undefined || only === "dashboards") {
   console.error("dashboards: every dashboard query and the first history page at 1,000,000 decisions");
   summary.sections.dashboards = await runDashboardsBench({ decisions: 1_000_000, runs: 5 });
+}
+if (only === undefined || only === "simulation") {
+  console.error("simulation: replay 1,000,000 recorded requests against a draft; shadow-mode overhead on the hot path");
+  summary.sections.simulation = await runSimulationBench();
 }
 summary.machine.loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
 for (const [section, result] of Object.entries(summary.sections)) {

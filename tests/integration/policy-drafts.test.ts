@@ -55,8 +55,8 @@ describe("policy drafts", () => {
 
     await expect(submitDraft(t.db, lena!, { draftId: draft.id, revision: 2, reason: "" })).rejects.toMatchObject({ code: "validation_failed" });
     await submitDraft(t.db, lena!, { draftId: draft.id, revision: 2, reason: "Legal asked to block policy overrides" });
-    await expect(reviewDraft(t.db, lena!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "" })).rejects.toMatchObject({ code: "forbidden" });
-    const result = await reviewDraft(t.db, leo!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "ok" });
+    await expect(reviewDraft(t.db, lena!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "", publishWithoutSimulation: true })).rejects.toMatchObject({ code: "forbidden" });
+    const result = await reviewDraft(t.db, leo!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "ok", publishWithoutSimulation: true });
     expect(result.published).toBe(2);
 
     const version = await t.db.policyVersion.findUniqueOrThrow({ where: { version: 2 }, include: { publishedBy: true, approvedBy: true } });
@@ -80,10 +80,15 @@ describe("policy drafts", () => {
     refund.risk[0] = { if: { amount: { lte: 100 } }, tier: "low" };
     await editDraft(t.db, carla!, { draftId: draft.id, revision: 1, edit: { section: "actions", op: "upsert", originalKey: "refund.issue", item: refund } });
     await submitDraft(t.db, carla!, { draftId: draft.id, revision: 2, reason: "Small refunds under $100 are always approved" });
-    const first = await reviewDraft(t.db, leo!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "fine by legal" });
+    const first = await reviewDraft(t.db, leo!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "fine by legal", publishWithoutSimulation: true });
     expect(first.published).toBeNull();
     expect(first.missing.join(" ")).toMatch(/committee/);
-    const second = await reviewDraft(t.db, chris!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "evidence reviewed" });
+    // The approval that would publish asks for a simulation, or an explicit confirmation without one.
+    await expect(reviewDraft(t.db, chris!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "evidence reviewed" })).rejects.toMatchObject({
+      code: "validation_failed",
+      errors: [{ path: "publishWithoutSimulation" }],
+    });
+    const second = await reviewDraft(t.db, chris!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "evidence reviewed", publishWithoutSimulation: true });
     expect(second.published).toBe(3);
   });
 
@@ -92,7 +97,7 @@ describe("policy drafts", () => {
     const draft = await createDraft(t.db, chris!, { fromVersion: 2 });
     expect(draft.title).toBe("Restore version 2");
     await submitDraft(t.db, chris!, { draftId: draft.id, revision: await revisionOf(draft.id), reason: "Threshold raise caused reversals" });
-    const result = await reviewDraft(t.db, carla!, { draftId: draft.id, revision: 1, verdict: "approve", comment: "agreed" });
+    const result = await reviewDraft(t.db, carla!, { draftId: draft.id, revision: 1, verdict: "approve", comment: "agreed", publishWithoutSimulation: true });
     expect(result.published).toBe(4);
     const v4 = await t.db.policyVersion.findUniqueOrThrow({ where: { version: 4 } });
     expect(v4.restoredFrom).toBe(2);

@@ -110,6 +110,7 @@ export async function reviewDraftAction(_: FormState, formData: FormData): Promi
       revision: text(formData, "revision"),
       verdict: text(formData, "verdict") as "approve" | "reject",
       comment: text(formData, "comment"),
+      publishWithoutSimulation: formData.get("publishWithoutSimulation") === "on",
     });
     return { message: result.published ? `Approved and published as version ${result.published}.` : result.verdict === "approve" ? `Approved. Still needed: ${result.missing.join("; ")}.` : "Sent back to the author." };
   });
