@@ -78,6 +78,18 @@ interface RollupRow {
   count: number;
 }
 
+interface IncidentDetail {
+  decision_id: string;
+  status: "failed" | "reverted";
+  at: string;
+  decision: string;
+  tier: string | null;
+  amount: string | null;
+  agent_name: string;
+  failed: number;
+  reverted: number;
+}
+
 interface RawRow {
   part: "bucket" | "customer" | "rule" | "label" | "incident";
   key: string | null;
@@ -90,7 +102,8 @@ interface RawRow {
   failed: number;
   reverted: number;
   count: number;
-  detail: { decision_id: string; status: "failed" | "reverted"; at: string; decision: string; tier: string | null; amount: string | null; agent_name: string; failed: number; reverted: number } | null;
+  /** An incident (part "incident"), or how many distinct customers breached (part "customer"). */
+  detail: IncidentDetail | { customers: number } | null;
 }
 
 /**
@@ -154,8 +167,6 @@ export async function getScorecard(db: Db, query: ScorecardQuery): Promise<Score
                          WHERE action = ${query.action} AND created_at >= ${since} AND created_at < ${until} AND decision IN ('hold', 'deny')
                            AND 'limit_exceeded' = ANY (reason_codes) ${agent}
                          ORDER BY created_at DESC LIMIT ${LIMIT_SAMPLE})
-      ), rc AS MATERIALIZED (
-        SELECT labels FROM review_cases WHERE action = ${query.action} AND created_at >= ${since} AND created_at < ${until} AND labels <> '{}' ${agent}
       ), incidents AS (
         SELECT d.id AS decision_id, o.status::text AS status, o.created_at AS at, d.decision::text AS decision, d.tier, d.amount::text AS amount, ag.name AS agent_name
           FROM outcomes o JOIN decisions d ON d.id = o.decision_id JOIN agents ag ON ag.id = d.agent_id
@@ -172,12 +183,17 @@ export async function getScorecard(db: Db, query: ScorecardQuery): Promise<Score
              0 AS count, NULL::json AS detail
         FROM d WHERE bucket IS NOT NULL GROUP BY bucket
       UNION ALL
-      SELECT 'customer', coalesce(customer_id, ''), 0, 0, 0, 0, 0, 0, 0, 0, count(*)::int, NULL FROM d WHERE breach GROUP BY 2
+      -- The top customers, each row carrying how many distinct customers breached in all.
+      (SELECT 'customer', customer_id, 0, 0, 0, 0, 0, 0, 0, 0, count(*)::int, json_build_object('customers', count(*) OVER ())
+         FROM d WHERE breach AND customer_id IS NOT NULL GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT ${TOP_CUSTOMERS})
       UNION ALL
       SELECT 'rule', r->>'rule', 0, 0, 0, 0, 0, 0, 0, 0, count(*)::int, NULL
         FROM latest_breaches b, jsonb_array_elements(b.reasons) r WHERE r->>'code' = 'limit_exceeded' GROUP BY 2
       UNION ALL
-      SELECT 'label', label, 0, 0, 0, 0, 0, 0, 0, 0, count(*)::int, NULL FROM rc, unnest(rc.labels) AS label GROUP BY 2
+      -- review_cases has no action index; labelled cases are a fraction of decisions.
+      SELECT 'label', label, 0, 0, 0, 0, 0, 0, 0, 0, count(*)::int, NULL
+        FROM review_cases, unnest(labels) AS label
+       WHERE action = ${query.action} AND created_at >= ${since} AND created_at < ${until} AND labels <> '{}' ${agent} GROUP BY 2
       UNION ALL
       (SELECT 'incident', NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0,
               json_build_object('decision_id', decision_id, 'status', status, 'at', at, 'decision', decision, 'tier', tier, 'amount', amount, 'agent_name', agent_name,
@@ -264,8 +280,8 @@ export async function getScorecard(db: Db, query: ScorecardQuery): Promise<Score
       };
     })
     .sort((a, b) => (a.from === null ? -1 : b.from === null ? 1 : new Decimal(a.from).comparedTo(new Decimal(b.from))));
-  const customers = raw.filter((row) => row.part === "customer" && row.key !== "");
-  const incidents = raw.filter((row) => row.part === "incident" && row.detail).map((row) => row.detail!);
+  const customers = raw.filter((row) => row.part === "customer" && row.key);
+  const incidents = raw.filter((row) => row.part === "incident" && row.detail).map((row) => row.detail as IncidentDetail);
 
   // The median and p90 are read from the rollups' latency histogram: within a bucket's width (about a third of its value).
   const median = latencyPercentile(latency, 0.5);
@@ -298,11 +314,8 @@ export async function getScorecard(db: Db, query: ScorecardQuery): Promise<Score
     },
     limits: {
       breaches: totals.limitBreaches,
-      customers: customers.length,
-      topCustomers: customers
-        .map((row) => ({ customerId: row.key!, count: row.count }))
-        .sort((a, b) => b.count - a.count || a.customerId.localeCompare(b.customerId))
-        .slice(0, TOP_CUSTOMERS),
+      customers: (customers[0]?.detail as { customers: number } | undefined)?.customers ?? 0,
+      topCustomers: customers.map((row) => ({ customerId: row.key!, count: row.count })).sort((a, b) => b.count - a.count || a.customerId.localeCompare(b.customerId)),
       byLimit: raw
         .filter((row) => row.part === "rule" && row.key)
         .map((row) => ({ rule: row.key!, index: limitIndex(row.key!), count: row.count }))
