@@ -24,7 +24,7 @@ test("the committee accepts a refund recommendation from the scorecard, simulate
 
   // The rules ran once the demo history was loaded (and every 10 minutes since).
   const recommendation = chris.getByRole("article").filter({ hasText: "consider raising the low-tier threshold" });
-  await expect(recommendation).toBeVisible();
+  await expect(recommendation, "the demo history gives refund.issue a RAISE_THRESHOLD recommendation (docs/decisions/0004-earned-autonomy-rules.md)").toBeVisible();
   await expect(recommendation).toContainText(/held requests over \$50 up to \$[\d,]+ were approved \d+(\.\d)?% of [\d,]+ times with no reversal( and [\d,]+ failures?)? in 60 days/);
   await expect(recommendation.getByLabel("Evidence")).toContainText("Approval rate");
   const title = (await recommendation.getByRole("heading").textContent()) ?? "";

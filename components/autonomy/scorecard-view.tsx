@@ -132,7 +132,7 @@ export function ScorecardView({
             <>
               <p className="text-sm text-slate-700">
                 {formatCount(scorecard.limits.breaches)} breaches by {formatCount(scorecard.limits.customers)} customers
-                {scorecard.limits.byLimit.length ? `; of the latest, ${scorecard.limits.byLimit.map((l) => `${formatCount(l.count)} on ${(l.index !== null && limitLabels[l.index]) || l.rule}`).join(", ")}` : ""}.
+                {scorecard.limits.byLimit.length ? `. Of the latest: ${scorecard.limits.byLimit.map((l) => `${formatCount(l.count)} on “${(l.index !== null && limitLabels[l.index]) || l.rule}”`).join("; ")}` : ""}.
               </p>
               <SimpleTable label="Customers with the most breaches" headers={["Customer", "Breaches"]} rows={scorecard.limits.topCustomers.map((c) => ({ key: c.customerId, cells: [<span key="c" className="font-mono text-xs">{c.customerId}</span>, formatCount(c.count)] }))} />
             </>

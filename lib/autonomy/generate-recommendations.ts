@@ -56,8 +56,9 @@ export async function generateRecommendations(db: Db, actor: Actor, options: { w
       if (!lock?.ok) return result;
       result.ran = true;
 
-      const policy = await getCurrentPolicy(tx as unknown as Db);
-      // Scorecards are read outside this transaction (in parallel, on other connections); the lock is what serialises runs.
+      // The policy and the scorecards are read outside this transaction (the scorecards in parallel, on
+      // other connections): the lock is what serialises runs, not the transaction's snapshot.
+      const policy = await getCurrentPolicy(db);
       for (const action of policy?.document.actions ?? []) {
         // Only executing actions reach holds, limits and outcomes (say is denied and recommend escalates first).
         if (action.authority !== "execute") continue;

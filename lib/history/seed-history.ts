@@ -959,6 +959,9 @@ export function createHistoryGenerator(world: HistoryWorld, plan: HistoryPlan): 
       if (facts.abusive) approveChance = 0.12;
       else if (facts.limitBreach) approveChance = 0.55;
       else if (d.tier === "critical") approveChance = 0.8;
+      // Held refunds just above the auto-approve threshold are nearly always approved in the demo
+      // company, which is the evidence the earned-autonomy rules look for.
+      else if (d.action === "refund.issue" && facts.cents <= 20_000) approveChance = 0.997;
       if (facts.cents > 30_000) approveChance *= 0.9;
       const verdict = random.chance(person.style === "rubber_stamp" ? 0.99 : approveChance) ? "approve" : "reject";
       const role = (roleForVote({ required, roles }, votes, person.roles) as { ok: true; role: Role }).role;
@@ -1015,6 +1018,7 @@ export function createHistoryGenerator(world: HistoryWorld, plan: HistoryPlan): 
     out.audits.push(auditRow(agent, { action: "outcome.executed", subjectType: "decision", subjectId: d.id, data: { external_ref: ref, detail: null } }, executedAt));
     setStatus("executed", executedAt);
     if (!random.chance(isRefund ? 0.011 : 0.002)) return;
+    if (isRefund && out.approval && Number(d.amount) <= 200) return;
     const revertedAt = executedAt + random.lognormal(8 * HOUR_MS, 1);
     if (revertedAt >= end) return;
     const detail = { reason: random.pick(REVERSALS) };

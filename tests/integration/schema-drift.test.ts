@@ -140,7 +140,7 @@ describe("migrated database matches schema.prisma", () => {
 
   it("has the partial indexes that only the SQL migrations can declare", async () => {
     const rows = await t.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE '% WHERE %' ORDER BY indexname`);
-    expect(rows.map((r) => r.indexname)).toEqual(["decisions_limit_agent_idx", "decisions_limit_customer_idx", "decisions_limit_global_idx"]);
+    expect(rows.map((r) => r.indexname)).toEqual(["decisions_holds_denials_idx", "decisions_limit_agent_idx", "decisions_limit_customer_idx", "decisions_limit_global_idx"]);
   });
 
   it("has the same foreign keys", () => {

@@ -36,7 +36,7 @@ export default async function ScorecardsPage({ searchParams }: { searchParams: P
       <WindowTabs basePath="/scorecards" params={{}} current={windowDays} windows={SCORECARD_WINDOWS} />
       <SimpleTable
         label="Actions"
-        headers={["Action", "Authority", "Decisions", "Held", "Approved", "Reversed", "Failed", "Limit breaches", "Recommendations"]}
+        headers={["Action", "Authority", "Decisions", "Held", "Approved", "Reversed", "Failed", "Limit breaches", "Open"]}
         rows={actions.map((action) => {
           const s = byAction.get(action.key);
           const count = open.get(action.key) ?? 0;
@@ -56,7 +56,13 @@ export default async function ScorecardsPage({ searchParams }: { searchParams: P
               formatPercent(s?.reversalRate ?? null),
               formatCount(s?.failed ?? 0),
               formatCount(s?.limitBreaches ?? 0),
-              count > 0 ? <Badge key="open" tone="brand">{count} open</Badge> : "—",
+              count > 0 ? (
+                <Badge key="open" tone="brand">
+                  {count} open
+                </Badge>
+              ) : (
+                "—"
+              ),
             ],
           };
         })}
