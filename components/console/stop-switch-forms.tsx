@@ -8,6 +8,8 @@ import { INITIAL_FORM_STATE } from "@/lib/console/form-state";
 export function PauseForm({ agentNames, actionKeys }: { agentNames: string[]; actionKeys: string[] }) {
   const [state, action, pending] = useActionState(pauseAction, INITIAL_FORM_STATE);
   const [scope, setScope] = useState(state.values.scope ?? "agent");
+  // Controlled, so a refused submit keeps the person's choice.
+  const [target, setTarget] = useState(agentNames[0] ?? "");
   return (
     <form action={action} className="space-y-3" aria-label="Pause" noValidate>
       <FormMessage state={state} />
@@ -16,7 +18,10 @@ export function PauseForm({ agentNames, actionKeys }: { agentNames: string[]; ac
           <label htmlFor="pause-scope" className="block text-sm font-medium text-slate-700">
             What to stop
           </label>
-          <select id="pause-scope" name="scope" value={scope} onChange={(e) => setScope(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
+          <select id="pause-scope" name="scope" value={scope} onChange={(e) => {
+              setScope(e.target.value);
+              setTarget((e.target.value === "agent" ? agentNames : actionKeys)[0] ?? "");
+            }} className="mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm">
             <option value="agent">One agent</option>
             <option value="action">One action</option>
             <option value="all">Everything</option>
@@ -25,14 +30,26 @@ export function PauseForm({ agentNames, actionKeys }: { agentNames: string[]; ac
         {scope === "all" ? (
           <p className="self-end text-sm text-rose-800">Every agent request will be denied.</p>
         ) : (
-          <SelectField
-            key={scope}
-            label={scope === "agent" ? "Agent" : "Action"}
-            name="target"
-            defaultValue={state.values.target}
-            error={state.fieldErrors["target.target"]}
-            options={(scope === "agent" ? agentNames : actionKeys).map((v) => ({ value: v, label: v }))}
-          />
+          <div>
+            <label htmlFor="pause-target" className="block text-sm font-medium text-slate-700">
+              {scope === "agent" ? "Agent" : "Action"}
+            </label>
+            <select
+              id="pause-target"
+              name="target"
+              value={target}
+              onChange={(e) => setTarget(e.target.value)}
+              aria-invalid={state.fieldErrors["target.target"] ? true : undefined}
+              className="mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm"
+            >
+              {(scope === "agent" ? agentNames : actionKeys).map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
+            </select>
+            {state.fieldErrors["target.target"] ? <p className="mt-1 text-sm text-rose-700">{state.fieldErrors["target.target"]}</p> : null}
+          </div>
         )}
         <TextField label="Reason" name="reason" defaultValue={state.values.reason} error={state.fieldErrors.reason} placeholder="e.g. refund fraud pattern under investigation" required />
       </div>
