@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { pauseAction, resumeAction } from "@/app/(console)/stop-switches/actions";
-import { FormMessage, SelectField, SubmitButton, TextField } from "@/components/ui/field";
+import { FormMessage, SubmitButton, TextField } from "@/components/ui/field";
 import { INITIAL_FORM_STATE } from "@/lib/console/form-state";
 
 export function PauseForm({ agentNames, actionKeys }: { agentNames: string[]; actionKeys: string[] }) {
