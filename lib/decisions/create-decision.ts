@@ -19,6 +19,7 @@ import {
 import { AppError } from "@/lib/errors";
 import { drawFromId, newId } from "@/lib/ids";
 import type { ShadowObservation, ShadowSink } from "@/lib/simulation/shadow";
+import { DecisionWriter, insertDecisionRows, type DecisionRow } from "./decision-writer";
 import { findStop, type PolicyRuntime } from "./policy-runtime";
 import { ScopeMutex } from "./scope-mutex";
 import type { DecisionRequestBody, DecisionResponse } from "./schemas";
@@ -80,11 +81,22 @@ export async function createDecision(
   }
   const scopes = tentative?.result.decision === "allow" && pre?.status === "needs_usage" ? pre.limits.map((l) => scopeKey(l, agent.agentId)) : [];
 
+  // Most decisions need no transaction of their own (no idempotency record to check, no limit to
+  // count under a lock): they go through the group-commit writer, which shares one commit among
+  // the decisions that arrive together. Either way the agent hears only after the commit.
+  if (idempotencyKey === null && scopes.length === 0) {
+    const result = !policy || !pre ? noPolicyResult(paused) : pre.status === "needs_usage" ? tentative!.result : pre.result;
+    const response = toResponse(id, body, result, createdAt);
+    await writerFor(service.pool).write(decisionRow({ id, agent, body, result, response, createdAt, idempotencyKey, requestHash }));
+    const usage = pre?.status === "needs_usage" ? { limits: pre.limits, values: tentative!.usage } : null;
+    service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage });
+    return { status: 201, body: response };
+  }
+
   const decide = async (): Promise<CreatedDecision> => {
-    const needsTransaction = idempotencyKey !== null || scopes.length > 0;
     const client = await service.pool.connect();
     try {
-      if (needsTransaction) await client.query("BEGIN");
+      await client.query("BEGIN");
       if (idempotencyKey) {
         const replay = await checkIdempotency(client, agent.agentId, idempotencyKey, requestHash!);
         if (replay) {
@@ -111,13 +123,13 @@ export async function createDecision(
       }
 
       const response = toResponse(id, body, result, createdAt);
-      await insertDecision(client, { id, agent, body, result, response, createdAt, idempotencyKey, requestHash });
-      if (needsTransaction) await client.query("COMMIT");
+      await insertDecisionRows(client, [decisionRow({ id, agent, body, result, response, createdAt, idempotencyKey, requestHash })]);
+      await client.query("COMMIT");
       // After the commit and off the answer's path: shadow drafts are evaluated later, in batches.
       service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage });
       return { status: 201, body: response };
     } catch (error) {
-      if (needsTransaction) await client.query("ROLLBACK").catch(() => {});
+      await client.query("ROLLBACK").catch(() => {});
       throw error;
     } finally {
       client.release();
@@ -127,6 +139,14 @@ export async function createDecision(
 }
 
 const scopeMutex = new ScopeMutex();
+const writers = new WeakMap<pg.Pool, DecisionWriter>();
+
+/** The group-commit writer of a pool's decisions (one per pool, made on first use). */
+export function writerFor(pool: pg.Pool): DecisionWriter {
+  let writer = writers.get(pool);
+  if (!writer) writers.set(pool, (writer = new DecisionWriter(pool)));
+  return writer;
+}
 
 function noPolicyResult(paused: { reason: string } | null): DecisionResult {
   const reasons = paused ? [{ code: "paused" as const, message: `Paused: ${paused.reason}`, rule: "stop_switch" }] : [NO_POLICY_REASON];
@@ -220,19 +240,17 @@ function amountOf(body: DecisionRequestBody): string | null {
   return parsed.ok ? normalizeAmount(parsed.value) : null;
 }
 
-async function insertDecision(
-  client: pg.PoolClient,
-  input: {
-    id: string;
-    agent: AgentPrincipal;
-    body: DecisionRequestBody;
-    result: DecisionResult;
-    response: DecisionResponse;
-    createdAt: Date;
-    idempotencyKey: string | null;
-    requestHash: string | null;
-  },
-): Promise<void> {
+/** The rows a decision writes (decision, audit entry, approval, review case, idempotency record). */
+function decisionRow(input: {
+  id: string;
+  agent: AgentPrincipal;
+  body: DecisionRequestBody;
+  result: DecisionResult;
+  response: DecisionResponse;
+  createdAt: Date;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}): DecisionRow {
   const { id, agent, body, result, response, createdAt } = input;
   const amount = amountOf(body);
   const codes = result.reasons.map((r) => r.code);
@@ -260,68 +278,43 @@ async function insertDecision(
   const limitBreach = codes.includes("limit_exceeded");
   const reviewSource = limitBreach ? "limit_breach" : result.review_sampled ? "sample" : null;
   const reviewReason = limitBreach ? result.reasons.find((r) => r.code === "limit_exceeded")!.message : "Sampled for quality review";
-
-  await client.query({
-    name: "mandate_insert_decision",
-    text: `WITH d AS (
-       INSERT INTO decisions (id, agent_id, policy_version_id, policy_version, action, intent, customer_id, amount, currency, channel,
-         confidence, conversation_id, request, decision, status, authority, tier, owner, reasons, reason_codes, action_digest,
-         review_sampled, counts_to_limits, created_at, updated_at)
-       VALUES ($1, $2::uuid, (SELECT id FROM policy_versions WHERE version = $3), $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12::jsonb,
-         $13::"DecisionKind", $14::"DecisionStatus", $15, $16, $17, $18::jsonb, $19::text[], $20, $21, $22, $23, $23)
-     ), a AS (
-       INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
-       VALUES ($23, 'agent', $24, $25, $26, 'decision', $1, $27::jsonb, $28)
-     ), ap AS (
-       INSERT INTO approvals (id, decision_id, required, roles, status, expires_at, created_at)
-       SELECT gen_random_uuid(), $1, $29, $30::"Role"[], 'pending', $31, $23 WHERE $29::int > 0
-     ), rc AS (
-       INSERT INTO review_cases (id, source, reason, decision_id, agent_id, action, tier, conversation_id, labels, created_at, updated_at)
-       SELECT $32, $33::"ReviewSource", $34, $1, $2::uuid, $4, $16, $11, '{}', $23, $23 WHERE $33 IS NOT NULL
-     ), ir AS (
-       INSERT INTO idempotency_records (agent_id, key, request_hash, decision_id, response_status, response_body, created_at, expires_at)
-       SELECT $2::uuid, $35, $36, $1, 201, $37::jsonb, $23, $38 WHERE $35::text IS NOT NULL
-     )
-     SELECT 1`,
-    values: [
-      id,
-      agent.agentId,
-      response.policy_version,
-      body.action,
-      body.intent ?? null,
-      body.customer?.id ?? null,
-      amount,
-      body.params?.currency ?? null,
-      body.context?.channel ?? null,
-      body.context?.confidence ?? null,
-      body.context?.conversation_id ?? null,
-      JSON.stringify(body),
-      result.decision,
-      result.status,
-      result.authority,
-      result.tier,
-      result.owner,
-      JSON.stringify(response.reasons),
-      codes,
-      response.action_digest,
-      result.review_sampled,
-      result.decision === "allow",
-      createdAt,
-      agent.agentId,
-      agent.agentName,
-      audit.action,
-      JSON.stringify(audit.data),
-      hashAuditContent(audit),
-      result.decision === "hold" ? (result.approval?.required ?? 1) : 0,
-      result.approval?.roles ?? [],
-      response.approval ? new Date(response.approval.expires_at) : null,
-      reviewSource ? newId("rev") : null,
-      reviewSource,
-      reviewReason,
-      input.idempotencyKey,
-      input.requestHash,
-      JSON.stringify(response),
-      new Date(createdAt.getTime() + IDEMPOTENCY_TTL_MS),
-    ],
-  });
+  return {
+    id,
+    agent_id: agent.agentId,
+    policy_version: response.policy_version,
+    action: body.action,
+    intent: body.intent ?? null,
+    customer_id: body.customer?.id ?? null,
+    amount,
+    currency: body.params?.currency ?? null,
+    channel: body.context?.channel ?? null,
+    confidence: body.context?.confidence ?? null,
+    conversation_id: body.context?.conversation_id ?? null,
+    request: body,
+    decision: result.decision,
+    status: result.status,
+    authority: result.authority,
+    tier: result.tier,
+    owner: result.owner,
+    reasons: response.reasons,
+    reason_codes: codes,
+    action_digest: response.action_digest,
+    review_sampled: result.review_sampled,
+    counts_to_limits: result.decision === "allow",
+    created_at: createdAt.toISOString(),
+    agent_name: agent.agentName,
+    audit_action: audit.action,
+    audit_data: audit.data,
+    audit_hash: hashAuditContent(audit),
+    approvals_required: result.decision === "hold" ? (result.approval?.required ?? 1) : 0,
+    approval_roles: result.approval?.roles ?? [],
+    approval_expires_at: response.approval?.expires_at ?? null,
+    review_id: reviewSource ? newId("rev") : null,
+    review_source: reviewSource,
+    review_reason: reviewReason,
+    idempotency_key: input.idempotencyKey,
+    request_hash: input.requestHash,
+    response,
+    idempotency_expires_at: new Date(createdAt.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
+  };
 }

@@ -15,6 +15,7 @@ import { openDatabase } from "@/lib/db/connect";
 import { disconnectPrisma, getPrisma } from "@/lib/db/prisma";
 import { seedDemo } from "@/lib/demo/seed-demo";
 import { startRollupRefresher } from "@/lib/history/rollups";
+import { writerFor } from "@/lib/decisions/create-decision";
 import { startRecommendationRefresher } from "@/lib/autonomy/recommendation-refresher";
 import { DEFAULT_HISTORY, seedHistory } from "@/lib/history/seed-history";
 import { exportToProcessEnv, getEnv } from "@/lib/env";
@@ -111,6 +112,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       await webhooks.stop();
       await rollups.stop();
       await recommendations.stop();
+      await writerFor(pool).drain();
       await closePool();
       await disconnectPrisma();
       await database.close();

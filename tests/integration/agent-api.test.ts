@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildAuditContent, hashAuditContent } from "../../lib/audit/record-audit";
 import { sealAuditLog } from "../../lib/audit/seal-audit-log";
 import { verifyAuditChain } from "../../lib/audit/verify-audit-chain";
+import { writerFor } from "../../lib/decisions/create-decision";
+import { DecisionWriter, type DecisionRow } from "../../lib/decisions/decision-writer";
 import { pause, resume } from "../../lib/stop-switches/pause";
 import { client, newAgentKey, operator, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
@@ -134,6 +137,71 @@ describe("limits under concurrency", () => {
     expect(within.body.decision).toBe("allow"); // 1,800 + 40 ≤ 2,000
     const over = await agentCall("POST", "/api/v1/decisions", refund("200", "cus_amt_9"));
     expect(over.body).toMatchObject({ decision: "deny", reasons: [{ code: "limit_exceeded" }] });
+  });
+});
+
+describe("group commit", () => {
+  it("writes 300 concurrent decisions in fewer commits, each with its own row, audit entry, approval and review case", async () => {
+    const writer = writerFor(api.pool);
+    const before = { ...writer.stats };
+    const bodies = Array.from({ length: 300 }, (_, i) =>
+      i % 3 === 0
+        ? refund("300", `cus_gc_${i}`)
+        : i % 3 === 1
+          ? { action: "contract.negotiate", customer: { id: `cus_gc_${i}` } }
+          : { action: "account.recover", intent: "account_access", customer: { id: `cus_gc_${i}`, verified: false } },
+    );
+    const responses = await Promise.all(bodies.map((body) => call("POST", "/api/v1/decisions", body)));
+    expect(responses.map((r) => r.status)).toEqual(bodies.map(() => 201));
+    const ids = responses.map((r) => r.body.id as string);
+    const rows = await t.query<{ id: string; decision: string; audits: number; approvals: number }>(
+      `SELECT d.id, d.decision::text,
+              (SELECT count(*) FROM audit_entries a WHERE a.subject_id = d.id AND a.action = 'decision.create')::int AS audits,
+              (SELECT count(*) FROM approvals p WHERE p.decision_id = d.id)::int AS approvals
+         FROM decisions d WHERE d.id = ANY($1)`,
+      [ids],
+    );
+    expect(rows).toHaveLength(300);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    responses.forEach((r) => {
+      expect(byId.get(r.body.id)).toMatchObject({ decision: r.body.decision, audits: 1, approvals: r.body.decision === "hold" ? 1 : 0 });
+    });
+    expect(responses.map((r) => r.body.decision).sort()).toEqual([...Array(100).fill("deny"), ...Array(100).fill("hold"), ...Array(100).fill("step_up")]);
+    const statements = writer.stats.statements - before.statements;
+    expect(writer.stats.rows - before.rows).toBe(300);
+    expect(statements).toBeLessThan(300);
+    expect(writer.stats.largest).toBeGreaterThan(1);
+  });
+
+  it("a row that cannot be written fails alone: its neighbours in the same commit are written", async () => {
+    const writer = new DecisionWriter(api.pool, { maxInFlight: 1 });
+    const good = (await call("POST", "/api/v1/decisions", refund("10", "cus_gc_template"))).body;
+    const [template] = await t.query<{ request: unknown }>(`SELECT request FROM decisions WHERE id = $1`, [good.id]);
+    const row = (id: string, agentId: string): DecisionRow => {
+      const at = new Date();
+      const audit = buildAuditContent({ type: "agent", id: agentId, label: "support-bot" }, { action: "decision.create", subjectType: "decision", subjectId: id, data: {} }, at);
+      return {
+      id, agent_id: agentId, policy_version: 1, action: "refund.issue", intent: "shipping_error", customer_id: "cus_gc_x", amount: "10", currency: "USD",
+      channel: null, confidence: null, conversation_id: null, request: template!.request, decision: "allow", status: "allowed", authority: "execute",
+      tier: "low", owner: "finance-ops", reasons: [], reason_codes: ["allowed"], action_digest: "sha256:x", review_sampled: false, counts_to_limits: false,
+      created_at: at.toISOString(), agent_name: "support-bot", audit_action: "decision.create", audit_data: {}, audit_hash: hashAuditContent(audit),
+      approvals_required: 0, approval_roles: [], approval_expires_at: null, review_id: null, review_source: null, review_reason: "", idempotency_key: null,
+      request_hash: null, response: {}, idempotency_expires_at: at.toISOString(),
+      };
+    };
+    const [agent] = await t.query<{ agent_id: string }>(`SELECT agent_id::text FROM decisions WHERE id = $1`, [good.id]);
+    // The first write goes alone; the next three queue behind it and share one statement.
+    const writes = [row("dec_gc_first", agent!.agent_id), row("dec_gc_a", agent!.agent_id), row("dec_gc_orphan", "00000000-0000-4000-8000-000000000000"), row("dec_gc_b", agent!.agent_id)].map((r) =>
+      writer.write(r).then(() => "written", (error: Error) => error.message),
+    );
+    const results = await Promise.all(writes);
+    expect(results[0]).toBe("written");
+    expect(results[1]).toBe("written");
+    expect(results[2]).toMatch(/foreign key/);
+    expect(results[3]).toBe("written");
+    expect(writer.stats.largest).toBe(3);
+    const written = await t.query<{ id: string }>(`SELECT id FROM decisions WHERE id LIKE 'dec_gc_%' ORDER BY id`);
+    expect(written.map((w) => w.id)).toEqual(["dec_gc_a", "dec_gc_b", "dec_gc_first"]);
   });
 });
 

@@ -1,0 +1,165 @@
+import type pg from "pg";
+
+/**
+ * One decision as the tables store it: the decision, its audit entry, and when the result calls
+ * for them, its approval, its review case and its idempotency record. Plain JSON, so any number
+ * of rows travel as one parameter.
+ */
+export interface DecisionRow {
+  id: string;
+  agent_id: string;
+  policy_version: number | null;
+  action: string;
+  intent: string | null;
+  customer_id: string | null;
+  amount: string | null;
+  currency: string | null;
+  channel: string | null;
+  confidence: number | null;
+  conversation_id: string | null;
+  request: unknown;
+  decision: string;
+  status: string;
+  authority: string | null;
+  tier: string | null;
+  owner: string | null;
+  reasons: unknown;
+  reason_codes: string[];
+  action_digest: string;
+  review_sampled: boolean;
+  counts_to_limits: boolean;
+  created_at: string;
+  agent_name: string;
+  audit_action: string;
+  audit_data: unknown;
+  audit_hash: string;
+  approvals_required: number;
+  approval_roles: string[];
+  approval_expires_at: string | null;
+  review_id: string | null;
+  review_source: string | null;
+  review_reason: string;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  response: unknown;
+  idempotency_expires_at: string;
+}
+
+// One statement for one row or a hundred: the rows arrive as one JSONB array and every table is
+// filled from it, in the rows' order (so audit ids follow creation order).
+const INSERT_DECISIONS = `WITH x AS (
+   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+     id text, agent_id uuid, policy_version int, action text, intent text, customer_id text, amount numeric, currency text,
+     channel text, confidence double precision, conversation_id text, request jsonb, decision "DecisionKind", status "DecisionStatus",
+     authority text, tier text, owner text, reasons jsonb, reason_codes text[], action_digest text, review_sampled boolean,
+     counts_to_limits boolean, created_at timestamptz, agent_name text, audit_action text, audit_data jsonb, audit_hash text,
+     approvals_required int, approval_roles "Role"[], approval_expires_at timestamptz, review_id text, review_source "ReviewSource",
+     review_reason text, idempotency_key text, request_hash text, response jsonb, idempotency_expires_at timestamptz, n bigint)
+ ), d AS (
+   INSERT INTO decisions (id, agent_id, policy_version_id, policy_version, action, intent, customer_id, amount, currency, channel,
+     confidence, conversation_id, request, decision, status, authority, tier, owner, reasons, reason_codes, action_digest,
+     review_sampled, counts_to_limits, created_at, updated_at)
+   SELECT x.id, x.agent_id, pv.id, x.policy_version, x.action, x.intent, x.customer_id, x.amount, x.currency, x.channel,
+     x.confidence, x.conversation_id, x.request, x.decision, x.status, x.authority, x.tier, x.owner, x.reasons, x.reason_codes,
+     x.action_digest, x.review_sampled, x.counts_to_limits, x.created_at, x.created_at
+     FROM x LEFT JOIN policy_versions pv ON pv.version = x.policy_version
+ ), a AS (
+   INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
+   SELECT x.created_at, 'agent', x.agent_id::text, x.agent_name, x.audit_action, 'decision', x.id, x.audit_data, x.audit_hash FROM x ORDER BY x.n
+ ), ap AS (
+   INSERT INTO approvals (id, decision_id, required, roles, status, expires_at, created_at)
+   SELECT gen_random_uuid(), x.id, x.approvals_required, x.approval_roles, 'pending', x.approval_expires_at, x.created_at FROM x WHERE x.approvals_required > 0
+ ), rc AS (
+   INSERT INTO review_cases (id, source, reason, decision_id, agent_id, action, tier, conversation_id, labels, created_at, updated_at)
+   SELECT x.review_id, x.review_source, x.review_reason, x.id, x.agent_id, x.action, x.tier, x.conversation_id, '{}', x.created_at, x.created_at
+     FROM x WHERE x.review_source IS NOT NULL
+ ), ir AS (
+   INSERT INTO idempotency_records (agent_id, key, request_hash, decision_id, response_status, response_body, created_at, expires_at)
+   SELECT x.agent_id, x.idempotency_key, x.request_hash, x.id, 201, x.response, x.created_at, x.idempotency_expires_at
+     FROM x WHERE x.idempotency_key IS NOT NULL
+ )
+ SELECT 1`;
+
+/** Writes decision rows with one statement on the caller's connection (inside its transaction, if any). */
+export async function insertDecisionRows(client: pg.Pool | pg.PoolClient, rows: readonly DecisionRow[]): Promise<void> {
+  const json = JSON.stringify(rows.map((row, n) => ({ ...row, n })));
+  await client.query({ name: "mandate_insert_decisions", text: INSERT_DECISIONS, values: [json] });
+}
+
+interface Pending {
+  row: DecisionRow;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for decisions that need no transaction of their own. A row is written at once when
+ * a connection is free; while `maxInFlight` writes are under way, the rows that arrive queue and
+ * go together in the next write, one statement and one commit for all of them. Under light load
+ * every decision is written alone, with no added wait; under heavy load a commit carries many.
+ * Every caller hears only after its own row committed: durability is unchanged. A batch that
+ * fails is retried row by row, so one bad row cannot fail its neighbours.
+ */
+export class DecisionWriter {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  /** Statements written and rows they carried (a batch retried row by row counts its retries too). */
+  readonly stats = { statements: 0, rows: 0, largest: 0 };
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: { maxBatch?: number; maxInFlight?: number } = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 100;
+    this.maxInFlight = options.maxInFlight ?? 2;
+  }
+
+  write(row: DecisionRow): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Resolves once every row handed in so far is written or refused (for a clean shutdown). */
+  async drain(): Promise<void> {
+    while (this.inFlight > 0 || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.inFlight++;
+      void this.flush(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    this.stats.statements++;
+    this.stats.rows += batch.length;
+    this.stats.largest = Math.max(this.stats.largest, batch.length);
+    try {
+      await insertDecisionRows(
+        this.pool,
+        batch.map((p) => p.row),
+      );
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      this.stats.statements += batch.length;
+      await Promise.all(
+        batch.map((p) =>
+          insertDecisionRows(this.pool, [p.row]).then(
+            () => p.resolve(),
+            (rowError: unknown) => p.reject(rowError),
+          ),
+        ),
+      );
+    }
+  }
+}
