@@ -1001,11 +1001,15 @@ export function createHistoryGenerator(world: HistoryWorld, plan: HistoryPlan): 
     const executedAt = from + Math.max(500, random.lognormal(6_000, 0.8));
     if (executedAt >= end) return;
     const isRefund = d.action === "refund.issue";
+    // The agents get better over the period: failures and reversals fall from 1.25x the usual rate
+    // at the start to 0.75x at the end. So the last week is quieter than the weeks before it, and
+    // what the rules call a spike in the demo is an incident, never the usual noise of a busy week.
+    const learning = 1.25 - (0.5 * (from - start)) / (end - start);
     const setStatus = (status: OutcomeRow["status"], at: number) => {
       d.status = status;
       d.updated_at = iso(at);
     };
-    if (random.chance(isRefund ? 0.006 : 0.003)) {
+    if (random.chance(0.003 * learning)) {
       const detail = { error: random.pick(FAILURES) };
       out.outcomes.push({ id: random.uuid(), decision_id: d.id, status: "failed", action_digest: d.action_digest, external_ref: null, detail, created_at: iso(executedAt) });
       out.audits.push(auditRow(agent, { action: "outcome.failed", subjectType: "decision", subjectId: d.id, data: { external_ref: null, detail } }, executedAt));
@@ -1017,7 +1021,7 @@ export function createHistoryGenerator(world: HistoryWorld, plan: HistoryPlan): 
     out.outcomes.push({ id: random.uuid(), decision_id: d.id, status: "executed", action_digest: d.action_digest, external_ref: ref, detail: null, created_at: iso(executedAt) });
     out.audits.push(auditRow(agent, { action: "outcome.executed", subjectType: "decision", subjectId: d.id, data: { external_ref: ref, detail: null } }, executedAt));
     setStatus("executed", executedAt);
-    if (!random.chance(isRefund ? 0.011 : 0.002)) return;
+    if (!random.chance((isRefund ? 0.011 : 0.002) * learning)) return;
     if (isRefund && out.approval && Number(d.amount) <= 200) return;
     const revertedAt = executedAt + random.lognormal(8 * HOUR_MS, 1);
     if (revertedAt >= end) return;
