@@ -83,8 +83,10 @@ test("a CX lead raises the refund auto-approve threshold, the committee approves
   await signIn(chris, "committee");
   const raised = Number(await approve(chris, draftUrl));
 
+  // The refund row: other actions have amount bands too (order.cancel holds above $200).
+  const refundRow = (page: typeof chris) => page.getByRole("table", { name: "Actions" }).getByRole("row").filter({ hasText: "Issue a refund" });
   await chris.goto("/permission-map");
-  await expect(chris.getByRole("table", { name: "Actions" }).getByText(`amount ≤ ${after}`, { exact: true })).toBeVisible();
+  await expect(refundRow(chris).getByText(`amount ≤ ${after}`, { exact: true })).toBeVisible();
 
   // Roll back to the version before the raise.
   await chris.goto("/policy-versions");
@@ -96,12 +98,13 @@ test("a CX lead raises the refund auto-approve threshold, the committee approves
   await expect(chris.getByTestId("policy-diff")).toContainText(`Issue a refund: low tier lowered from $${after} to $${before}`);
   await submit(chris, "Reversals rose after the raise");
   const restored = Number(await approve(carla, rollbackUrl));
-  expect(restored).toBe(raised + 1);
+  // Another spec may publish in between: the restore is a newer version either way.
+  expect(restored).toBeGreaterThan(raised);
 
   await carla.goto("/policy-versions");
   await expect(carla.getByRole("listitem", { name: `Version ${restored}` })).toContainText(`restores v${raised - 1}`);
   await carla.goto("/permission-map");
-  await expect(carla.getByRole("table", { name: "Actions" }).getByText(`amount ≤ ${before}`, { exact: true })).toBeVisible();
+  await expect(refundRow(carla).getByText(`amount ≤ ${before}`, { exact: true })).toBeVisible();
 });
 
 test("a role that does not own a section cannot open its editor", async ({ page }) => {

@@ -26,7 +26,12 @@ export function hashAuditContent(content: AuditContent): string {
   return createHash("sha256").update(canonicalJson(content)).digest("hex");
 }
 
-export function buildAuditContent(actor: Actor, event: AuditEvent, at: Date): AuditContent {
+/**
+ * The content an entry is hashed over. `event.data` is round-tripped through JSON so what is hashed
+ * is exactly what JSONB stores; a caller whose data is already plain JSON (strings, finite numbers,
+ * booleans, null, arrays and plain objects, nothing undefined) may say so and skip the copy.
+ */
+export function buildAuditContent(actor: Actor, event: AuditEvent, at: Date, options: { plainJson?: boolean } = {}): AuditContent {
   return {
     occurredAt: at.toISOString(),
     actorType: actor.type,
@@ -35,8 +40,7 @@ export function buildAuditContent(actor: Actor, event: AuditEvent, at: Date): Au
     action: event.action,
     subjectType: event.subjectType,
     subjectId: event.subjectId ?? null,
-    // Round-trip through JSON so what is hashed is exactly what JSONB stores and returns.
-    data: JSON.parse(JSON.stringify(event.data ?? {})),
+    data: options.plainJson ? (event.data ?? {}) : JSON.parse(JSON.stringify(event.data ?? {})),
   };
 }
 

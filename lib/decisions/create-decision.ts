@@ -274,6 +274,8 @@ function decisionRow(input: {
       },
     },
     createdAt,
+    // Built above from strings, numbers, booleans, null and a string array: already plain JSON.
+    { plainJson: true },
   );
   const limitBreach = codes.includes("limit_exceeded");
   const reviewSource = limitBreach ? "limit_breach" : result.review_sampled ? "sample" : null;
@@ -314,7 +316,8 @@ function decisionRow(input: {
     review_reason: reviewReason,
     idempotency_key: input.idempotencyKey,
     request_hash: input.requestHash,
-    response,
+    // Kept only with an idempotency record, to replay; otherwise the columns hold it all.
+    response: input.idempotencyKey ? response : null,
     idempotency_expires_at: new Date(createdAt.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
   };
 }

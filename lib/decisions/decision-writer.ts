@@ -41,12 +41,13 @@ export interface DecisionRow {
   review_reason: string;
   idempotency_key: string | null;
   request_hash: string | null;
+  /** The response as sent, for the idempotency record (null without one). */
   response: unknown;
   idempotency_expires_at: string;
 }
 
 // One statement for one row or a hundred: the rows arrive as one JSONB array and every table is
-// filled from it, in the rows' order (so audit ids follow creation order).
+// filled from it; audit ids follow creation time.
 const INSERT_DECISIONS = `WITH x AS (
    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
      id text, agent_id uuid, policy_version int, action text, intent text, customer_id text, amount numeric, currency text,
@@ -54,7 +55,7 @@ const INSERT_DECISIONS = `WITH x AS (
      authority text, tier text, owner text, reasons jsonb, reason_codes text[], action_digest text, review_sampled boolean,
      counts_to_limits boolean, created_at timestamptz, agent_name text, audit_action text, audit_data jsonb, audit_hash text,
      approvals_required int, approval_roles "Role"[], approval_expires_at timestamptz, review_id text, review_source "ReviewSource",
-     review_reason text, idempotency_key text, request_hash text, response jsonb, idempotency_expires_at timestamptz, n bigint)
+     review_reason text, idempotency_key text, request_hash text, response jsonb, idempotency_expires_at timestamptz)
  ), d AS (
    INSERT INTO decisions (id, agent_id, policy_version_id, policy_version, action, intent, customer_id, amount, currency, channel,
      confidence, conversation_id, request, decision, status, authority, tier, owner, reasons, reason_codes, action_digest,
@@ -65,7 +66,7 @@ const INSERT_DECISIONS = `WITH x AS (
      FROM x LEFT JOIN policy_versions pv ON pv.version = x.policy_version
  ), a AS (
    INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
-   SELECT x.created_at, 'agent', x.agent_id::text, x.agent_name, x.audit_action, 'decision', x.id, x.audit_data, x.audit_hash FROM x ORDER BY x.n
+   SELECT x.created_at, 'agent', x.agent_id::text, x.agent_name, x.audit_action, 'decision', x.id, x.audit_data, x.audit_hash FROM x ORDER BY x.created_at, x.id
  ), ap AS (
    INSERT INTO approvals (id, decision_id, required, roles, status, expires_at, created_at)
    SELECT gen_random_uuid(), x.id, x.approvals_required, x.approval_roles, 'pending', x.approval_expires_at, x.created_at FROM x WHERE x.approvals_required > 0
@@ -82,8 +83,7 @@ const INSERT_DECISIONS = `WITH x AS (
 
 /** Writes decision rows with one statement on the caller's connection (inside its transaction, if any). */
 export async function insertDecisionRows(client: pg.Pool | pg.PoolClient, rows: readonly DecisionRow[]): Promise<void> {
-  const json = JSON.stringify(rows.map((row, n) => ({ ...row, n })));
-  await client.query({ name: "mandate_insert_decisions", text: INSERT_DECISIONS, values: [json] });
+  await client.query({ name: "mandate_insert_decisions", text: INSERT_DECISIONS, values: [JSON.stringify(rows)] });
 }
 
 interface Pending {

@@ -9,15 +9,18 @@ import { normalizeAmount, parseAmount } from "./money";
  * Throws a TypeError for values JSON cannot hold: bigint, non-finite numbers, cycles.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, new Set());
+  return write(value, []);
 }
 
-function write(value: unknown, ancestors: Set<object>): string {
+// On the decision path (action digests, audit hashes): plain loops and string concatenation,
+// no intermediate arrays. `ancestors` is the path from the root, for cycle detection.
+function write(value: unknown, ancestors: object[]): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "string":
-    case "boolean":
       return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
     case "number":
       if (!Number.isFinite(value)) throw new TypeError(`Cannot canonicalise the number ${String(value)}`);
       return JSON.stringify(value);
@@ -29,19 +32,28 @@ function write(value: unknown, ancestors: Set<object>): string {
 
   const object = value as object & { toJSON?: () => unknown };
   if (typeof object.toJSON === "function") return write(object.toJSON(), ancestors);
-  if (ancestors.has(object)) throw new TypeError("Cannot canonicalise a cyclic structure");
-  ancestors.add(object);
+  if (ancestors.includes(object)) throw new TypeError("Cannot canonicalise a cyclic structure");
+  ancestors.push(object);
   let out: string;
   if (Array.isArray(object)) {
-    out = `[${object.map((item: unknown) => (item === undefined ? "null" : write(item, ancestors))).join(",")}]`;
+    out = "[";
+    for (let i = 0; i < object.length; i++) {
+      const item: unknown = object[i];
+      out += (i === 0 ? "" : ",") + (item === undefined ? "null" : write(item, ancestors));
+    }
+    out += "]";
   } else {
     const record = object as Record<string, unknown>;
-    const members = Object.keys(record)
-      .sort()
-      .flatMap((key) => (record[key] === undefined ? [] : [`${JSON.stringify(key)}:${write(record[key], ancestors)}`]));
-    out = `{${members.join(",")}}`;
+    const keys = Object.keys(record).sort();
+    out = "{";
+    for (const key of keys) {
+      const member = record[key];
+      if (member === undefined) continue;
+      out += (out.length === 1 ? "" : ",") + JSON.stringify(key) + ":" + write(member, ancestors);
+    }
+    out += "}";
   }
-  ancestors.delete(object);
+  ancestors.pop();
   return out;
 }
 
