@@ -47,8 +47,10 @@ export interface DecisionRow {
 }
 
 // One statement for one row or a hundred: the rows arrive as one JSONB array and every table is
-// filled from it; audit ids follow creation time.
-const INSERT_DECISIONS = `WITH x AS (
+// filled from it; audit ids follow creation time. The approval, review-case and idempotency
+// inserts are left out of the statement when no row of the batch needs them (most batches):
+// an INSERT of no rows still costs PostgreSQL its setup.
+const RECORDSET = `x AS (
    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
      id text, agent_id uuid, policy_version int, action text, intent text, customer_id text, amount numeric, currency text,
      channel text, confidence double precision, conversation_id text, request jsonb, decision "DecisionKind", status "DecisionStatus",
@@ -56,7 +58,9 @@ const INSERT_DECISIONS = `WITH x AS (
      counts_to_limits boolean, created_at timestamptz, agent_name text, audit_action text, audit_data jsonb, audit_hash text,
      approvals_required int, approval_roles "Role"[], approval_expires_at timestamptz, review_id text, review_source "ReviewSource",
      review_reason text, idempotency_key text, request_hash text, response jsonb, idempotency_expires_at timestamptz)
- ), d AS (
+ )`;
+
+const DECISIONS = `d AS (
    INSERT INTO decisions (id, agent_id, policy_version_id, policy_version, action, intent, customer_id, amount, currency, channel,
      confidence, conversation_id, request, decision, status, authority, tier, owner, reasons, reason_codes, action_digest,
      review_sampled, counts_to_limits, created_at, updated_at)
@@ -67,23 +71,37 @@ const INSERT_DECISIONS = `WITH x AS (
  ), a AS (
    INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
    SELECT x.created_at, 'agent', x.agent_id::text, x.agent_name, x.audit_action, 'decision', x.id, x.audit_data, x.audit_hash FROM x ORDER BY x.created_at, x.id
- ), ap AS (
+ )`;
+
+const APPROVALS = `ap AS (
    INSERT INTO approvals (id, decision_id, required, roles, status, expires_at, created_at)
    SELECT gen_random_uuid(), x.id, x.approvals_required, x.approval_roles, 'pending', x.approval_expires_at, x.created_at FROM x WHERE x.approvals_required > 0
- ), rc AS (
+ )`;
+
+const REVIEW_CASES = `rc AS (
    INSERT INTO review_cases (id, source, reason, decision_id, agent_id, action, tier, conversation_id, labels, created_at, updated_at)
    SELECT x.review_id, x.review_source, x.review_reason, x.id, x.agent_id, x.action, x.tier, x.conversation_id, '{}', x.created_at, x.created_at
      FROM x WHERE x.review_source IS NOT NULL
- ), ir AS (
+ )`;
+
+const IDEMPOTENCY = `ir AS (
    INSERT INTO idempotency_records (agent_id, key, request_hash, decision_id, response_status, response_body, created_at, expires_at)
    SELECT x.agent_id, x.idempotency_key, x.request_hash, x.id, 201, x.response, x.created_at, x.idempotency_expires_at
      FROM x WHERE x.idempotency_key IS NOT NULL
- )
- SELECT 1`;
+ )`;
+
+/** The statement for a batch with these kinds of rows, as a named (prepared once per connection) query. */
+function statementFor(rows: readonly DecisionRow[]): { name: string; text: string } {
+  const approvals = rows.some((row) => row.approvals_required > 0);
+  const reviews = rows.some((row) => row.review_source !== null);
+  const idempotency = rows.some((row) => row.idempotency_key !== null);
+  const parts = [RECORDSET, DECISIONS, approvals && APPROVALS, reviews && REVIEW_CASES, idempotency && IDEMPOTENCY].filter(Boolean);
+  return { name: `mandate_insert_decisions_${Number(approvals)}${Number(reviews)}${Number(idempotency)}`, text: `WITH ${parts.join(", ")} SELECT 1` };
+}
 
 /** Writes decision rows with one statement on the caller's connection (inside its transaction, if any). */
 export async function insertDecisionRows(client: pg.Pool | pg.PoolClient, rows: readonly DecisionRow[]): Promise<void> {
-  await client.query({ name: "mandate_insert_decisions", text: INSERT_DECISIONS, values: [JSON.stringify(rows)] });
+  await client.query({ ...statementFor(rows), values: [JSON.stringify(rows)] });
 }
 
 interface Pending {
