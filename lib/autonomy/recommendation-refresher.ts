@@ -1,11 +1,9 @@
 import { SYSTEM_ACTOR } from "@/lib/audit/actor";
+import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
 import type { Db } from "@/lib/db/prisma";
 import { generateRecommendations, type GenerationResult } from "./generate-recommendations";
 
-export interface RecommendationRefresher {
-  /** Stops the loop and waits for a run in progress, so the database can be closed after it. */
-  stop(): Promise<void>;
-}
+export type RecommendationRefresher = Pick<BackgroundLoop, "stop">;
 
 /**
  * Re-runs the earned-autonomy rules in the background: once shortly after start (the demo
@@ -16,39 +14,15 @@ export function startRecommendationRefresher(
   db: Db,
   options: { intervalMs?: number; firstRunMs?: number; onError?: (error: unknown) => void; onRun?: (result: GenerationResult) => void } = {},
 ): RecommendationRefresher {
-  const intervalMs = options.intervalMs ?? 10 * 60_000;
-  const onError = options.onError ?? ((error: unknown) => console.error("mandate: generating recommendations failed", error));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
-
-  const run = async () => {
-    try {
+  return startBackgroundLoop(
+    async () => {
       const result = await generateRecommendations(db, SYSTEM_ACTOR);
       options.onRun?.(result);
-    } catch (error) {
-      onError(error);
-    }
-  };
-
-  // The next run is scheduled when this one ends, so runs never overlap.
-  const schedule = (delay: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = run().finally(() => {
-        running = null;
-        schedule(intervalMs);
-      });
-    }, delay);
-    timer.unref();
-  };
-  schedule(options.firstRunMs ?? 1_000);
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+    {
+      intervalMs: options.intervalMs ?? 10 * 60_000,
+      firstDelayMs: options.firstRunMs ?? 1_000,
+      onError: options.onError ?? ((error: unknown) => console.error("mandate: generating recommendations failed", error)),
+    },
+  );
 }

@@ -1,3 +1,4 @@
+import { startBackgroundLoop } from "@/lib/background-loop";
 import type pg from "pg";
 import { LATENCY_BOUNDS_SQL } from "@/lib/dashboards/latency-buckets";
 
@@ -246,38 +247,12 @@ export function startRollupRefresher(
   const wideEvery = options.wideEvery ?? 60;
   const now = options.now ?? Date.now;
   const onError = options.onError ?? ((error: unknown) => console.error("mandate: refreshing dashboard rollups failed", error));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
   let round = 0;
-
-  const run = async () => {
-    try {
+  return startBackgroundLoop(
+    async () => {
       const wide = round++ % wideEvery === 0;
       await refreshRollups(pool, { from: new Date(now() - (wide ? wideLookbackMs : lookbackMs)) });
-    } catch (error) {
-      onError(error);
-    }
-  };
-
-  // The next round is scheduled when this one ends, so rounds never overlap.
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = run().finally(() => {
-        running = null;
-        schedule();
-      });
-    }, intervalMs);
-    timer.unref();
-  };
-  schedule();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+    { intervalMs, onError },
+  );
 }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { startBackgroundLoop } from "@/lib/background-loop";
 import { compilePolicy } from "@/lib/engine";
 import { validatePolicyDocument } from "@/lib/policy/validate-policy";
 import type { SimulationResult } from "./replay";
@@ -49,21 +50,14 @@ export function startSimulationRunner(pool: pg.Pool, options: SimulationRunnerOp
   const pollMs = options.pollMs ?? 1000;
   const progressMs = options.progressMs ?? 1000;
   const log = options.log ?? ((line: string) => console.error(`mandate: ${line}`));
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
   let polls = 0;
-  let again = false;
+  const stopped = () => loop.stopped;
 
   async function tick(): Promise<void> {
-    try {
-      if (polls++ % 30 === 0) await failAbandonedRuns(pool, log);
-      // Drain the queue: one run after another until none is left.
-      while (!stopped && (await runNext())) {
-        /* next */
-      }
-    } catch (error) {
-      log(`simulation runner: ${(error as Error).message}`);
+    if (polls++ % 30 === 0) await failAbandonedRuns(pool, log);
+    // Drain the queue: one run after another until none is left.
+    while (!stopped() && (await runNext())) {
+      /* next */
     }
   }
 
@@ -94,7 +88,7 @@ export function startSimulationRunner(pool: pg.Pool, options: SimulationRunnerOp
       await lockClient.query("ROLLBACK").catch(() => {});
       if (runId) {
         log(`simulation ${runId} failed: ${(error as Error).stack ?? String(error)}`);
-        await finish(pool, runId, "failed", { error: stopped ? INTERRUPTED : FAILED }).catch(() => {});
+        await finish(pool, runId, "failed", { error: stopped() ? INTERRUPTED : FAILED }).catch(() => {});
         return true;
       }
       throw error;
@@ -127,7 +121,7 @@ export function startSimulationRunner(pool: pg.Pool, options: SimulationRunnerOp
       periodEnd: run.period_end,
       batchSize: options.batchSize,
       onProgress: async (processed) => {
-        if (stopped) throw new Error("the server is stopping");
+        if (stopped()) throw new Error("the server is stopping");
         if (performance.now() - lastWrite < progressMs) return "continue";
         lastWrite = performance.now();
         // Rows recorded after the count was taken can push processed past it: raise the total too.
@@ -145,40 +139,15 @@ export function startSimulationRunner(pool: pg.Pool, options: SimulationRunnerOp
     log(`simulation ${run.id}: ${result.total.toLocaleString("en-US")} requests in ${(result.durationMs / 1000).toFixed(1)}s, ${result.changed} changed`);
   }
 
-  function schedule(delay: number): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      timer = null;
-      running = tick().finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          schedule(0);
-        } else schedule(pollMs);
-      });
-    }, delay);
-    timer.unref();
-  }
-
+  const loop = startBackgroundLoop(tick, { intervalMs: pollMs, firstDelayMs: 0, onError: (error) => log(`simulation runner: ${(error as Error).message}`) });
   const runner: SimulationRunner = {
-    wake() {
-      if (stopped) return;
-      if (running) {
-        again = true;
-        return;
-      }
-      if (timer) clearTimeout(timer);
-      schedule(0);
-    },
+    wake: () => loop.wake(),
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      await loop.stop();
       if (registry.__mandateSimulationRunner === runner) delete registry.__mandateSimulationRunner;
     },
   };
   registry.__mandateSimulationRunner = runner;
-  schedule(0);
   return runner;
 }
 

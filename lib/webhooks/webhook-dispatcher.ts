@@ -1,3 +1,4 @@
+import { startBackgroundLoop } from "@/lib/background-loop";
 import type { Db } from "@/lib/db/prisma";
 import { DEFAULT_BATCH, deliverDueWebhooks, type DeliverWebhooksOptions } from "./deliver-webhooks";
 
@@ -28,56 +29,22 @@ export function startWebhookDispatcher(
 ): WebhookDispatcher {
   const { intervalMs = 1_000, onError = (error: unknown) => console.error("mandate: delivering webhooks failed", error), ...deliver } = options;
   const batch = deliver.batch ?? DEFAULT_BATCH;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
-  let wokenWhileRunning = false;
-
-  const run = async () => {
-    try {
+  const loop = startBackgroundLoop(
+    async (self) => {
       // A full batch means a backlog: keep going rather than wait another interval.
       let full = true;
-      while (full && !stopped) full = (await deliverDueWebhooks(db, { ...deliver, batch })).attempted >= batch;
-    } catch (error) {
-      onError(error);
-    }
-  };
-
-  const tick = () => {
-    timer = undefined;
-    if (stopped) return;
-    running = run().finally(() => {
-      running = null;
-      const again = wokenWhileRunning;
-      wokenWhileRunning = false;
-      schedule(again ? 0 : intervalMs);
-    });
-  };
-
-  // The next round is scheduled when this one ends, so rounds never overlap.
-  const schedule = (delayMs: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, delayMs);
-    // Delivery alone must not keep the process alive.
-    timer.unref();
-  };
-
+      while (full && !self.stopped) full = (await deliverDueWebhooks(db, { ...deliver, batch })).attempted >= batch;
+    },
+    // Start with a round: events queued while no process was running go out at boot.
+    { intervalMs, firstDelayMs: 0, onError },
+  );
   const dispatcher: WebhookDispatcher = {
     async stop() {
-      stopped = true;
       dispatchers.delete(dispatcher);
-      clearTimeout(timer);
-      await running;
+      await loop.stop();
     },
-    wake() {
-      if (stopped) return;
-      if (running) wokenWhileRunning = true;
-      else schedule(0);
-    },
+    wake: () => loop.wake(),
   };
   dispatchers.add(dispatcher);
-  // Start with a round: events queued while no process was running go out at boot.
-  schedule(0);
   return dispatcher;
 }
