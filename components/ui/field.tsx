@@ -1,6 +1,30 @@
 import { useId } from "react";
 
-const INPUT = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-invalid:border-rose-500";
+/** The box of every text input, select and textarea in the console. */
+export const INPUT = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-invalid:border-rose-500";
+
+/** The ids a field's `aria-describedby` names: its error and its hint, when shown. */
+export function describedBy(id: string, error?: string, hint?: string): string | undefined {
+  return [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+}
+
+/** A field's hint and error below it, with the ids `describedBy` names. */
+export function FieldMessage({ id, error, hint }: { id: string; error?: string; hint?: string }) {
+  return (
+    <>
+      {hint ? (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-rose-700">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
 
 export function TextField({
   label,
@@ -22,23 +46,13 @@ export function TextField({
   placeholder?: string;
 }) {
   const id = useId();
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
       </label>
-      <input id={id} name={name} type={type} defaultValue={defaultValue} required={required} placeholder={placeholder} aria-invalid={error ? true : undefined} aria-describedby={described} className={INPUT} />
-      {hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-rose-700">
-          {error}
-        </p>
-      ) : null}
+      <input id={id} name={name} type={type} defaultValue={defaultValue} required={required} placeholder={placeholder} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={INPUT} />
+      <FieldMessage id={id} error={error} hint={hint} />
     </div>
   );
 }
@@ -50,18 +64,14 @@ export function SelectField({ label, name, options, defaultValue, error }: { lab
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
       </label>
-      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} className={INPUT}>
+      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error)} className={INPUT}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-rose-700">
-          {error}
-        </p>
-      ) : null}
+      <FieldMessage id={id} error={error} />
     </div>
   );
 }

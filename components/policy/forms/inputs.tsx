@@ -1,29 +1,7 @@
 "use client";
 
 import { useId } from "react";
-
-const BOX = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-invalid:border-rose-500";
-
-function Message({ id, error, hint }: { id: string; error?: string; hint?: string }) {
-  return (
-    <>
-      {hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-rose-700">
-          {error}
-        </p>
-      ) : null}
-    </>
-  );
-}
-
-function describedBy(id: string, error?: string, hint?: string) {
-  return [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
-}
+import { describedBy, FieldMessage, INPUT } from "@/components/ui/field";
 
 export function Text({ label, value, onChange, error, hint, type = "text", placeholder, srOnlyLabel }: { label: string; value: string; onChange: (v: string) => void; error?: string; hint?: string; type?: string; placeholder?: string; srOnlyLabel?: boolean }) {
   const id = useId();
@@ -32,8 +10,8 @@ export function Text({ label, value, onChange, error, hint, type = "text", place
       <label htmlFor={id} className={srOnlyLabel ? "sr-only" : "block text-sm font-medium text-slate-700"}>
         {label}
       </label>
-      <input id={id} type={type} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={BOX} />
-      <Message id={id} error={error} hint={hint} />
+      <input id={id} type={type} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={INPUT} />
+      <FieldMessage id={id} error={error} hint={hint} />
     </div>
   );
 }
@@ -45,8 +23,8 @@ export function LongText({ label, value, onChange, error, rows = 3 }: { label: s
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
       </label>
-      <textarea id={id} rows={rows} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error)} className={BOX} />
-      <Message id={id} error={error} />
+      <textarea id={id} rows={rows} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error)} className={INPUT} />
+      <FieldMessage id={id} error={error} />
     </div>
   );
 }
@@ -58,14 +36,14 @@ export function Choice({ label, value, onChange, options, error, srOnlyLabel }: 
       <label htmlFor={id} className={srOnlyLabel ? "sr-only" : "block text-sm font-medium text-slate-700"}>
         {label}
       </label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error)} className={BOX}>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error)} className={INPUT}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
-      <Message id={id} error={error} />
+      <FieldMessage id={id} error={error} />
     </div>
   );
 }
@@ -83,7 +61,7 @@ export function Checks({ legend, options, selected, onChange, error }: { legend:
           </label>
         ))}
       </div>
-      <Message id={id} error={error} />
+      <FieldMessage id={id} error={error} />
     </fieldset>
   );
 }
