@@ -1,11 +1,7 @@
 import type pg from "pg";
 
-/**
- * One decision as the tables store it: the decision, its audit entry, and when the result calls
- * for them, its approval, its review case and its idempotency record. Plain JSON, so any number
- * of rows travel as one parameter.
- */
-export interface DecisionRow {
+/** The `decisions` columns a decision is written with (the history generator writes the same). */
+export interface DecisionColumns {
   id: string;
   agent_id: string;
   policy_version: number | null;
@@ -29,6 +25,14 @@ export interface DecisionRow {
   review_sampled: boolean;
   counts_to_limits: boolean;
   created_at: string;
+}
+
+/**
+ * One decision as the tables store it: the decision, its audit entry, and when the result calls
+ * for them, its approval, its review case and its idempotency record. Plain JSON, so any number
+ * of rows travel as one parameter.
+ */
+export interface DecisionRow extends DecisionColumns {
   agent_name: string;
   audit_action: string;
   audit_data: unknown;

@@ -1,3 +1,4 @@
+import type { DecisionColumns } from "@/lib/decisions/decision-writer";
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { z } from "zod";
@@ -175,31 +176,11 @@ const INCIDENT_VOLUME: Record<IncidentKind, number> = { carrier_outage: 2.6, ref
 // ---------------------------------------------------------------------------------------------
 // Rows, shaped as the columns they are inserted into
 
-export interface DecisionRow {
-  id: string;
-  agent_id: string;
+export interface DecisionRow extends DecisionColumns {
   policy_version_id: string | null;
-  policy_version: number | null;
-  action: string;
-  intent: string | null;
-  customer_id: string | null;
-  amount: string | null;
-  currency: string | null;
-  channel: string | null;
-  confidence: number | null;
-  conversation_id: string | null;
   request: DecisionRequest;
   decision: DecisionResult["decision"];
-  status: string;
-  authority: string | null;
-  tier: string | null;
-  owner: string | null;
   reasons: { code: string; message: string; rule: string }[];
-  reason_codes: string[];
-  action_digest: string;
-  review_sampled: boolean;
-  counts_to_limits: boolean;
-  created_at: string;
   updated_at: string;
 }
 
