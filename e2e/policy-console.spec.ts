@@ -114,3 +114,23 @@ test("a role that does not own a section cannot open its editor", async ({ page 
   const response = await page.goto(`${draftUrl}/forbidden`);
   expect(response?.status()).toBe(403);
 });
+
+test("a refused save keeps every field as the person left it, choices included", async ({ page }) => {
+  await signIn(page, "cx_lead");
+  await startDraft(page);
+  await page.getByRole("region", { name: "Permission map" }).getByRole("link", { name: "Edit Issue a refund" }).click();
+  const form = page.getByRole("form", { name: "Edit Issue a refund" });
+  const authority = await form.getByLabel("Authority").inputValue();
+  const owner = await form.getByLabel("Owner").inputValue();
+  const tiers = await Promise.all([1, 2, 3].map((n) => form.getByLabel(`Band ${n} tier`).inputValue()));
+  expect(authority).toBe("execute");
+  expect(new Set(tiers).size).toBe(3);
+
+  await form.getByLabel("Band 1 value 1").fill("abc");
+  await form.getByRole("button", { name: "Save to draft" }).click();
+  await expect(form.getByText(/Expected a decimal number such as "49.99", got "abc"/)).toBeVisible();
+  await expect(form.getByLabel("Band 1 value 1")).toHaveValue("abc");
+  await expect(form.getByLabel("Authority")).toHaveValue(authority);
+  await expect(form.getByLabel("Owner")).toHaveValue(owner);
+  for (const [i, tier] of tiers.entries()) await expect(form.getByLabel(`Band ${i + 1} tier`)).toHaveValue(tier);
+});

@@ -1,7 +1,8 @@
 "use client";
 
-import { startTransition, useActionState, useState } from "react";
+import { useActionState, useState } from "react";
 import { pauseAction, resumeAction } from "@/app/(console)/stop-switches/actions";
+import { ActionForm } from "@/components/ui/action-form";
 import { FormMessage, SubmitButton, TextField } from "@/components/ui/field";
 import { INITIAL_FORM_STATE } from "@/lib/console/form-state";
 
@@ -11,17 +12,7 @@ export function PauseForm({ agentNames, actionKeys }: { agentNames: string[]; ac
   // Controlled, so a refused submit keeps the person's choice.
   const [target, setTarget] = useState(agentNames[0] ?? "");
   return (
-    <form
-      // Submitted by hand so React does not reset the form (and the chosen target) after a refusal.
-      onSubmit={(event) => {
-        event.preventDefault();
-        const data = new FormData(event.currentTarget);
-        startTransition(() => action(data));
-      }}
-      className="space-y-3"
-      aria-label="Pause"
-      noValidate
-    >
+    <ActionForm action={action} className="space-y-3" aria-label="Pause" noValidate>
       <FormMessage state={state} />
       <div className="grid gap-3 sm:grid-cols-3">
         <div>
@@ -66,7 +57,7 @@ export function PauseForm({ agentNames, actionKeys }: { agentNames: string[]; ac
       <SubmitButton pending={pending} tone="danger">
         Pause
       </SubmitButton>
-    </form>
+    </ActionForm>
   );
 }
 

@@ -8,6 +8,7 @@ import {
   resolveReviewCaseAction,
   startDraftFromCaseAction,
 } from "@/app/(console)/reviews/actions";
+import { ActionForm } from "@/components/ui/action-form";
 import { FormMessage, SubmitButton } from "@/components/ui/field";
 import { INITIAL_FORM_STATE, type FormState } from "@/lib/console/form-state";
 import { REVIEW_LABEL_NAMES, REVIEW_LABELS } from "@/lib/reviews/schemas";
@@ -121,7 +122,7 @@ export function ResolveForm({ caseId, hasLabels }: { caseId: string; hasLabels: 
   const outcomeError = state.fieldErrors.outcome;
   const labelsError = state.fieldErrors.labels;
   return (
-    <form action={action} className="space-y-3" aria-label="Close the case">
+    <ActionForm action={action} className="space-y-3" aria-label="Close the case">
       <input type="hidden" name="caseId" value={caseId} />
       <fieldset>
         <legend className="text-sm font-medium text-slate-700">Close as</legend>
@@ -157,7 +158,7 @@ export function ResolveForm({ caseId, hasLabels }: { caseId: string; hasLabels: 
       <SubmitButton pending={pending} tone={status === "dismissed" ? "secondary" : "primary"}>
         {status === "resolved" ? "Resolve case" : "Dismiss case"}
       </SubmitButton>
-    </form>
+    </ActionForm>
   );
 }
 

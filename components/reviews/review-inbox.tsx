@@ -8,6 +8,7 @@ import { bulkReviewAction } from "@/app/(console)/reviews/actions";
 import { QueueKeyboard } from "@/components/approvals/queue-keyboard";
 import { DataTable } from "@/components/data-table/data-table";
 import { Badge, TIER_TONES } from "@/components/ui/badge";
+import { ActionForm } from "@/components/ui/action-form";
 import { FormMessage } from "@/components/ui/field";
 import { INITIAL_FORM_STATE, type FormState } from "@/lib/console/form-state";
 import type { ReviewSource, ReviewStatus } from "@/lib/generated/prisma/enums";
@@ -95,7 +96,7 @@ function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) {
   const button = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:border-brand-600 disabled:opacity-60";
 
   return (
-    <form action={action} aria-label="Bulk actions" className="space-y-2 rounded-lg border border-brand-100 bg-brand-50 p-3">
+    <ActionForm action={action} aria-label="Bulk actions" className="space-y-2 rounded-lg border border-brand-100 bg-brand-50 p-3">
       {ids.map((id) => (
         <input key={id} type="hidden" name="caseId" value={id} />
       ))}
@@ -158,7 +159,7 @@ function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) {
         </div>
       ) : null}
       <FormMessage state={state} />
-    </form>
+    </ActionForm>
   );
 }
 

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { saveDraftItemAction } from "@/app/(console)/drafts/actions";
+import { ActionForm } from "@/components/ui/action-form";
 import { FormMessage, SubmitButton } from "@/components/ui/field";
 import { INITIAL_FORM_STATE } from "@/lib/console/form-state";
 
@@ -32,7 +33,7 @@ export function ItemFormShell({
   const [state, action, pending] = useActionState(saveDraftItemAction, INITIAL_FORM_STATE);
   const errors = state.ok === false ? state.fieldErrors : {};
   return (
-    <form action={action} className="space-y-5" aria-label={label} noValidate>
+    <ActionForm action={action} className="space-y-5" aria-label={label} noValidate>
       <input type="hidden" name="draftId" value={draftId} />
       <input type="hidden" name="revision" value={revision} />
       <input type="hidden" name="section" value={section} />
@@ -51,7 +52,7 @@ export function ItemFormShell({
           Cancel
         </Link>
       </div>
-    </form>
+    </ActionForm>
   );
 }
 
