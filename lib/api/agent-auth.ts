@@ -20,10 +20,12 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{10,200})$/;
 /**
  * Agent API keys → the agent. Lookups are cached for `ttlMs` (so a revocation or a disabled
  * agent takes effect within that time) and last-used times are written in batches, off the
- * request path.
+ * request path. One lookup per key at a time: concurrent requests share it, and a key in use is
+ * looked up again in the background once half its time is gone, so requests seldom wait on one.
  */
 export class AgentAuthenticator {
   private readonly cache = new Map<string, CachedKey>();
+  private readonly lookups = new Map<string, Promise<CachedKey>>();
   private readonly used = new Set<string>();
   private readonly flushTimer: NodeJS.Timeout;
 
@@ -39,16 +41,28 @@ export class AgentAuthenticator {
     const match = header ? BEARER.exec(header) : null;
     if (!match) throw new AppError("unauthenticated", "Send your agent API key as Authorization: Bearer <key>.");
     const hash = hashApiKey(match[1]!);
-    const now = Date.now();
-    let entry = this.cache.get(hash);
-    if (!entry || now - entry.at > this.ttlMs) {
-      entry = await this.lookup(hash, now);
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(hash, entry);
-    }
+    const cached = this.cache.get(hash);
+    const age = cached ? Date.now() - cached.at : Infinity;
+    if (cached && age > this.ttlMs / 2 && age <= this.ttlMs) void this.refresh(hash).catch(() => {});
+    const entry = cached && age <= this.ttlMs ? cached : await this.refresh(hash);
     if (entry.refusal) throw entry.refusal;
     this.used.add(entry.principal!.keyId);
     return entry.principal!;
+  }
+
+  private refresh(hash: string): Promise<CachedKey> {
+    let pending = this.lookups.get(hash);
+    if (!pending) {
+      pending = this.lookup(hash, Date.now())
+        .then((entry) => {
+          if (this.cache.size > 10_000) this.cache.clear();
+          this.cache.set(hash, entry);
+          return entry;
+        })
+        .finally(() => this.lookups.delete(hash));
+      this.lookups.set(hash, pending);
+    }
+    return pending;
   }
 
   private async lookup(hash: string, now: number): Promise<CachedKey> {

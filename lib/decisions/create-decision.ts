@@ -5,7 +5,6 @@ import { buildAuditContent, hashAuditContent } from "@/lib/audit/record-audit";
 import {
   actionDigest,
   canonicalJson,
-  Decimal,
   evaluate,
   findUnknownDataSources,
   normalizeAmount,
@@ -13,13 +12,13 @@ import {
   preEvaluate,
   type DecisionRequest,
   type DecisionResult,
-  type LimitCheck,
   type LimitUsage,
 } from "@/lib/engine";
 import { AppError } from "@/lib/errors";
 import { drawFromId, newId } from "@/lib/ids";
 import type { ShadowObservation, ShadowSink } from "@/lib/simulation/shadow";
 import { DecisionWriter, insertDecisionRows, type DecisionRow } from "./decision-writer";
+import { countUsage, lockScopes, scopeKey } from "./limit-usage";
 import { findStop, type PolicyRuntime } from "./policy-runtime";
 import { ScopeMutex } from "./scope-mutex";
 import type { DecisionRequestBody, DecisionResponse } from "./schemas";
@@ -71,27 +70,47 @@ export async function createDecision(
   if (pre?.status === "invalid") throw new AppError("validation_failed", pre.error.message, [{ path: pre.error.path, message: pre.error.message }]);
 
   const requestHash = idempotencyKey ? createHash("sha256").update(canonicalJson(body)).digest("hex") : null;
-
-  // Limits: count without locks first. Only a decision that would be allowed adds to a limit's
-  // usage, so only a tentative allow needs the per-scope locks (then it recounts under them).
-  let tentative: { result: DecisionResult; usage: Record<string, LimitUsage> } | null = null;
-  if (policy && pre?.status === "needs_usage") {
-    const usage = await countUsage(service.pool, agent.agentId, pre.limits);
-    tentative = { result: evaluate(policy, request, { ...base, limitUsage: usage }), usage };
-  }
-  const scopes = tentative?.result.decision === "allow" && pre?.status === "needs_usage" ? pre.limits.map((l) => scopeKey(l, agent.agentId)) : [];
-
-  // Most decisions need no transaction of their own (no idempotency record to check, no limit to
-  // count under a lock): they go through the group-commit writer, which shares one commit among
-  // the decisions that arrive together. Either way the agent hears only after the commit.
-  if (idempotencyKey === null && scopes.length === 0) {
-    const result = !policy || !pre ? noPolicyResult(paused) : pre.status === "needs_usage" ? tentative!.result : pre.result;
-    const response = toResponse(id, body, result, createdAt);
-    await writerFor(service.pool).write(decisionRow({ id, agent, body, result, response, createdAt, idempotencyKey, requestHash }));
-    const usage = pre?.status === "needs_usage" ? { limits: pre.limits, values: tentative!.usage } : null;
+  const row = (result: DecisionResult, response: DecisionResponse) => decisionRow({ id, agent, body, result, response, createdAt, idempotencyKey, requestHash });
+  const observe = (result: DecisionResult, usage: ShadowObservation["usage"]) =>
     service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage });
+
+  // Without an Idempotency-Key to check, a decision needs no transaction of its own: it goes
+  // through the group-commit writer, which shares one commit among the decisions that arrive
+  // together, and for a decision under limits counts usage under the scopes' locks in that same
+  // transaction. Either way the agent hears only after the commit.
+  if (idempotencyKey === null) {
+    if (policy && pre?.status === "needs_usage") {
+      const limits = pre.limits;
+      const decided: { result?: DecisionResult; response?: DecisionResponse; usage?: Record<string, LimitUsage> } = {};
+      await writerFor(service.pool).writeLimited({
+        agentId: agent.agentId,
+        limits,
+        decide: (usage) => {
+          decided.result = evaluate(policy, request, { ...base, limitUsage: usage });
+          decided.response = toResponse(id, body, decided.result, createdAt);
+          decided.usage = usage;
+          return row(decided.result, decided.response);
+        },
+      });
+      observe(decided.result!, { limits, values: decided.usage! });
+      return { status: 201, body: decided.response! };
+    }
+    const result = pre?.status === "decided" ? pre.result : noPolicyResult(paused);
+    const response = toResponse(id, body, result, createdAt);
+    await writerFor(service.pool).write(row(result, response));
+    observe(result, null);
     return { status: 201, body: response };
   }
+
+  // With an Idempotency-Key, one transaction checks the key and writes the decision with its
+  // record. Limits: count without locks first. Only a decision that would be allowed adds to a
+  // limit's usage, so only a tentative allow takes the per-scope locks (then it recounts under them).
+  let tentative: { result: DecisionResult; usage: Record<string, LimitUsage> } | null = null;
+  if (policy && pre?.status === "needs_usage") {
+    const [usage] = await countUsage(service.pool, [{ agentId: agent.agentId, limits: pre.limits }]);
+    tentative = { result: evaluate(policy, request, { ...base, limitUsage: usage! }), usage: usage! };
+  }
+  const limited = tentative?.result.decision === "allow" && pre?.status === "needs_usage" ? [{ agentId: agent.agentId, limits: pre.limits }] : [];
 
   const decide = async (): Promise<CreatedDecision> => {
     const client = await service.pool.connect();
@@ -112,21 +131,21 @@ export async function createDecision(
       } else if (pre.status === "needs_usage") {
         if (!tentative) throw new Error("limit usage was not counted");
         let limitUsage = tentative.usage;
-        if (scopes.length > 0) {
-          await client.query({ name: "mandate_scope_locks", text: `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k`, values: [[...new Set(scopes)].sort()] });
-          limitUsage = await countUsage(client, agent.agentId, pre.limits);
+        if (limited.length > 0) {
+          await lockScopes(client, limited);
+          [limitUsage] = (await countUsage(client, limited)) as [Record<string, LimitUsage>];
         }
         usage = { limits: pre.limits, values: limitUsage };
-        result = scopes.length > 0 ? evaluate(policy, request, { ...base, limitUsage }) : tentative.result;
+        result = limited.length > 0 ? evaluate(policy, request, { ...base, limitUsage }) : tentative.result;
       } else {
         result = pre.result;
       }
 
       const response = toResponse(id, body, result, createdAt);
-      await insertDecisionRows(client, [decisionRow({ id, agent, body, result, response, createdAt, idempotencyKey, requestHash })]);
+      await insertDecisionRows(client, [row(result, response)]);
       await client.query("COMMIT");
       // After the commit and off the answer's path: shadow drafts are evaluated later, in batches.
-      service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage });
+      observe(result, usage);
       return { status: 201, body: response };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
@@ -135,7 +154,7 @@ export async function createDecision(
       client.release();
     }
   };
-  return scopes.length > 0 ? scopeMutex.run(scopes, decide) : decide();
+  return limited.length > 0 ? scopeMutex.run(limited[0]!.limits.map((l) => scopeKey(l, agent.agentId)), decide) : decide();
 }
 
 const scopeMutex = new ScopeMutex();
@@ -181,38 +200,6 @@ async function checkIdempotency(client: pg.PoolClient, agentId: string, key: str
     throw new AppError("idempotency_key_reused", "This Idempotency-Key was already used with a different request body.");
   }
   return existing.response_body;
-}
-
-/** Allowed or approved usage of each limit in its window (a partial index makes this one scan). */
-async function countUsage(client: pg.Pool | pg.PoolClient, agentId: string, limits: LimitCheck[]): Promise<Record<string, LimitUsage>> {
-  const usage: Record<string, LimitUsage> = {};
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  limits.forEach((limit, i) => {
-    params.push(limit.action, limit.windowMs);
-    const a = params.length - 1;
-    let where = `action = $${a} AND counts_to_limits AND created_at > now() - ($${a + 1}::bigint * interval '1 millisecond')`;
-    if (limit.scope === "customer") {
-      params.push(limit.customerId);
-      where += ` AND customer_id = $${params.length}`;
-    } else if (limit.scope === "agent") {
-      params.push(agentId);
-      where += ` AND agent_id = $${params.length}::uuid`;
-    }
-    parts.push(`SELECT ${i} AS i, count(*)::int AS count, coalesce(sum(amount), 0)::text AS amount FROM decisions WHERE ${where}`);
-  });
-  const text = parts.join(" UNION ALL ");
-  // Named, so PostgreSQL parses and plans each shape of usage query once per connection.
-  const name = `mandate_usage_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
-  const { rows } = await client.query<{ i: number; count: number; amount: string }>({ name, text, values: params });
-  for (const row of rows) usage[limits[row.i]!.id] = { count: row.count, amount: new Decimal(row.amount) };
-  return usage;
-}
-
-function scopeKey(limit: LimitCheck, agentId: string): string {
-  if (limit.scope === "customer") return `limit:${limit.action}:customer:${limit.customerId}`;
-  if (limit.scope === "agent") return `limit:${limit.action}:agent:${agentId}`;
-  return `limit:${limit.action}:global`;
 }
 
 export function toResponse(id: string, body: DecisionRequestBody, result: DecisionResult, createdAt: Date): DecisionResponse {

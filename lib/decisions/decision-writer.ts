@@ -1,4 +1,6 @@
 import type pg from "pg";
+import type { LimitUsage } from "@/lib/engine";
+import { beginAndLockScopes, countUsage, withBatchUsage, type LimitedRequest } from "./limit-usage";
 
 /** The `decisions` columns a decision is written with (the history generator writes the same). */
 export interface DecisionColumns {
@@ -108,9 +110,25 @@ export async function insertDecisionRows(client: pg.Pool | pg.PoolClient, rows: 
   await client.query({ ...statementFor(rows), values: [JSON.stringify(rows)] });
 }
 
+/**
+ * A decision whose result depends on how much of its limits is used: the writer counts that
+ * usage under the scopes' locks, inside the transaction that writes the row, and `decide` turns
+ * it into the row to write.
+ */
+export interface LimitedWrite extends LimitedRequest {
+  decide(usage: Record<string, LimitUsage>): DecisionRow;
+}
+
+interface Lane {
+  queue: Pending[];
+  inFlight: number;
+  max: number;
+}
+
 interface Pending {
-  row: DecisionRow;
-  resolve: () => void;
+  row: DecisionRow | null;
+  limited: LimitedWrite | null;
+  resolve: (row: DecisionRow) => void;
   reject: (error: unknown) => void;
 }
 
@@ -119,69 +137,110 @@ interface Pending {
  * a connection is free; while `maxInFlight` writes are under way, the rows that arrive queue and
  * go together in the next write, one statement and one commit for all of them. Under light load
  * every decision is written alone, with no added wait; under heavy load a commit carries many.
+ *
+ * Decisions under limits queue in a lane of their own (so plain rows never wait behind them): a
+ * batch of them is written in one transaction that locks every scope it counts under, counts
+ * their usage in one statement, decides each in arrival order (adding the batch's earlier allowed
+ * rows to the count), then inserts and commits. Concurrent requests cannot slip under a limit
+ * together, in this process or another.
+ *
  * Every caller hears only after its own row committed: durability is unchanged. A batch that
  * fails is retried row by row, so one bad row cannot fail its neighbours.
  */
 export class DecisionWriter {
-  private queue: Pending[] = [];
-  private inFlight = 0;
-  /** Statements written and rows they carried (a batch retried row by row counts its retries too). */
-  readonly stats = { statements: 0, rows: 0, largest: 0 };
+  // Two lanes, so rows that need no lock never wait behind a batch counting limits under one. The
+  // limited lane writes one batch at a time: its batches would mostly wait on each other's locks
+  // anyway (every refund of an agent counts under that agent's scope), so the next batch gathers
+  // everything that arrived meanwhile instead.
+  private readonly lanes = { plain: { queue: [] as Pending[], inFlight: 0, max: 2 }, limited: { queue: [] as Pending[], inFlight: 0, max: 1 } };
+  /** Batches written and rows they carried (a batch retried row by row counts its retries too). */
+  readonly stats = { statements: 0, rows: 0, largest: 0, limited: 0 };
   private readonly maxBatch: number;
-  private readonly maxInFlight: number;
 
   constructor(
     private readonly pool: pg.Pool,
+    /** maxInFlight: plain writes under way at once (default 2). */
     options: { maxBatch?: number; maxInFlight?: number } = {},
   ) {
     this.maxBatch = options.maxBatch ?? 100;
-    this.maxInFlight = options.maxInFlight ?? 2;
+    this.lanes.plain.max = options.maxInFlight ?? 2;
   }
 
+  /** Writes a decided row; resolves once it is committed. */
   write(row: DecisionRow): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
-      this.pump();
-    });
+    return new Promise<void>((resolve, reject) => this.enqueue(this.lanes.plain, { row, limited: null, resolve: () => resolve(), reject }));
+  }
+
+  /** Decides a limited request under its scopes' locks and writes it; resolves with the row once committed. */
+  writeLimited(limited: LimitedWrite): Promise<DecisionRow> {
+    return new Promise<DecisionRow>((resolve, reject) => this.enqueue(this.lanes.limited, { row: null, limited, resolve, reject }));
   }
 
   /** Resolves once every row handed in so far is written or refused (for a clean shutdown). */
   async drain(): Promise<void> {
-    while (this.inFlight > 0 || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const busy = () => Object.values(this.lanes).some((lane) => lane.inFlight > 0 || lane.queue.length > 0);
+    while (busy()) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      this.inFlight++;
+  private enqueue(lane: Lane, pending: Pending): void {
+    lane.queue.push(pending);
+    this.pump(lane);
+  }
+
+  private pump(lane: Lane): void {
+    while (lane.inFlight < lane.max && lane.queue.length > 0) {
+      const batch = lane.queue.splice(0, this.maxBatch);
+      lane.inFlight++;
       void this.flush(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
+        lane.inFlight--;
+        this.pump(lane);
       });
     }
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    this.stats.statements++;
-    this.stats.rows += batch.length;
-    this.stats.largest = Math.max(this.stats.largest, batch.length);
     try {
-      await insertDecisionRows(
-        this.pool,
-        batch.map((p) => p.row),
-      );
-      for (const p of batch) p.resolve();
+      const rows = await this.writeBatch(batch);
+      batch.forEach((p, i) => p.resolve(rows[i]!));
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error);
-      this.stats.statements += batch.length;
       await Promise.all(
         batch.map((p) =>
-          insertDecisionRows(this.pool, [p.row]).then(
-            () => p.resolve(),
+          this.writeBatch([p]).then(
+            ([row]) => p.resolve(row!),
             (rowError: unknown) => p.reject(rowError),
           ),
         ),
       );
+    }
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<DecisionRow[]> {
+    this.stats.statements++;
+    this.stats.rows += batch.length;
+    this.stats.largest = Math.max(this.stats.largest, batch.length);
+    const limited = batch.flatMap((p) => (p.limited ? [p.limited] : []));
+    if (limited.length === 0) {
+      const rows = batch.map((p) => p.row!);
+      await insertDecisionRows(this.pool, rows);
+      return rows;
+    }
+    this.stats.limited += limited.length;
+    const client = await this.pool.connect();
+    try {
+      await beginAndLockScopes(client, limited);
+      const counted = await countUsage(client, limited);
+      const rows: DecisionRow[] = [];
+      let next = 0;
+      for (const p of batch) rows.push(p.row ?? p.limited!.decide(withBatchUsage(counted[next++]!, p.limited!, rows)));
+      await insertDecisionRows(client, rows);
+      await client.query("COMMIT");
+      return rows;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
     }
   }
 }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AgentAuthenticator } from "../../lib/api/agent-auth";
 import { client, newAgentKey, operator, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
 
@@ -47,6 +48,30 @@ describe("authentication", () => {
     const disabledKey = await newAgentKey(t, "disabled-bot");
     await t.query(`UPDATE agents SET status = 'disabled' WHERE name = 'disabled-bot'`);
     expectProblem(await client(api.url, disabledKey)("POST", "/api/v1/decisions", { action: "refund.issue" }), 403, "forbidden");
+  });
+
+  it("looks a key up once for many concurrent requests, and a revocation of a key in use still takes effect within the cache time", async () => {
+    const revocable = await newAgentKey(t, "revocable-bot");
+    let lookups = 0;
+    const counting = { query: (...args: Parameters<typeof api.pool.query>) => ((lookups += 1), api.pool.query(...args)) } as unknown as typeof api.pool;
+    const auth = new AgentAuthenticator(counting, 200);
+    try {
+      const principals = await Promise.all(Array.from({ length: 50 }, () => auth.authenticate(`Bearer ${revocable}`)));
+      expect(new Set(principals.map((p) => p.agentName))).toEqual(new Set(["revocable-bot"]));
+      expect(lookups).toBe(1);
+      await t.query(`UPDATE api_keys SET revoked_at = now() WHERE agent_id = (SELECT id FROM agents WHERE name = 'revocable-bot')`);
+      // Keep using the key: the background refresh or, past 200 ms, the next lookup sees the revocation.
+      const started = Date.now();
+      let refused: unknown = null;
+      while (!refused && Date.now() - started < 2_000) {
+        refused = await auth.authenticate(`Bearer ${revocable}`).then(() => null, (error: unknown) => error);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(refused).toMatchObject({ code: "forbidden" });
+      expect(Date.now() - started).toBeLessThan(400);
+    } finally {
+      await auth.close();
+    }
   });
 
   it("429 with Retry-After past a key's rate limit", async () => {

@@ -3,6 +3,7 @@ import { buildAuditContent, hashAuditContent } from "../../lib/audit/record-audi
 import { sealAuditLog } from "../../lib/audit/seal-audit-log";
 import { verifyAuditChain } from "../../lib/audit/verify-audit-chain";
 import { writerFor } from "../../lib/decisions/create-decision";
+import { createPool } from "../../lib/db/pool";
 import { DecisionWriter, type DecisionRow } from "../../lib/decisions/decision-writer";
 import { pause, resume } from "../../lib/stop-switches/pause";
 import { client, newAgentKey, operator, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
@@ -115,6 +116,8 @@ describe("limits under concurrency", () => {
     const decisions = results.map((r) => r.body.decision);
     expect(decisions.filter((d) => d === "allow")).toHaveLength(1);
     expect(decisions.filter((d) => d === "hold")).toHaveLength(19);
+    // They were counted and decided inside the writer's transactions, under the scope's lock.
+    expect(writerFor(api.pool).stats.limited).toBeGreaterThanOrEqual(21);
     const held = results.find((r) => r.body.decision === "hold")!;
     expect(held.body.reasons[0]).toMatchObject({ code: "limit_exceeded" });
     const [count] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM decisions WHERE customer_id = 'cus_race' AND counts_to_limits`);
@@ -137,6 +140,70 @@ describe("limits under concurrency", () => {
     expect(within.body.decision).toBe("allow"); // 1,800 + 40 ≤ 2,000
     const over = await agentCall("POST", "/api/v1/decisions", refund("200", "cus_amt_9"));
     expect(over.body).toMatchObject({ decision: "deny", reasons: [{ code: "limit_exceeded" }] });
+  });
+});
+
+describe("limits through the group-commit writer", () => {
+  const LIMIT = { id: "refund.issue#limits[0]", action: "refund.issue", scope: "customer" as const, window: "30d", windowMs: 30 * 86_400_000, maxCount: 2, maxAmount: null, onExceed: "hold" as const, label: "customer limit: 2 per 30d" };
+
+  // A row for a limited refund that allows while fewer than two are counted, the way the engine would.
+  async function limitedWrite(customer: string, tag: string) {
+    const [agent] = await t.query<{ id: string }>(`SELECT id::text FROM agents WHERE name = 'support-bot'`);
+    let counted = -1;
+    return {
+      seen: () => counted,
+      write: {
+        agentId: agent!.id,
+        limits: [{ ...LIMIT, customerId: customer }],
+        decide: (usage: Record<string, { count: number }>): DecisionRow => {
+          counted = usage[LIMIT.id]!.count;
+          const allow = counted < 2;
+          const at = new Date();
+          const id = `dec_lim_${tag}`;
+          const audit = buildAuditContent({ type: "agent", id: agent!.id, label: "support-bot" }, { action: "decision.create", subjectType: "decision", subjectId: id, data: {} }, at);
+          return {
+            id, agent_id: agent!.id, policy_version: 1, action: "refund.issue", intent: null, customer_id: customer, amount: "5", currency: "USD",
+            channel: null, confidence: null, conversation_id: null, request: refund("5", customer), decision: allow ? "allow" : "hold", status: allow ? "allowed" : "pending_approval",
+            authority: "execute", tier: "low", owner: "finance-ops", reasons: [], reason_codes: [allow ? "allowed" : "limit_exceeded"], action_digest: "sha256:x",
+            review_sampled: false, counts_to_limits: allow, created_at: at.toISOString(), agent_name: "support-bot", audit_action: "decision.create", audit_data: {},
+            audit_hash: hashAuditContent(audit), approvals_required: allow ? 0 : 1, approval_roles: allow ? [] : ["supervisor"],
+            approval_expires_at: allow ? null : new Date(at.getTime() + 3_600_000).toISOString(), review_id: null, review_source: null, review_reason: "",
+            idempotency_key: null, request_hash: null, response: null, idempotency_expires_at: at.toISOString(),
+          };
+        },
+      },
+    };
+  }
+
+  it("counts the earlier rows of its own batch: of five queued for one customer, exactly two are allowed", async () => {
+    const writer = new DecisionWriter(api.pool, { maxInFlight: 1 });
+    // The first limited write occupies the limited lane; the five after it queue and go as one batch.
+    const [firstWrite, ...queued] = await Promise.all([limitedWrite("cus_batch_other", "batch_first"), ...Array.from({ length: 5 }, (_, i) => limitedWrite("cus_batch", `batch_${i}`))]);
+    const rows = await Promise.all([firstWrite!, ...queued].map((q) => writer.writeLimited(q.write)));
+    expect(writer.stats.largest).toBe(5);
+    expect(writer.stats.limited).toBe(6);
+    expect(queued.map((q) => q.seen())).toEqual([0, 1, 2, 2, 2]);
+    expect(rows.slice(1).map((row) => row.decision)).toEqual(["allow", "allow", "hold", "hold", "hold"]);
+    const [count] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM decisions WHERE customer_id = 'cus_batch' AND counts_to_limits`);
+    expect(count!.n).toBe(2);
+    const approvals = await t.query(`SELECT 1 FROM approvals WHERE decision_id LIKE 'dec_lim_batch_%'`);
+    expect(approvals).toHaveLength(3);
+  });
+
+  it("two processes' writers racing on one customer's limit, one of two used, let exactly one through (advisory locks across connections)", async () => {
+    const otherPool = createPool(t.url, 5); // a second process's pool
+    try {
+      const writers = [new DecisionWriter(api.pool), new DecisionWriter(otherPool)];
+      const used = await writers[0]!.writeLimited((await limitedWrite("cus_two_procs", "procs_used")).write);
+      expect(used.decision).toBe("allow");
+      const writes = await Promise.all(Array.from({ length: 16 }, (_, i) => limitedWrite("cus_two_procs", `procs_${i}`)));
+      const rows = await Promise.all(writes.map((w, i) => writers[i % 2]!.writeLimited(w.write)));
+      expect(rows.filter((row) => row.decision === "allow")).toHaveLength(1);
+      const [count] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM decisions WHERE customer_id = 'cus_two_procs' AND counts_to_limits`);
+      expect(count!.n).toBe(2);
+    } finally {
+      await otherPool.end();
+    }
   });
 });
 
