@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { LimitUsage } from "@/lib/engine";
-import { beginAndLockScopes, countUsage, withBatchUsage, type LimitedRequest } from "./limit-usage";
+import { execute, literal, simpleQuery } from "@/lib/db/simple-query";
+import { beginLockAndCount, withBatchUsage, type LimitedRequest } from "./limit-usage";
 
 /** The `decisions` columns a decision is written with (the history generator writes the same). */
 export interface DecisionColumns {
@@ -105,6 +106,13 @@ function statementFor(rows: readonly DecisionRow[]): { name: string; text: strin
   return { name: `mandate_insert_decisions_${Number(approvals)}${Number(reviews)}${Number(idempotency)}`, text: `WITH ${parts.join(", ")} SELECT 1` };
 }
 
+/** Writes decision rows and commits the caller's open transaction, in one round trip. */
+export async function insertAndCommit(client: pg.PoolClient, rows: readonly DecisionRow[]): Promise<void> {
+  const { name, text } = statementFor(rows);
+  const statement = { name: name.replace("mandate_", "mandate_sql_"), types: ["jsonb"], text };
+  await simpleQuery(client, [statement], [execute(statement, [literal(JSON.stringify(rows), "jsonb")]), "COMMIT"]);
+}
+
 /** Writes decision rows with one statement on the caller's connection (inside its transaction, if any). */
 export async function insertDecisionRows(client: pg.Pool | pg.PoolClient, rows: readonly DecisionRow[]): Promise<void> {
   await client.query({ ...statementFor(rows), values: [JSON.stringify(rows)] });
@@ -139,9 +147,9 @@ interface Pending {
  * every decision is written alone, with no added wait; under heavy load a commit carries many.
  *
  * Decisions under limits queue in a lane of their own (so plain rows never wait behind them): a
- * batch of them is written in one transaction that locks every scope it counts under, counts
- * their usage in one statement, decides each in arrival order (adding the batch's earlier allowed
- * rows to the count), then inserts and commits. Concurrent requests cannot slip under a limit
+ * batch of them is written in one transaction of two round trips: the first begins it, locks
+ * every scope the batch counts under and counts their usage; node decides each row in arrival
+ * order (adding the batch's earlier allowed rows to the count); the second inserts and commits. Concurrent requests cannot slip under a limit
  * together, in this process or another.
  *
  * Every caller hears only after its own row committed: durability is unchanged. A batch that
@@ -228,13 +236,11 @@ export class DecisionWriter {
     this.stats.limited += limited.length;
     const client = await this.pool.connect();
     try {
-      await beginAndLockScopes(client, limited);
-      const counted = await countUsage(client, limited);
+      const counted = await beginLockAndCount(client, limited);
       const rows: DecisionRow[] = [];
       let next = 0;
       for (const p of batch) rows.push(p.row ?? p.limited!.decide(withBatchUsage(counted[next++]!, p.limited!, rows)));
-      await insertDecisionRows(client, rows);
-      await client.query("COMMIT");
+      await insertAndCommit(client, rows);
       return rows;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { arrayLiteral, execute, simpleQuery, type SqlStatement } from "@/lib/db/simple-query";
 import { Decimal, type LimitCheck, type LimitUsage } from "@/lib/engine";
 
 /** What limit counting needs of a decision about to be made: its agent and the limits it must pass. */
@@ -34,12 +35,6 @@ export async function lockScopes(client: pg.PoolClient, requests: readonly Limit
   await client.query({ name: "mandate_scope_locks", text: `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k`, values: [keys] });
 }
 
-/** BEGIN and lockScopes in one round trip (one simple query; the keys go in as escaped literals). */
-export async function beginAndLockScopes(client: pg.PoolClient, requests: readonly LimitedRequest[]): Promise<void> {
-  const keys = scopeKeys(requests).map((key) => client.escapeLiteral(key));
-  await client.query(keys.length === 0 ? "BEGIN" : `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(ARRAY[${keys.join(", ")}]::text[]) AS k ORDER BY k`);
-}
-
 function scopeKeys(requests: readonly LimitedRequest[]): string[] {
   const keys = new Set<string>();
   for (const request of requests) for (const limit of request.limits) keys.add(scopeKey(limit, request.agentId));
@@ -67,42 +62,71 @@ const COUNT_USAGE = `
       ) s
     ) u`;
 
+/** The limit checks of a list of requests, flattened: one row of COUNT_USAGE each. */
+function checksOf(requests: readonly LimitedRequest[]) {
+  const checks = { index: [] as number[], scope: [] as string[], action: [] as string[], customer: [] as (string | null)[], agent: [] as string[], windowMs: [] as number[] };
+  const owners: { request: number; id: string }[] = [];
+  requests.forEach((request, r) => {
+    for (const limit of request.limits) {
+      checks.index.push(owners.length);
+      owners.push({ request: r, id: limit.id });
+      checks.scope.push(limit.scope);
+      checks.action.push(limit.action);
+      checks.customer.push(limit.customerId);
+      checks.agent.push(request.agentId);
+      checks.windowMs.push(limit.windowMs);
+    }
+  });
+  return { checks, owners };
+}
+
+function usageFromRows(requests: readonly LimitedRequest[], owners: { request: number; id: string }[], rows: { i: number; count: number; amount: string }[]) {
+  const usage = requests.map(() => ({}) as Record<string, LimitUsage>);
+  for (const row of rows) {
+    const owner = owners[row.i]!;
+    usage[owner.request]![owner.id] = { count: row.count, amount: new Decimal(row.amount) };
+  }
+  return usage;
+}
+
 /**
  * Allowed (or approved) usage of each request's limits in their windows, as committed: one
  * round trip for the whole list. Run it after lockScopes, in the same transaction, for a count
  * that nobody can change before the transaction commits.
  */
 export async function countUsage(client: pg.Pool | pg.PoolClient, requests: readonly LimitedRequest[]): Promise<Record<string, LimitUsage>[]> {
-  const index: number[] = [];
-  const scope: string[] = [];
-  const action: string[] = [];
-  const customer: (string | null)[] = [];
-  const agent: string[] = [];
-  const windowMs: number[] = [];
-  const owners: { request: number; id: string }[] = [];
-  requests.forEach((request, r) => {
-    for (const limit of request.limits) {
-      index.push(owners.length);
-      owners.push({ request: r, id: limit.id });
-      scope.push(limit.scope);
-      action.push(limit.action);
-      customer.push(limit.customerId);
-      agent.push(request.agentId);
-      windowMs.push(limit.windowMs);
-    }
-  });
-  const usage = requests.map(() => ({}) as Record<string, LimitUsage>);
-  if (owners.length === 0) return usage;
+  const { checks, owners } = checksOf(requests);
+  if (owners.length === 0) return usageFromRows(requests, owners, []);
   const { rows } = await client.query<{ i: number; count: number; amount: string }>({
     name: "mandate_count_usage",
     text: COUNT_USAGE,
-    values: [index, scope, action, customer, agent, windowMs],
+    values: [checks.index, checks.scope, checks.action, checks.customer, checks.agent, checks.windowMs],
   });
-  for (const row of rows) {
-    const owner = owners[row.i]!;
-    usage[owner.request]![owner.id] = { count: row.count, amount: new Decimal(row.amount) };
-  }
-  return usage;
+  return usageFromRows(requests, owners, rows);
+}
+
+const SQL_LOCK_SCOPES: SqlStatement = { name: "mandate_sql_lock_scopes", types: ["text[]"], text: `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1) AS k ORDER BY k` };
+const SQL_COUNT_USAGE: SqlStatement = { name: "mandate_sql_count_usage", types: ["int[]", "text[]", "text[]", "text[]", "uuid[]", "bigint[]"], text: COUNT_USAGE };
+
+/**
+ * BEGIN, lockScopes and countUsage in one round trip (three statements of one simple query: the
+ * count takes its snapshot after the locks are held). Leaves the transaction open.
+ */
+export async function beginLockAndCount(client: pg.PoolClient, requests: readonly LimitedRequest[]): Promise<Record<string, LimitUsage>[]> {
+  const { checks, owners } = checksOf(requests);
+  const [, , counted] = await simpleQuery(client, [SQL_LOCK_SCOPES, SQL_COUNT_USAGE], [
+    "BEGIN",
+    execute(SQL_LOCK_SCOPES, [arrayLiteral(scopeKeys(requests), "text")]),
+    execute(SQL_COUNT_USAGE, [
+      arrayLiteral(checks.index, "int"),
+      arrayLiteral(checks.scope, "text"),
+      arrayLiteral(checks.action, "text"),
+      arrayLiteral(checks.customer, "text"),
+      arrayLiteral(checks.agent, "uuid"),
+      arrayLiteral(checks.windowMs, "bigint"),
+    ]),
+  ]);
+  return usageFromRows(requests, owners, (counted?.rows ?? []) as { i: number; count: number; amount: string }[]);
 }
 
 /**

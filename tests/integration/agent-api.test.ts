@@ -175,6 +175,15 @@ describe("limits through the group-commit writer", () => {
     };
   }
 
+  it("stores a limited request's text exactly as sent, whatever quotes or dollar signs it holds", async () => {
+    const note = "o'brien \\ \"quoted\" $m$ $m0$ $$ '); DELETE FROM decisions; --";
+    const res = await call("POST", "/api/v1/decisions", refund("1", "cus_quotes", { params: { amount: "1", currency: "USD", order_id: "ord_q", note } }));
+    expect(res.status).toBe(201);
+    expect(res.body.decision).toBe("allow");
+    const [stored] = await t.query<{ note: string }>(`SELECT request->'params'->>'note' AS note FROM decisions WHERE id = $1`, [res.body.id]);
+    expect(stored!.note).toBe(note);
+  });
+
   it("counts the earlier rows of its own batch: of five queued for one customer, exactly two are allowed", async () => {
     const writer = new DecisionWriter(api.pool, { maxInFlight: 1 });
     // The first limited write occupies the limited lane; the five after it queue and go as one batch.
@@ -191,13 +200,25 @@ describe("limits through the group-commit writer", () => {
   });
 
   it("two processes' writers racing on one customer's limit, one of two used, let exactly one through (advisory locks across connections)", async () => {
-    const otherPool = createPool(t.url, 5); // a second process's pool
+    const otherPool = createPool(t.url, 5); // a second process's pool (and a third's connection)
     try {
       const writers = [new DecisionWriter(api.pool), new DecisionWriter(otherPool)];
+      // Warm both: connected, statements prepared, so their first batches below really overlap.
+      await Promise.all(writers.map(async (writer, i) => writer.writeLimited((await limitedWrite(`cus_warm_${i}`, `procs_warm_${i}`)).write)));
       const used = await writers[0]!.writeLimited((await limitedWrite("cus_two_procs", "procs_used")).write);
       expect(used.decision).toBe("allow");
       const writes = await Promise.all(Array.from({ length: 16 }, (_, i) => limitedWrite("cus_two_procs", `procs_${i}`)));
-      const rows = await Promise.all(writes.map((w, i) => writers[i % 2]!.writeLimited(w.write)));
+      // Hold the customer's scope lock as a third process would: no batch may count or write meanwhile.
+      const holder = await otherPool.connect();
+      await holder.query("BEGIN");
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended('limit:refund.issue:customer:cus_two_procs', 0))`);
+      let settled = 0;
+      const pending = writes.map((w, i) => writers[i % 2]!.writeLimited(w.write).finally(() => (settled += 1)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(0);
+      await holder.query("COMMIT");
+      holder.release();
+      const rows = await Promise.all(pending);
       expect(rows.filter((row) => row.decision === "allow")).toHaveLength(1);
       const [count] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM decisions WHERE customer_id = 'cus_two_procs' AND counts_to_limits`);
       expect(count!.n).toBe(2);
