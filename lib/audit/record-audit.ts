@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import type { Tx } from "@/lib/db/prisma";
-import { canonicalJson } from "@/lib/engine/canonical";
+import { canonicalJson, sha256Hex } from "@/lib/engine/canonical";
 import type { Actor } from "./actor";
 
 export interface AuditEvent {
@@ -23,7 +22,7 @@ export interface AuditContent {
 
 /** SHA-256 over the canonical form of an entry's own content; seals chain these (lib/audit). */
 export function hashAuditContent(content: AuditContent): string {
-  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+  return sha256Hex(canonicalJson(content));
 }
 
 /**

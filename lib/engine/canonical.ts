@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { normalizeAmount, parseAmount } from "./money";
 
 /**
@@ -76,5 +76,10 @@ export function actionDigest({ action, customerId, params }: ActionDigestInput):
     if (amount.ok) canonicalParams.amount = normalizeAmount(amount.value);
   }
   const body = canonicalJson({ action, customer_id: customerId ?? null, params: canonicalParams });
-  return `sha256:${createHash("sha256").update(body).digest("hex")}`;
+  return `sha256:${sha256Hex(body)}`;
+}
+
+/** SHA-256 of a string (UTF-8) as hex, in one call: cheaper than a Hash object for the short texts hashed per decision. */
+export function sha256Hex(text: string): string {
+  return hash("sha256", text, "hex");
 }
