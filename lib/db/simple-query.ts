@@ -14,22 +14,31 @@ export interface SqlStatement {
   text: string;
 }
 
-const prepared = new WeakMap<pg.PoolClient, Set<string>>();
+// Kept on the connection itself, under a global symbol: the Next.js bundle and the custom server
+// load their own copies of this module but share the pool's connections.
+const PREPARED = Symbol.for("mandate.sqlPreparedStatements");
+type Tracked = pg.PoolClient & { [PREPARED]?: Set<string> };
 
 /**
- * Runs `parts` (SQL text, EXECUTEs built with `execute`) as one simple query, after preparing the
- * statements they use on this connection if it has not prepared them yet (each in its own round
- * trip, once: a PREPARE that shared a failed query could not be told apart from one that did not
- * run). Returns each part's result, in order.
+ * Prepares on this connection the statements it has not prepared yet, each in a round trip of its
+ * own, once per connection. Call it outside a transaction: a PREPARE that fails inside one aborts it.
  */
-export async function simpleQuery(client: pg.PoolClient, statements: readonly SqlStatement[], parts: readonly string[]): Promise<pg.QueryResult[]> {
-  let known = prepared.get(client);
-  if (!known) prepared.set(client, (known = new Set()));
+export async function ensurePrepared(client: pg.PoolClient, statements: readonly SqlStatement[]): Promise<void> {
+  const known = ((client as Tracked)[PREPARED] ??= new Set());
   for (const statement of statements) {
     if (known.has(statement.name)) continue;
-    await client.query(`PREPARE ${statement.name} (${statement.types.join(", ")}) AS ${statement.text}`);
+    try {
+      await client.query(`PREPARE ${statement.name} (${statement.types.join(", ")}) AS ${statement.text}`);
+    } catch (error) {
+      // duplicate_prepared_statement: prepared already on this connection (by code that did not mark it).
+      if ((error as { code?: string }).code !== "42P05") throw error;
+    }
     known.add(statement.name);
   }
+}
+
+/** Runs `parts` (SQL text, EXECUTEs of prepared statements) as one simple query; returns each part's result, in order. */
+export async function simpleQuery(client: pg.PoolClient, parts: readonly string[]): Promise<pg.QueryResult[]> {
   const results = (await client.query(parts.join(";\n"))) as unknown as pg.QueryResult | pg.QueryResult[];
   return Array.isArray(results) ? results : [results];
 }

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { LimitUsage } from "@/lib/engine";
-import { execute, literal, simpleQuery } from "@/lib/db/simple-query";
-import { beginLockAndCount, withBatchUsage, type LimitedRequest } from "./limit-usage";
+import { ensurePrepared, execute, literal, simpleQuery, type SqlStatement } from "@/lib/db/simple-query";
+import { beginLockAndCount, SQL_COUNT_USAGE, SQL_LOCK_SCOPES, withBatchUsage, type LimitedRequest } from "./limit-usage";
 
 /** The `decisions` columns a decision is written with (the history generator writes the same). */
 export interface DecisionColumns {
@@ -106,12 +106,13 @@ function statementFor(rows: readonly DecisionRow[]): { name: string; text: strin
   return { name: `mandate_insert_decisions_${Number(approvals)}${Number(reviews)}${Number(idempotency)}`, text: `WITH ${parts.join(", ")} SELECT 1` };
 }
 
-/** Writes decision rows and commits the caller's open transaction, in one round trip. */
-export async function insertAndCommit(client: pg.PoolClient, rows: readonly DecisionRow[]): Promise<void> {
-  const { name, text } = statementFor(rows);
-  const statement = { name: name.replace("mandate_", "mandate_sql_"), types: ["jsonb"], text };
-  await simpleQuery(client, [statement], [execute(statement, [literal(JSON.stringify(rows), "jsonb")]), "COMMIT"]);
-}
+// The limited lane's insert, SQL-prepared before its transaction begins, so with every optional
+// table: which ones a batch needs is known only once its rows are decided, inside the transaction.
+const SQL_INSERT_LIMITED: SqlStatement = {
+  name: "mandate_sql_insert_limited",
+  types: ["jsonb"],
+  text: `WITH ${[RECORDSET, DECISIONS, APPROVALS, REVIEW_CASES].join(", ")} SELECT 1`,
+};
 
 /** Writes decision rows with one statement on the caller's connection (inside its transaction, if any). */
 export async function insertDecisionRows(client: pg.Pool | pg.PoolClient, rows: readonly DecisionRow[]): Promise<void> {
@@ -149,7 +150,8 @@ interface Pending {
  * Decisions under limits queue in a lane of their own (so plain rows never wait behind them): a
  * batch of them is written in one transaction of two round trips: the first begins it, locks
  * every scope the batch counts under and counts their usage; node decides each row in arrival
- * order (adding the batch's earlier allowed rows to the count); the second inserts and commits. Concurrent requests cannot slip under a limit
+ * order (adding the batch's earlier allowed rows to the count); the second inserts and commits.
+ * Concurrent requests cannot slip under a limit
  * together, in this process or another.
  *
  * Every caller hears only after its own row committed: durability is unchanged. A batch that
@@ -236,11 +238,12 @@ export class DecisionWriter {
     this.stats.limited += limited.length;
     const client = await this.pool.connect();
     try {
+      await ensurePrepared(client, [SQL_LOCK_SCOPES, SQL_COUNT_USAGE, SQL_INSERT_LIMITED]);
       const counted = await beginLockAndCount(client, limited);
       const rows: DecisionRow[] = [];
       let next = 0;
       for (const p of batch) rows.push(p.row ?? p.limited!.decide(withBatchUsage(counted[next++]!, p.limited!, rows)));
-      await insertAndCommit(client, rows);
+      await simpleQuery(client, [execute(SQL_INSERT_LIMITED, [literal(JSON.stringify(rows), "jsonb")]), "COMMIT"]);
       return rows;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});

@@ -105,16 +105,17 @@ export async function countUsage(client: pg.Pool | pg.PoolClient, requests: read
   return usageFromRows(requests, owners, rows);
 }
 
-const SQL_LOCK_SCOPES: SqlStatement = { name: "mandate_sql_lock_scopes", types: ["text[]"], text: `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1) AS k ORDER BY k` };
-const SQL_COUNT_USAGE: SqlStatement = { name: "mandate_sql_count_usage", types: ["int[]", "text[]", "text[]", "text[]", "uuid[]", "bigint[]"], text: COUNT_USAGE };
+export const SQL_LOCK_SCOPES: SqlStatement = { name: "mandate_sql_lock_scopes", types: ["text[]"], text: `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1) AS k ORDER BY k` };
+export const SQL_COUNT_USAGE: SqlStatement = { name: "mandate_sql_count_usage", types: ["int[]", "text[]", "text[]", "text[]", "uuid[]", "bigint[]"], text: COUNT_USAGE };
 
 /**
  * BEGIN, lockScopes and countUsage in one round trip (three statements of one simple query: the
- * count takes its snapshot after the locks are held). Leaves the transaction open.
+ * count takes its snapshot after the locks are held). Leaves the transaction open. The connection
+ * must have SQL_LOCK_SCOPES and SQL_COUNT_USAGE prepared (ensurePrepared).
  */
 export async function beginLockAndCount(client: pg.PoolClient, requests: readonly LimitedRequest[]): Promise<Record<string, LimitUsage>[]> {
   const { checks, owners } = checksOf(requests);
-  const [, , counted] = await simpleQuery(client, [SQL_LOCK_SCOPES, SQL_COUNT_USAGE], [
+  const [, , counted] = await simpleQuery(client, [
     "BEGIN",
     execute(SQL_LOCK_SCOPES, [arrayLiteral(scopeKeys(requests), "text")]),
     execute(SQL_COUNT_USAGE, [

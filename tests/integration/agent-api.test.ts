@@ -199,6 +199,19 @@ describe("limits through the group-commit writer", () => {
     expect(approvals).toHaveLength(3);
   });
 
+  it("uses statements another copy of the code already prepared on the connection (the console's bundle shares the pool)", async () => {
+    const pool = createPool(t.url, 1);
+    try {
+      const conn = await pool.connect();
+      await conn.query(`PREPARE mandate_sql_lock_scopes (text[]) AS SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1) AS k ORDER BY k`);
+      conn.release();
+      const row = await new DecisionWriter(pool).writeLimited((await limitedWrite("cus_prepared", "prepared_elsewhere")).write);
+      expect(row.decision).toBe("allow");
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("two processes' writers racing on one customer's limit, one of two used, let exactly one through (advisory locks across connections)", async () => {
     const otherPool = createPool(t.url, 5); // a second process's pool (and a third's connection)
     try {
