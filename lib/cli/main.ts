@@ -77,9 +77,17 @@ program
     const server = await startServer({ build: options.build });
     let stopping = false;
     const stop = async (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        console.log(`mandate: ${signal} received again, exiting now`);
+        process.exit(1);
+      }
       stopping = true;
-      console.log(`mandate: ${signal} received, shutting down`);
+      console.log(`mandate: ${signal} received, shutting down (send it again to exit at once)`);
+      // A clean stop waits for in-flight writes and background rounds; never for ever.
+      setTimeout(() => {
+        console.error("mandate: shutting down took over 20 s; exiting");
+        process.exit(1);
+      }, 20_000).unref();
       await server.close();
       process.exit(0);
     };
