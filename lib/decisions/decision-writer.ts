@@ -151,8 +151,7 @@ interface Pending {
  * batch of them is written in one transaction of two round trips: the first begins it, locks
  * every scope the batch counts under and counts their usage; node decides each row in arrival
  * order (adding the batch's earlier allowed rows to the count); the second inserts and commits.
- * Concurrent requests cannot slip under a limit
- * together, in this process or another.
+ * Concurrent requests cannot slip under a limit together, in this process or another.
  *
  * Every caller hears only after its own row committed: durability is unchanged. A batch that
  * fails is retried row by row, so one bad row cannot fail its neighbours.

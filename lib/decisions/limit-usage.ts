@@ -32,8 +32,10 @@ export function scopeKey(limit: LimitCheck, agentId: string): string {
 export async function lockScopes(client: pg.PoolClient, requests: readonly LimitedRequest[]): Promise<void> {
   const keys = scopeKeys(requests);
   if (keys.length === 0) return;
-  await client.query({ name: "mandate_scope_locks", text: `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k`, values: [keys] });
+  await client.query({ name: "mandate_scope_locks", text: LOCK_SCOPES, values: [keys] });
 }
+
+const LOCK_SCOPES = `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k`;
 
 function scopeKeys(requests: readonly LimitedRequest[]): string[] {
   const keys = new Set<string>();
@@ -105,7 +107,7 @@ export async function countUsage(client: pg.Pool | pg.PoolClient, requests: read
   return usageFromRows(requests, owners, rows);
 }
 
-export const SQL_LOCK_SCOPES: SqlStatement = { name: "mandate_sql_lock_scopes", types: ["text[]"], text: `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1) AS k ORDER BY k` };
+export const SQL_LOCK_SCOPES: SqlStatement = { name: "mandate_sql_lock_scopes", types: ["text[]"], text: LOCK_SCOPES };
 export const SQL_COUNT_USAGE: SqlStatement = { name: "mandate_sql_count_usage", types: ["int[]", "text[]", "text[]", "text[]", "uuid[]", "bigint[]"], text: COUNT_USAGE };
 
 /**
