@@ -1283,6 +1283,9 @@ export async function seedHistory(
   client.release();
   summary.seconds.generate = Math.round(performance.now() - began) / 1000;
   const rollupsBegan = performance.now();
+  // Fresh statistics for what was just loaded: the planner reads them for the history explorer's
+  // filters and the rollups' range scans, and autovacuum may take minutes to get to it.
+  await pool.query(`ANALYZE decisions, audit_entries, approvals, approval_votes, outcomes, review_cases`);
   await refreshRollups(pool, { from: generator.start, wait: true });
   summary.seconds.rollups = Math.round(performance.now() - rollupsBegan) / 1000;
   summary.seconds.total = Math.round(performance.now() - began) / 1000;

@@ -7,8 +7,9 @@ import { rebuildRollups, refreshRollups, ROLLUP_LOCK_KEY, ROLLUP_TABLES, startRo
 import { seedHistory } from "../../lib/history/seed-history";
 import { createTestDatabase, type TestDatabase } from "./database";
 
-// The dashboard rollups are re-aggregated from the raw tables, never incremented: refreshing twice
-// changes nothing, and a decision that commits after a refresh ran is counted by the next one.
+// Decision rollups are incremented from the audit log, each decision exactly once, whenever and in
+// whatever order it commits; the other rollups are re-aggregated from the raw tables. Refreshing
+// twice changes nothing; a rebuild recomputes what the increments built.
 
 const HOUR = 3_600_000;
 let t: TestDatabase;
@@ -25,11 +26,16 @@ async function snapshot(): Promise<Record<string, unknown[]>> {
   return out;
 }
 
+/** A decision as the API writes one: the row and its `decision.create` audit entry, in one transaction. */
 async function insertDecision(client: pg.Pool | pg.PoolClient, createdAt: Date, action = "return.label"): Promise<string> {
   const id = `dec_test_${randomUUID()}`;
   await client.query(
-    `INSERT INTO decisions (id, agent_id, action, request, decision, status, tier, reasons, reason_codes, action_digest, counts_to_limits, created_at, updated_at)
-     VALUES ($1, $2::uuid, $3, '{}', 'allow', 'allowed', 'low', '[]', '{allowed}', 'sha256:test', true, $4, $4)`,
+    `WITH d AS (
+       INSERT INTO decisions (id, agent_id, action, request, decision, status, tier, reasons, reason_codes, action_digest, counts_to_limits, created_at, updated_at)
+       VALUES ($1, $2::uuid, $3, '{}', 'allow', 'allowed', 'low', '[]', '{allowed}', 'sha256:test', true, $4, $4) RETURNING id
+     )
+     INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
+     SELECT $4, 'agent', $2, 'chat-assistant', 'decision.create', 'decision', d.id, '{}', 'sha256:test' FROM d`,
     [id, agentId, action, createdAt],
   );
   return id;
@@ -119,25 +125,94 @@ describe("dashboard rollups", () => {
     expect(await rolledUp(hourOf(now))).toBe(counted + 1);
   });
 
-  it("leave an older late commit to the wide round, which reaches back three hours", async () => {
+  it("count a late commit with an old timestamp in the next round, not a wide one", async () => {
     const old = new Date(Date.now() - 150 * 60_000);
     const before = await rolledUp(hourOf(old), "inventory.adjust");
     await insertDecision(pool, old, "inventory.adjust");
-    await refreshRollups(pool, { from: new Date(Date.now() - 15 * 60_000) });
-    expect(await rolledUp(hourOf(old), "inventory.adjust")).toBe(before);
-    await refreshRollups(pool, { from: new Date(Date.now() - 3 * HOUR) });
+    const round = await refreshRollups(pool, { from: new Date(Date.now() - 15 * 60_000) });
+    expect(round.counted).toBe(1);
     expect(await rolledUp(hourOf(old), "inventory.adjust")).toBe(before + 1);
   });
 
-  it("drop a key whose rows are gone", async () => {
+  it("count a decision whose transaction stays open across several rounds exactly once", async () => {
+    const now = new Date();
+    const before = await rolledUp(hourOf(now), "order.status");
+    const slow = await pool.connect();
+    try {
+      await slow.query("BEGIN");
+      await insertDecision(slow, now, "order.status");
+      // Rounds while it is open, with other decisions committing around it.
+      for (let i = 0; i < 3; i++) {
+        await insertDecision(pool, now, "order.status");
+        await refreshRollups(pool, { from: now });
+      }
+      expect(await rolledUp(hourOf(now), "order.status")).toBe(before + 3);
+      await slow.query("COMMIT");
+    } finally {
+      slow.release();
+    }
+    await refreshRollups(pool, { from: now });
+    await refreshRollups(pool, { from: now });
+    expect(await rolledUp(hourOf(now), "order.status")).toBe(before + 4);
+  });
+
+  it("count every decision once while decisions commit and two processes refresh at the same time", async () => {
+    const other = new pg.Pool({ connectionString: t.url, max: 2 });
+    try {
+      const now = new Date();
+      const before = await rolledUp(hourOf(now), "billing.adjust");
+      let writing = true;
+      const rounds = (p: pg.Pool) =>
+        (async () => {
+          let n = 0;
+          while (writing) n += (await refreshRollups(p, { from: now })).refreshed ? 1 : 0;
+          return n;
+        })();
+      const refreshers = [rounds(pool), rounds(other)];
+      for (let i = 0; i < 30; i++) await Promise.all(Array.from({ length: 20 }, () => insertDecision(pool, now, "billing.adjust")));
+      writing = false;
+      const done = await Promise.all(refreshers);
+      expect(done[0]! + done[1]!).toBeGreaterThan(2);
+      await refreshRollups(pool, { from: now, wait: true });
+      expect(await rolledUp(hourOf(now), "billing.adjust")).toBe(before + 600);
+      const day = new Date(Math.floor(now.getTime() / (24 * HOUR)) * 24 * HOUR);
+      const [sums] = await t.query<{ daily: number; hourly: number }>(
+        `SELECT (SELECT coalesce(sum(count), 0) FROM decision_daily_rollups WHERE bucket = $1 AND action = 'billing.adjust' AND agent_id = $2::uuid)::int AS daily,
+                (SELECT coalesce(sum(count), 0) FROM decision_rollups WHERE bucket >= $1 AND bucket < $1::timestamptz + interval '1 day' AND action = 'billing.adjust' AND agent_id = $2::uuid)::int AS hourly`,
+        [day, agentId],
+      );
+      expect(sums!.daily).toBe(sums!.hourly);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("keep counted decisions when their rows are pruned, until a rebuild recomputes from what is left", async () => {
     const at = new Date(Date.now() - 20 * 60_000);
-    const id = await insertDecision(pool, at, "order.status");
+    const id = await insertDecision(pool, at, "order.lookup");
     await refreshRollups(pool, { from: new Date(Date.now() - HOUR) });
-    expect(await rolledUp(hourOf(at), "order.status")).toBe(1);
+    expect(await rolledUp(hourOf(at), "order.lookup")).toBe(1);
     await pool.query(`DELETE FROM decisions WHERE id = $1`, [id]);
+    await refreshRollups(pool, { from: new Date(Date.now() - HOUR) });
+    expect(await rolledUp(hourOf(at), "order.lookup")).toBe(1);
+    const rebuilt = await rebuildRollups(pool);
+    expect(rebuilt.rebuilt).toBe(true);
+    expect(rebuilt.deleted.decision_rollups).toBe(1);
+    expect(await rolledUp(hourOf(at), "order.lookup")).toBe(0);
+  });
+
+  it("drop a re-aggregated key whose rows are gone", async () => {
+    const at = new Date(Date.now() - 20 * 60_000);
+    const decisionId = await insertDecision(pool, at, "order.refund");
+    await pool.query(`INSERT INTO outcomes (id, decision_id, status, created_at) VALUES ($1, $2, 'executed', $3)`, [randomUUID(), decisionId, at]);
+    const outcomes = async () =>
+      (await t.query<{ n: number }>(`SELECT coalesce(sum(count), 0)::int AS n FROM outcome_rollups WHERE bucket = $1 AND action = 'order.refund'`, [hourOf(at)]))[0]!.n;
+    await refreshRollups(pool, { from: new Date(Date.now() - HOUR) });
+    expect(await outcomes()).toBe(1);
+    await pool.query(`DELETE FROM outcomes WHERE decision_id = $1`, [decisionId]);
     const result = await refreshRollups(pool, { from: new Date(Date.now() - HOUR) });
-    expect(result.deleted.decision_rollups).toBe(1);
-    expect(await rolledUp(hourOf(at), "order.status")).toBe(0);
+    expect(result.deleted.outcome_rollups).toBe(1);
+    expect(await outcomes()).toBe(0);
   });
 
   it("skip a round while another process holds the refresher lock, and wait for it when asked", async () => {

@@ -6,7 +6,7 @@ import { dismissRecommendation } from "../../lib/autonomy/dismiss-recommendation
 import { readEvidence } from "../../lib/autonomy/evidence";
 import { generateRecommendations } from "../../lib/autonomy/generate-recommendations";
 import { createPool } from "../../lib/db/pool";
-import { refreshRollups } from "../../lib/history/rollups";
+import { rebuildRollups } from "../../lib/history/rollups";
 import { diffPolicy } from "../../lib/policy/diff-policy";
 import type { PolicyDocument } from "../../lib/policy/document-schema";
 import { getCurrentPolicy } from "../../lib/policy/queries";
@@ -56,7 +56,7 @@ beforeAll(async () => {
     ...heldRefunds({ agentId, from: 50, to: 150, count: 400, rejected: 1, now }),
     ...heldRefunds({ agentId, from: 150, to: 200, count: 50, rejected: 10, now }),
   ]);
-  await refreshRollups(pool, { from: new Date(0), wait: true });
+  await rebuildRollups(pool);
 });
 
 afterAll(async () => {
@@ -162,7 +162,7 @@ describe("earned-autonomy recommendations", () => {
       ...Array.from({ length: 3 }, (_, i): HistoryRow => ({ action: "shipment.reroute", agentId, decision: "allow", status: "reverted", tier: "low", createdAt: new Date(now.getTime() - 3 * 86_400_000 + i * 1000), outcomeAt: new Date(now.getTime() - 86_400_000) })),
     ];
     await insertHistory(t, rows);
-    await refreshRollups(pool, { from: new Date(0), wait: true });
+    await rebuildRollups(pool);
     expect(await generateRecommendations(t.db, SYSTEM_ACTOR, { now })).toMatchObject({ created: 1 });
     const [lower] = await openOf("LOWER_AUTHORITY");
     expect(lower).toMatchObject({ action: "shipment.reroute" });
