@@ -32,6 +32,8 @@ interface RollupSpec {
   histogram?: boolean;
   /** SELECT of keys then values, reading rows whose event time is at or after $1. */
   fresh: string;
+  /** The rollup rows `fresh` accounts for, when not all of them (a condition on `r`). */
+  scope?: string;
 }
 
 const HISTOGRAM = ["latency_histogram"];
@@ -96,14 +98,13 @@ const SPECS: RollupSpec[] = [
              WHERE o.created_at >= $1 GROUP BY 1, 2, 3, 4, 5`,
   },
   {
-    // Two events per case: opened (created_at) and closed as resolved or dismissed (resolved_at).
+    // Two events per case: opened (created_at), counted incrementally like decisions (cases open at
+    // the decision rate), and closed as resolved or dismissed (resolved_at), re-aggregated here.
     table: "review_rollups",
     keys: ["bucket", "event", "source", "action", "agent_id", "tier"],
     values: ["count"],
-    fresh: `SELECT date_trunc('hour', created_at, 'UTC'), 'opened', source, coalesce(action, ''), coalesce(agent_id, '${NO_AGENT}'), coalesce(tier, ''), count(*)::int
-              FROM review_cases WHERE created_at >= $1 GROUP BY 1, 2, 3, 4, 5, 6
-            UNION ALL
-            SELECT date_trunc('hour', resolved_at, 'UTC'), status::text, source, coalesce(action, ''), coalesce(agent_id, '${NO_AGENT}'), coalesce(tier, ''), count(*)::int
+    scope: "r.event <> 'opened'",
+    fresh: `SELECT date_trunc('hour', resolved_at, 'UTC'), status::text, source, coalesce(action, ''), coalesce(agent_id, '${NO_AGENT}'), coalesce(tier, ''), count(*)::int
               FROM review_cases WHERE resolved_at >= $1 AND status IN ('resolved', 'dismissed') GROUP BY 1, 2, 3, 4, 5, 6`,
   },
   {
@@ -130,7 +131,7 @@ const quote = (column: string) => `"${column}"`;
  * expression, when given): upsert the rows whose numbers changed (no dead tuples on a quiet hour),
  * delete keys that no longer have rows. Names are suffixed with `tag`.
  */
-function replaceCtes(tag: string, table: string, spec: Pick<RollupSpec, "keys" | "values">, fresh: string, since: string | null): string[] {
+function replaceCtes(tag: string, table: string, spec: Pick<RollupSpec, "keys" | "values" | "scope">, fresh: string, since: string | null): string[] {
   const alias = [...spec.keys, ...spec.values].map(quote).join(", ");
   const keyMatch = spec.keys.map((k) => `f."${k}" = r."${k}"`).join(" AND ");
   const changed = `(${spec.values.map((v) => `r."${v}"`).join(", ")}) IS DISTINCT FROM (${spec.values.map((v) => `EXCLUDED."${v}"`).join(", ")})`;
@@ -143,13 +144,13 @@ function replaceCtes(tag: string, table: string, spec: Pick<RollupSpec, "keys" |
        RETURNING 1
      )`,
     `g${tag} AS (
-       DELETE FROM ${table} r WHERE ${since ? `r.bucket >= ${since} AND ` : ""}NOT EXISTS (SELECT 1 FROM f${tag} f WHERE ${keyMatch})
+       DELETE FROM ${table} r WHERE ${since ? `r.bucket >= ${since} AND ` : ""}${spec.scope ? `${spec.scope} AND ` : ""}NOT EXISTS (SELECT 1 FROM f${tag} f WHERE ${keyMatch})
        RETURNING 1
      )`,
   ];
 }
 
-function refreshStatement(table: string, spec: Pick<RollupSpec, "keys" | "values">, fresh: string): string {
+function refreshStatement(table: string, spec: Pick<RollupSpec, "keys" | "values" | "scope">, fresh: string): string {
   return `WITH ${replaceCtes("", table, spec, fresh, "$1").join(", ")}
      SELECT (SELECT count(*) FROM u)::int AS written, (SELECT count(*) FROM g)::int AS deleted`;
 }
@@ -182,7 +183,7 @@ function dailyFresh(spec: Omit<RollupSpec, "fresh">): string {
 
 // Hourly rollups first (from raw rows), then the daily ones (from the hourly rows just written).
 const HOURLY = SPECS.map((spec) => ({ table: spec.table, text: refreshStatement(spec.table, spec, spec.fresh) }));
-const DAILY = SPECS.map((spec) => ({ table: dailyTable(spec.table), text: refreshStatement(dailyTable(spec.table), spec, dailyFresh(spec)) }));
+const DAILY = SPECS.map((spec) => ({ table: dailyTable(spec.table), text: refreshStatement(dailyTable(spec.table), { ...spec, scope: undefined }, dailyFresh(spec)) }));
 
 const WATERMARK = "decisions";
 
@@ -200,8 +201,19 @@ const NEW_DECISIONS = `SELECT d.created_at, d.action, d.agent_id, d.tier, d.deci
    WHERE e.action = 'decision.create' AND e.subject_type = 'decision'
      AND NOT pg_visible_in_snapshot(e.txid::text::xid8, ${PREVIOUS}) AND pg_visible_in_snapshot(e.txid::text::xid8, ${CURRENT})`;
 
+// Review cases opened, from a set of review_cases rows (their daily twin is summed from the hours
+// with the closed events, every round).
+const REVIEWS = SPECS.find((spec) => spec.table === "review_rollups")!;
+const OPENED = { ...REVIEWS, scope: "r.event = 'opened'" };
+const opened = (rows: string) => `SELECT date_trunc('hour', created_at, 'UTC'), 'opened', source, coalesce(action, ''), coalesce(agent_id, '${NO_AGENT}'), coalesce(tier, ''), count(*)::int
+    FROM ${rows} GROUP BY 1, 2, 3, 4, 5, 6`;
+// Cases carry their inserting transaction's id: the same test as for decisions' audit entries.
+const NEW_CASES = `(SELECT * FROM review_cases WHERE txid >= $1::bigint
+     AND NOT pg_visible_in_snapshot(txid::text::xid8, ${PREVIOUS}) AND pg_visible_in_snapshot(txid::text::xid8, ${CURRENT})) c`;
+
 /**
- * One statement: add the new decisions to every decision rollup and its daily twin, and move the
+ * One statement: add the new decisions to every decision rollup and its daily twin, and the newly
+ * opened review cases to the hourly review rollup, and move the
  * watermark to the statement's snapshot. Being one statement, it adds all of them and moves the
  * mark, or nothing.
  */
@@ -222,7 +234,13 @@ function incrementStatement(): string {
     );
     counts.push(`(SELECT count(*) FROM uh${i})::int AS "${spec.table}"`, `(SELECT count(*) FROM ud${i})::int AS "${dailyTable(spec.table)}"`);
   });
-  ctes.push(`w AS (UPDATE rollup_watermarks SET snapshot = pg_current_snapshot()::text, updated_at = now() WHERE name = '${WATERMARK}' RETURNING 1)`);
+  const alias = [...OPENED.keys, ...OPENED.values].map(quote).join(", ");
+  ctes.push(
+    `ho (${alias}) AS (${opened(NEW_CASES)})`,
+    `uho AS (INSERT INTO ${OPENED.table} AS r (${alias}) SELECT ${alias} FROM ho ON CONFLICT (${OPENED.keys.map(quote).join(", ")}) DO UPDATE SET "count" = r."count" + EXCLUDED."count" RETURNING 1)`,
+    `w AS (UPDATE rollup_watermarks SET snapshot = pg_current_snapshot()::text, updated_at = now() WHERE name = '${WATERMARK}' RETURNING 1)`,
+  );
+  counts.push(`(SELECT count(*) FROM uho)::int AS "${OPENED.table}"`);
   return `WITH ${ctes.join(",\n")} SELECT ${counts.join(", ")}, (SELECT count(*) FROM w)::int AS marked`;
 }
 
@@ -233,17 +251,22 @@ function incrementStatement(): string {
  */
 function rebuildStatement(): string {
   const ctes = DECISION_SPECS.flatMap((spec, i) => replaceCtes(String(i), spec.table, spec, spec.aggregate("decisions"), null));
+  ctes.push(...replaceCtes("o", OPENED.table, OPENED, opened("review_cases"), null));
   ctes.push(
     `w AS (INSERT INTO rollup_watermarks (name, snapshot) VALUES ('${WATERMARK}', pg_current_snapshot()::text)
            ON CONFLICT (name) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = now() RETURNING 1)`,
   );
-  const counts = DECISION_SPECS.flatMap((spec, i) => [`(SELECT count(*) FROM u${i})::int AS "${spec.table}"`, `(SELECT count(*) FROM g${i})::int AS "${spec.table}:deleted"`]);
+  const counts = [...DECISION_SPECS.map((spec, i) => [spec.table, String(i)]), [OPENED.table, "o"]].flatMap(([table, tag]) => [
+    `(SELECT count(*) FROM u${tag})::int AS "${table}"`,
+    `(SELECT count(*) FROM g${tag})::int AS "${table}:deleted"`,
+  ]);
   return `WITH ${ctes.join(",\n")} SELECT ${counts.join(", ")}, (SELECT count(*) FROM w)::int AS marked`;
 }
 
 const INCREMENT = incrementStatement();
 const REBUILD_DECISIONS = rebuildStatement();
-const DECISION_DAILY = DECISION_SPECS.map((spec) => ({ table: dailyTable(spec.table), text: refreshStatement(dailyTable(spec.table), spec, dailyFresh(spec)) }));
+// After a rebuild, every day of the rebuilt rollups is summed again from its hours.
+const REBUILT_DAILY = [...DECISION_SPECS, REVIEWS].map((spec) => ({ table: dailyTable(spec.table), text: refreshStatement(dailyTable(spec.table), { ...spec, scope: undefined }, dailyFresh(spec)) }));
 
 export const ROLLUP_TABLES = [...DECISION_SPECS, ...SPECS].flatMap((spec) => [spec.table, dailyTable(spec.table)]);
 
@@ -306,22 +329,20 @@ export async function refreshRollups(pool: pg.Pool, options: { from: Date; wait?
     );
     if (options.rebuild || !marks[0]) {
       const { rows } = await client.query<Record<string, number>>(REBUILD_DECISIONS);
-      for (const spec of DECISION_SPECS) {
-        result.written[spec.table] = rows[0]?.[spec.table] ?? 0;
-        result.deleted[spec.table] = rows[0]?.[`${spec.table}:deleted`] ?? 0;
+      for (const table of [...DECISION_SPECS.map((spec) => spec.table), OPENED.table]) {
+        result.written[table] = rows[0]?.[table] ?? 0;
+        result.deleted[table] = rows[0]?.[`${table}:deleted`] ?? 0;
       }
-      await runAll(client, DECISION_DAILY, new Date(0), result);
+      await runAll(client, REBUILT_DAILY, new Date(0), result);
       const { rows: total } = await client.query<{ n: number }>(`SELECT coalesce(sum(count), 0)::int AS n FROM decision_rollups`);
       result.counted = total[0]?.n ?? 0;
       result.rebuilt = true;
     } else {
       const { rows } = await client.query<Record<string, number>>({ name: "mandate_rollup_increment", text: INCREMENT, values: [marks[0].xmin] });
       result.counted = rows[0]?.counted ?? 0;
-      for (const spec of DECISION_SPECS) {
-        for (const table of [spec.table, dailyTable(spec.table)]) {
-          result.written[table] = rows[0]?.[table] ?? 0;
-          result.deleted[table] = 0;
-        }
+      for (const table of [...DECISION_SPECS.flatMap((spec) => [spec.table, dailyTable(spec.table)]), OPENED.table]) {
+        result.written[table] = rows[0]?.[table] ?? 0;
+        result.deleted[table] = 0;
       }
     }
     await runAll(client, HOURLY, from, result);

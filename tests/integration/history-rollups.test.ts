@@ -156,6 +156,40 @@ describe("dashboard rollups", () => {
     expect(await rolledUp(hourOf(now), "order.status")).toBe(before + 4);
   });
 
+  it("count an opened review case once, even one whose transaction stays open across rounds, and re-aggregate its closing", async () => {
+    const now = new Date();
+    const count = async (event: string) =>
+      (await t.query<{ n: number }>(`SELECT coalesce(sum(count), 0)::int AS n FROM review_rollups WHERE bucket = $1 AND event = $2 AND action = 'case.test'`, [hourOf(now), event]))[0]!.n;
+    const openCase = (client: pg.Pool | pg.PoolClient) =>
+      client.query<{ id: string }>(
+        `INSERT INTO review_cases (id, source, reason, action, tier, labels, created_at, updated_at)
+         VALUES ($1, 'agent', 'test', 'case.test', 'low', '{}', $2, $2) RETURNING id`,
+        [randomUUID(), now],
+      );
+    const slow = await pool.connect();
+    try {
+      await slow.query("BEGIN");
+      await openCase(slow);
+      await openCase(pool);
+      await refreshRollups(pool, { from: now });
+      await refreshRollups(pool, { from: now });
+      expect(await count("opened")).toBe(1);
+      await slow.query("COMMIT");
+    } finally {
+      slow.release();
+    }
+    const { rows } = await openCase(pool);
+    await refreshRollups(pool, { from: now });
+    await refreshRollups(pool, { from: now });
+    expect(await count("opened")).toBe(3);
+    await pool.query(`UPDATE review_cases SET status = 'resolved', resolved_at = $2, resolution = 'ok' WHERE id = $1`, [rows[0]!.id, now]);
+    await refreshRollups(pool, { from: now });
+    expect([await count("opened"), await count("resolved")]).toEqual([3, 1]);
+    await pool.query(`UPDATE review_cases SET status = 'open', resolved_at = NULL WHERE id = $1`, [rows[0]!.id]);
+    await refreshRollups(pool, { from: now });
+    expect([await count("opened"), await count("resolved")]).toEqual([3, 0]);
+  });
+
   it("count every decision once while decisions commit and two processes refresh at the same time", async () => {
     const other = new pg.Pool({ connectionString: t.url, max: 2 });
     try {
