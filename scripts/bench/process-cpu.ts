@@ -49,7 +49,10 @@ function readProcStat(pid: number): ProcStat | null {
     const comm = text.slice(text.indexOf("(") + 1, close);
     const fields = text.slice(close + 2).split(" ");
     const ppid = Number(fields[1]);
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+    // utime + stime, plus cutime + cstime: the CPU of children it has reaped. A PostgreSQL backend
+    // that exits mid-run (the pool closes idle connections) leaves its time to the postmaster
+    // this way; without it the postgres total could fall during a run and read as zero.
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     return { pid, ppid, comm, ticks };
   } catch {
     return null; // exited while we looked
