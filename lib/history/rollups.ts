@@ -377,10 +377,11 @@ export interface RollupRefresher {
 }
 
 /**
- * Keeps the rollups current in the background: every `intervalMs` it re-aggregates the hours that
+ * Keeps the rollups current in the background: every `intervalMs` it adds the decisions and review
+ * cases committed since the last round, and re-aggregates the other rollups over the hours that
  * `lookbackMs` reaches into (the current hour, and the previous one just after the hour turns),
- * and every `wideEvery` rounds the last `wideLookbackMs`, which catches anything committed late
- * with an older timestamp. Every server may run one; the advisory lock lets one work per round.
+ * and every `wideEvery` rounds over the last `wideLookbackMs`, which catches anything committed
+ * late with an older timestamp. Every server may run one; the advisory lock lets one work per round.
  */
 export function startRollupRefresher(
   pool: pg.Pool,
