@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import DecimalJs from "decimal.js";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { actionDigest, canonicalJson } from "./canonical";
 
@@ -22,6 +23,30 @@ describe("canonicalJson", () => {
 
   it("sorts by UTF-16 code units", () => {
     expect(canonicalJson({ b: 0, B: 0, "é": 0, a: 0 })).toBe('{"B":0,"a":0,"b":0,"é":0}');
+  });
+
+  it("writes any JSON value as JSON.stringify would with every object's keys sorted", () => {
+    // The plain definition (an object cannot hold sorted keys: integer-like keys always come first).
+    const reference = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(reference).join(",")}]`;
+      if (value === null || typeof value !== "object") return JSON.stringify(value);
+      const record = value as Record<string, unknown>;
+      return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${reference(record[key])}`).join(",")}}`;
+    };
+    // Objects of up to 40 keys (past the in-place sort's limit), keys in full unicode.
+    const keys = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.constantFrom("a", "B", "é", "10", "2", "__proto__x"));
+    const json = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.constant(null),
+        fc.boolean(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.string({ unit: "binary" }),
+        fc.array(tie("value"), { maxLength: 5 }),
+        fc.dictionary(keys, tie("value"), { maxKeys: 40 }),
+      ),
+    }));
+    fc.assert(fc.property(json.value, (value) => canonicalJson(value) === reference(value)), { numRuns: 500 });
   });
 
   it("refuses values JSON cannot hold", () => {

@@ -44,17 +44,45 @@ function write(value: unknown, ancestors: object[]): string {
     out += "]";
   } else {
     const record = object as Record<string, unknown>;
-    const keys = Object.keys(record).sort();
+    const keys = sortedKeys(record);
     out = "{";
     for (const key of keys) {
       const member = record[key];
       if (member === undefined) continue;
-      out += (out.length === 1 ? "" : ",") + JSON.stringify(key) + ":" + write(member, ancestors);
+      out += (out.length === 1 ? "" : ",") + quotedKey(key) + ":" + write(member, ancestors);
     }
     out += "}";
   }
   ancestors.pop();
   return out;
+}
+
+// Object keys repeat from one decision to the next (the request's and the audit entry's field
+// names): their quoted forms are kept rather than made anew each time. Bounded, since a request's
+// params may name anything.
+const QUOTED_KEYS = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4_096;
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
+}
+
+/** An object's own keys in UTF-16 code-unit order, as Array#sort orders strings, sorted in place: small objects need no sort's copy. */
+function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 export type ActionDigestInput = {
