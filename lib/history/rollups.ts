@@ -188,27 +188,29 @@ const DAILY = SPECS.map((spec) => ({ table: dailyTable(spec.table), text: refres
 const WATERMARK = "decisions";
 
 // The decisions to add: their audit entries are visible to this statement and were not visible
-// in the snapshot the previous round stored. $1, that snapshot's xmin (every txid below it was
-// already visible), lets the audit log's txid index find them: as a value rather than an
-// expression the planner sees it selects only recent entries. pg_current_snapshot() is the
-// statement's own snapshot, so the rows read, the rows counted and the snapshot stored are one and
-// the same (no commit can slip between two statements).
+// in the snapshot the previous round stored. Not visible there means a txid at or past its xmax
+// ($1) or one of its in-progress txids ($2): given as values, that is two index ranges on the
+// audit log's txid (a session idle in a transaction for an hour costs nothing more). The same
+// test is also written out with pg_visible_in_snapshot. pg_current_snapshot() is the statement's
+// own snapshot, so the rows read, the rows counted and the snapshot stored are one and the same
+// (no commit can slip between two statements).
 const PREVIOUS = `(SELECT snapshot::pg_snapshot FROM rollup_watermarks WHERE name = '${WATERMARK}')`;
 const CURRENT = "(SELECT pg_current_snapshot())";
-const NEW_ENTRIES = `SELECT subject_id, subject_type, action, txid FROM audit_entries WHERE txid >= $1::bigint`;
+const UNSEEN = `(txid >= $1::bigint OR txid = ANY($2::bigint[]))`;
+const NEW_ENTRIES = `SELECT subject_id, subject_type, action, txid FROM audit_entries WHERE ${UNSEEN}`;
 const NEW_DECISIONS = `SELECT d.created_at, d.action, d.agent_id, d.tier, d.decision, d.amount, d.intent, d.reason_codes
     FROM e JOIN decisions d ON d.id = e.subject_id
    WHERE e.action = 'decision.create' AND e.subject_type = 'decision'
      AND NOT pg_visible_in_snapshot(e.txid::text::xid8, ${PREVIOUS}) AND pg_visible_in_snapshot(e.txid::text::xid8, ${CURRENT})`;
 
-// Review cases opened, from a set of review_cases rows (their daily twin is summed from the hours
-// with the closed events, every round).
+// Review cases opened, from a set of review_cases rows (closings are re-aggregated with the other
+// rollups; the daily twin of recent days is summed again from the hours every round).
 const REVIEWS = SPECS.find((spec) => spec.table === "review_rollups")!;
 const OPENED = { ...REVIEWS, scope: "r.event = 'opened'" };
 const opened = (rows: string) => `SELECT date_trunc('hour', created_at, 'UTC'), 'opened', source, coalesce(action, ''), coalesce(agent_id, '${NO_AGENT}'), coalesce(tier, ''), count(*)::int
     FROM ${rows} GROUP BY 1, 2, 3, 4, 5, 6`;
 // Cases carry their inserting transaction's id: the same test as for decisions' audit entries.
-const NEW_CASES = `(SELECT * FROM review_cases WHERE txid >= $1::bigint
+const NEW_CASES = `(SELECT * FROM review_cases WHERE ${UNSEEN}
      AND NOT pg_visible_in_snapshot(txid::text::xid8, ${PREVIOUS}) AND pg_visible_in_snapshot(txid::text::xid8, ${CURRENT})) c`;
 
 /**
@@ -235,12 +237,15 @@ function incrementStatement(): string {
     counts.push(`(SELECT count(*) FROM uh${i})::int AS "${spec.table}"`, `(SELECT count(*) FROM ud${i})::int AS "${dailyTable(spec.table)}"`);
   });
   const alias = [...OPENED.keys, ...OPENED.values].map(quote).join(", ");
+  const add = `ON CONFLICT (${OPENED.keys.map(quote).join(", ")}) DO UPDATE SET "count" = r."count" + EXCLUDED."count"`;
+  const day = [`date_trunc('day', bucket, 'UTC')`, ...OPENED.keys.filter((k) => k !== "bucket").map(quote)];
   ctes.push(
     `ho (${alias}) AS (${opened(NEW_CASES)})`,
-    `uho AS (INSERT INTO ${OPENED.table} AS r (${alias}) SELECT ${alias} FROM ho ON CONFLICT (${OPENED.keys.map(quote).join(", ")}) DO UPDATE SET "count" = r."count" + EXCLUDED."count" RETURNING 1)`,
+    `uho AS (INSERT INTO ${OPENED.table} AS r (${alias}) SELECT ${alias} FROM ho ${add} RETURNING 1)`,
+    `udo AS (INSERT INTO ${dailyTable(OPENED.table)} AS r (${alias}) SELECT ${day.join(", ")}, sum("count")::int FROM ho GROUP BY ${day.map((_, k) => k + 1).join(", ")} ${add} RETURNING 1)`,
     `w AS (UPDATE rollup_watermarks SET snapshot = pg_current_snapshot()::text, updated_at = now() WHERE name = '${WATERMARK}' RETURNING 1)`,
   );
-  counts.push(`(SELECT count(*) FROM uho)::int AS "${OPENED.table}"`);
+  counts.push(`(SELECT count(*) FROM uho)::int AS "${OPENED.table}:opened"`, `(SELECT count(*) FROM udo)::int AS "${dailyTable(OPENED.table)}:opened"`);
   return `WITH ${ctes.join(",\n")} SELECT ${counts.join(", ")}, (SELECT count(*) FROM w)::int AS marked`;
 }
 
@@ -323,24 +328,29 @@ export async function refreshRollups(pool: pg.Pool, options: { from: Date; wait?
     // outcomes and approvals to a full scan of decisions (52 ms at 70,000 decisions, growing).
     await client.query(`SET LOCAL plan_cache_mode = force_custom_plan`);
 
-    const { rows: marks } = await client.query<{ xmin: string }>(
-      `SELECT pg_snapshot_xmin(snapshot::pg_snapshot)::text AS xmin FROM rollup_watermarks WHERE name = $1`,
+    const { rows: marks } = await client.query<{ xmax: string; xip: string[] }>(
+      `SELECT pg_snapshot_xmax(s)::text AS xmax, ARRAY(SELECT x::text FROM pg_snapshot_xip(s) AS x) AS xip
+         FROM (SELECT snapshot::pg_snapshot AS s FROM rollup_watermarks WHERE name = $1) w`,
       [WATERMARK],
     );
     if (options.rebuild || !marks[0]) {
       const { rows } = await client.query<Record<string, number>>(REBUILD_DECISIONS);
-      for (const table of [...DECISION_SPECS.map((spec) => spec.table), OPENED.table]) {
-        result.written[table] = rows[0]?.[table] ?? 0;
-        result.deleted[table] = rows[0]?.[`${table}:deleted`] ?? 0;
+      for (const spec of DECISION_SPECS) {
+        result.written[spec.table] = rows[0]?.[spec.table] ?? 0;
+        result.deleted[spec.table] = rows[0]?.[`${spec.table}:deleted`] ?? 0;
       }
+      result.written[`${OPENED.table}:opened`] = rows[0]?.[OPENED.table] ?? 0;
+      result.deleted[`${OPENED.table}:opened`] = rows[0]?.[`${OPENED.table}:deleted`] ?? 0;
       await runAll(client, REBUILT_DAILY, new Date(0), result);
       const { rows: total } = await client.query<{ n: number }>(`SELECT coalesce(sum(count), 0)::int AS n FROM decision_rollups`);
       result.counted = total[0]?.n ?? 0;
       result.rebuilt = true;
     } else {
-      const { rows } = await client.query<Record<string, number>>({ name: "mandate_rollup_increment", text: INCREMENT, values: [marks[0].xmin] });
-      result.counted = rows[0]?.counted ?? 0;
-      for (const table of [...DECISION_SPECS.flatMap((spec) => [spec.table, dailyTable(spec.table)]), OPENED.table]) {
+      const { rows } = await client.query<Record<string, number>>({ name: "mandate_rollup_increment", text: INCREMENT, values: [marks[0].xmax, marks[0].xip] });
+      // Counted without moving the mark, the next round would count the same rows again.
+      if (rows[0]?.marked !== 1) throw new Error("the rollup watermark vanished during a round; nothing was counted");
+      result.counted = rows[0].counted ?? 0;
+      for (const table of [...DECISION_SPECS.flatMap((spec) => [spec.table, dailyTable(spec.table)]), `${OPENED.table}:opened`, `${dailyTable(OPENED.table)}:opened`]) {
         result.written[table] = rows[0]?.[table] ?? 0;
         result.deleted[table] = 0;
       }

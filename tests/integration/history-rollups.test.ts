@@ -156,6 +156,42 @@ describe("dashboard rollups", () => {
     expect(await rolledUp(hourOf(now), "order.status")).toBe(before + 4);
   });
 
+  it("count a decision in a released savepoint once, and none from a rolled-back savepoint or transaction", async () => {
+    const now = new Date();
+    const before = await rolledUp(hourOf(now), "order.hold");
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("SAVEPOINT kept");
+      await insertDecision(client, now, "order.hold");
+      await client.query("RELEASE SAVEPOINT kept");
+      await client.query("SAVEPOINT dropped");
+      await insertDecision(client, now, "order.hold");
+      await client.query("ROLLBACK TO SAVEPOINT dropped");
+      await refreshRollups(pool, { from: now });
+      await client.query("COMMIT");
+      await client.query("BEGIN");
+      await insertDecision(client, now, "order.hold");
+      await refreshRollups(pool, { from: now });
+      await client.query("ROLLBACK");
+    } finally {
+      client.release();
+    }
+    await refreshRollups(pool, { from: now });
+    await refreshRollups(pool, { from: now });
+    expect(await rolledUp(hourOf(now), "order.hold")).toBe(before + 1);
+  });
+
+  it("keep the daily review rollup right for a case committed long after it was stamped", async () => {
+    const old = new Date(Date.now() - 3 * 24 * HOUR);
+    const day = new Date(Math.floor(old.getTime() / (24 * HOUR)) * 24 * HOUR);
+    const daily = async () =>
+      (await t.query<{ n: number }>(`SELECT coalesce(sum(count), 0)::int AS n FROM review_daily_rollups WHERE bucket = $1 AND event = 'opened' AND action = 'case.late'`, [day]))[0]!.n;
+    await pool.query(`INSERT INTO review_cases (id, source, reason, action, labels, created_at, updated_at) VALUES ($1, 'agent', 'late', 'case.late', '{}', $2, $2)`, [randomUUID(), old]);
+    await refreshRollups(pool, { from: new Date(Date.now() - 15 * 60_000) });
+    expect(await daily()).toBe(1);
+  });
+
   it("count an opened review case once, even one whose transaction stays open across rounds, and re-aggregate its closing", async () => {
     const now = new Date();
     const count = async (event: string) =>
