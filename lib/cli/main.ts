@@ -17,6 +17,7 @@ import { openDatabase } from "@/lib/db/connect";
 import { stopEmbeddedPostgres } from "@/lib/db/embedded";
 import { MigrationError } from "@/lib/db/migrate";
 import { closePool, getPool } from "@/lib/db/pool";
+import { rebuildRollups } from "@/lib/history/rollups";
 import { disconnectPrisma, getPrisma, type Db } from "@/lib/db/prisma";
 import { seedDemo } from "@/lib/demo/seed-demo";
 import { DEFAULT_HISTORY, formatHistorySummary, seedHistory, seedHistoryOptionsSchema } from "@/lib/history/seed-history";
@@ -106,6 +107,21 @@ const db = program.command("db").description("database commands");
 db.command("migrate")
   .description("apply pending migrations")
   .action(async () => withDatabase(async () => undefined));
+db.command("rebuild-rollups")
+  .description("recompute every dashboard rollup from the raw tables (after running servers of two versions side by side, or changing the latency buckets)")
+  .action(async () => {
+    const result = await withDatabase(async () => {
+      try {
+        return await rebuildRollups(getPool());
+      } finally {
+        await closePool();
+      }
+    });
+    const written = Object.values(result.written).reduce((a, b) => a + b, 0);
+    const deleted = Object.values(result.deleted).reduce((a, b) => a + b, 0);
+    const decisions = `${result.counted.toLocaleString("en-US")} decision${result.counted === 1 ? "" : "s"}`;
+    console.log(`Rebuilt the dashboard rollups from ${decisions}: ${written.toLocaleString("en-US")} rows written, ${deleted.toLocaleString("en-US")} removed.`);
+  });
 db.command("stop-embedded")
   .description("stop an embedded PostgreSQL left running under the data directory")
   .action(async () => {

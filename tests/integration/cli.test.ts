@@ -161,6 +161,21 @@ describe("mandate CLI against DATABASE_URL", () => {
     expect(await t.query(`SELECT 1 FROM stop_switches WHERE lifted_at IS NULL`)).toHaveLength(0);
   });
 
+  it("db rebuild-rollups recomputes the decision rollups from the raw rows", async () => {
+    const [agent] = await t.query<{ id: string }>(`SELECT id::text AS id FROM agents LIMIT 1`);
+    await t.query(
+      `INSERT INTO decisions (id, agent_id, action, request, decision, status, tier, reasons, reason_codes, action_digest, created_at, updated_at)
+       VALUES ('dec_cli_rollup', $1::uuid, 'order.status', '{}', 'allow', 'allowed', 'low', '[]', '{allowed}', 'sha256:test', now(), now())`,
+      [agent!.id],
+    );
+    const run = await mandate(["db", "rebuild-rollups"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Rebuilt the dashboard rollups from 1 decision: \d+ rows written, 0 removed\./);
+    const [rolled] = await t.query<{ n: number }>(`SELECT coalesce(sum(count), 0)::int AS n FROM decision_rollups WHERE action = 'order.status'`);
+    expect(rolled!.n).toBe(1);
+    expect(await t.query(`SELECT 1 FROM rollup_watermarks WHERE name = 'decisions'`)).toHaveLength(1);
+  });
+
   it("an unknown command is a usage error", async () => {
     const run = await mandate(["frobnicate"]);
     expect(run.code).toBe(2);
