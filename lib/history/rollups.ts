@@ -204,67 +204,75 @@ const NEW_DECISIONS = `SELECT d.created_at, d.action, d.agent_id, d.tier, d.deci
      AND NOT pg_visible_in_snapshot(e.txid::text::xid8, ${PREVIOUS}) AND pg_visible_in_snapshot(e.txid::text::xid8, ${CURRENT})`;
 
 // Review cases opened, from a set of review_cases rows (closings are re-aggregated with the other
-// rollups; the daily twin of recent days is summed again from the hours every round).
+// rollups).
 const REVIEWS = SPECS.find((spec) => spec.table === "review_rollups")!;
 const OPENED = { ...REVIEWS, scope: "r.event = 'opened'" };
-const opened = (rows: string) => `SELECT date_trunc('hour', created_at, 'UTC'), 'opened', source, coalesce(action, ''), coalesce(agent_id, '${NO_AGENT}'), coalesce(tier, ''), count(*)::int
-    FROM ${rows} GROUP BY 1, 2, 3, 4, 5, 6`;
 // Cases carry their inserting transaction's id: the same test as for decisions' audit entries.
 const NEW_CASES = `(SELECT * FROM review_cases WHERE ${UNSEEN}
      AND NOT pg_visible_in_snapshot(txid::text::xid8, ${PREVIOUS}) AND pg_visible_in_snapshot(txid::text::xid8, ${CURRENT})) c`;
 
+/** A rollup counted incrementally: its aggregate over the round's new rows, or over all rows to rebuild. */
+interface IncrementalRollup {
+  /** Key of its counts in a round's result (the review rollup's closings are re-aggregated under its table name). */
+  label: string;
+  spec: Pick<RollupSpec, "table" | "keys" | "values" | "scope">;
+  aggregate(rows: string): string;
+  newRows: string;
+  allRows: string;
+}
+
+const INCREMENTAL: IncrementalRollup[] = [
+  ...DECISION_SPECS.map((spec) => ({ label: spec.table, spec, aggregate: spec.aggregate, newRows: "n", allRows: "decisions" })),
+  {
+    label: `${OPENED.table}:opened`,
+    spec: OPENED,
+    aggregate: (rows: string) => `SELECT date_trunc('hour', created_at, 'UTC'), 'opened', source, coalesce(action, ''), coalesce(agent_id, '${NO_AGENT}'), coalesce(tier, ''), count(*)::int
+    FROM ${rows} GROUP BY 1, 2, 3, 4, 5, 6`,
+    newRows: NEW_CASES,
+    allRows: "review_cases",
+  },
+];
+const dailyLabel = ({ label, spec }: IncrementalRollup) => label.replace(spec.table, dailyTable(spec.table));
+
 /**
- * One statement: add the new decisions to every decision rollup and its daily twin, and the newly
- * opened review cases to the hourly review rollup, and move the
- * watermark to the statement's snapshot. Being one statement, it adds all of them and moves the
- * mark, or nothing.
+ * One statement: add the new decisions and newly opened review cases to their hourly rollups and
+ * daily twins, and move the watermark to the statement's snapshot. Being one statement, it adds
+ * all of them and moves the mark, or nothing.
  */
 function incrementStatement(): string {
   // Entries are read by txid alone first: given the action too, the planner may prefer the action
   // index, which holds every decision ever made.
   const ctes = [`e AS MATERIALIZED (${NEW_ENTRIES})`, `n AS MATERIALIZED (${NEW_DECISIONS})`];
   const counts = [`(SELECT count(*) FROM n)::int AS counted`];
-  DECISION_SPECS.forEach((spec, i) => {
+  INCREMENTAL.forEach((rollup, i) => {
+    const { spec } = rollup;
     const alias = [...spec.keys, ...spec.values].map(quote).join(", ");
-    const conflict = `ON CONFLICT (${spec.keys.map(quote).join(", ")}) DO UPDATE SET ${spec.values.map((v) => `"${v}" = r."${v}" + EXCLUDED."${v}"`).join(", ")}`;
+    const add = `ON CONFLICT (${spec.keys.map(quote).join(", ")}) DO UPDATE SET ${spec.values.map((v) => `"${v}" = r."${v}" + EXCLUDED."${v}"`).join(", ")}`;
     const day = [`date_trunc('day', bucket, 'UTC')`, ...spec.keys.filter((k) => k !== "bucket").map(quote)];
     const sums = spec.values.map((v) => (v === "count" ? `sum("count")::int` : `sum("${v}")`));
     ctes.push(
-      `h${i} (${alias}) AS (${spec.aggregate("n")})`,
-      `uh${i} AS (INSERT INTO ${spec.table} AS r (${alias}) SELECT ${alias} FROM h${i} ${conflict} RETURNING 1)`,
-      `ud${i} AS (INSERT INTO ${dailyTable(spec.table)} AS r (${alias}) SELECT ${day.join(", ")}, ${sums.join(", ")} FROM h${i} GROUP BY ${day.map((_, k) => k + 1).join(", ")} ${conflict} RETURNING 1)`,
+      `h${i} (${alias}) AS (${rollup.aggregate(rollup.newRows)})`,
+      `uh${i} AS (INSERT INTO ${spec.table} AS r (${alias}) SELECT ${alias} FROM h${i} ${add} RETURNING 1)`,
+      `ud${i} AS (INSERT INTO ${dailyTable(spec.table)} AS r (${alias}) SELECT ${day.join(", ")}, ${sums.join(", ")} FROM h${i} GROUP BY ${day.map((_, k) => k + 1).join(", ")} ${add} RETURNING 1)`,
     );
-    counts.push(`(SELECT count(*) FROM uh${i})::int AS "${spec.table}"`, `(SELECT count(*) FROM ud${i})::int AS "${dailyTable(spec.table)}"`);
+    counts.push(`(SELECT count(*) FROM uh${i})::int AS "${rollup.label}"`, `(SELECT count(*) FROM ud${i})::int AS "${dailyLabel(rollup)}"`);
   });
-  const alias = [...OPENED.keys, ...OPENED.values].map(quote).join(", ");
-  const add = `ON CONFLICT (${OPENED.keys.map(quote).join(", ")}) DO UPDATE SET "count" = r."count" + EXCLUDED."count"`;
-  const day = [`date_trunc('day', bucket, 'UTC')`, ...OPENED.keys.filter((k) => k !== "bucket").map(quote)];
-  ctes.push(
-    `ho (${alias}) AS (${opened(NEW_CASES)})`,
-    `uho AS (INSERT INTO ${OPENED.table} AS r (${alias}) SELECT ${alias} FROM ho ${add} RETURNING 1)`,
-    `udo AS (INSERT INTO ${dailyTable(OPENED.table)} AS r (${alias}) SELECT ${day.join(", ")}, sum("count")::int FROM ho GROUP BY ${day.map((_, k) => k + 1).join(", ")} ${add} RETURNING 1)`,
-    `w AS (UPDATE rollup_watermarks SET snapshot = pg_current_snapshot()::text, updated_at = now() WHERE name = '${WATERMARK}' RETURNING 1)`,
-  );
-  counts.push(`(SELECT count(*) FROM uho)::int AS "${OPENED.table}:opened"`, `(SELECT count(*) FROM udo)::int AS "${dailyTable(OPENED.table)}:opened"`);
+  ctes.push(`w AS (UPDATE rollup_watermarks SET snapshot = pg_current_snapshot()::text, updated_at = now() WHERE name = '${WATERMARK}' RETURNING 1)`);
   return `WITH ${ctes.join(",\n")} SELECT ${counts.join(", ")}, (SELECT count(*) FROM w)::int AS marked`;
 }
 
 /**
- * One statement: every decision rollup recomputed from all decisions visible to it, and the
+ * One statement: every incremental rollup recomputed from all rows visible to it, and the
  * watermark set to that same snapshot (pg_current_snapshot() is the statement's), so the next
  * increment adds exactly what this one did not see. The daily twins follow from the hourly rows.
  */
 function rebuildStatement(): string {
-  const ctes = DECISION_SPECS.flatMap((spec, i) => replaceCtes(String(i), spec.table, spec, spec.aggregate("decisions"), null));
-  ctes.push(...replaceCtes("o", OPENED.table, OPENED, opened("review_cases"), null));
+  const ctes = INCREMENTAL.flatMap((rollup, i) => replaceCtes(String(i), rollup.spec.table, rollup.spec, rollup.aggregate(rollup.allRows), null));
   ctes.push(
     `w AS (INSERT INTO rollup_watermarks (name, snapshot) VALUES ('${WATERMARK}', pg_current_snapshot()::text)
            ON CONFLICT (name) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = now() RETURNING 1)`,
   );
-  const counts = [...DECISION_SPECS.map((spec, i) => [spec.table, String(i)]), [OPENED.table, "o"]].flatMap(([table, tag]) => [
-    `(SELECT count(*) FROM u${tag})::int AS "${table}"`,
-    `(SELECT count(*) FROM g${tag})::int AS "${table}:deleted"`,
-  ]);
+  const counts = INCREMENTAL.flatMap(({ label }, i) => [`(SELECT count(*) FROM u${i})::int AS "${label}"`, `(SELECT count(*) FROM g${i})::int AS "${label}:deleted"`]);
   return `WITH ${ctes.join(",\n")} SELECT ${counts.join(", ")}, (SELECT count(*) FROM w)::int AS marked`;
 }
 
@@ -335,12 +343,10 @@ export async function refreshRollups(pool: pg.Pool, options: { from: Date; wait?
     );
     if (options.rebuild || !marks[0]) {
       const { rows } = await client.query<Record<string, number>>(REBUILD_DECISIONS);
-      for (const spec of DECISION_SPECS) {
-        result.written[spec.table] = rows[0]?.[spec.table] ?? 0;
-        result.deleted[spec.table] = rows[0]?.[`${spec.table}:deleted`] ?? 0;
+      for (const { label } of INCREMENTAL) {
+        result.written[label] = rows[0]?.[label] ?? 0;
+        result.deleted[label] = rows[0]?.[`${label}:deleted`] ?? 0;
       }
-      result.written[`${OPENED.table}:opened`] = rows[0]?.[OPENED.table] ?? 0;
-      result.deleted[`${OPENED.table}:opened`] = rows[0]?.[`${OPENED.table}:deleted`] ?? 0;
       await runAll(client, REBUILT_DAILY, new Date(0), result);
       const { rows: total } = await client.query<{ n: number }>(`SELECT coalesce(sum(count), 0)::int AS n FROM decision_rollups`);
       result.counted = total[0]?.n ?? 0;
@@ -350,9 +356,9 @@ export async function refreshRollups(pool: pg.Pool, options: { from: Date; wait?
       // Counted without moving the mark, the next round would count the same rows again.
       if (rows[0]?.marked !== 1) throw new Error("the rollup watermark vanished during a round; nothing was counted");
       result.counted = rows[0].counted ?? 0;
-      for (const table of [...DECISION_SPECS.flatMap((spec) => [spec.table, dailyTable(spec.table)]), `${OPENED.table}:opened`, `${dailyTable(OPENED.table)}:opened`]) {
-        result.written[table] = rows[0]?.[table] ?? 0;
-        result.deleted[table] = 0;
+      for (const label of INCREMENTAL.flatMap((rollup) => [rollup.label, dailyLabel(rollup)])) {
+        result.written[label] = rows[0]?.[label] ?? 0;
+        result.deleted[label] = 0;
       }
     }
     await runAll(client, HOURLY, from, result);
