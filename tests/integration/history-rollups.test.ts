@@ -41,6 +41,22 @@ async function insertDecision(client: pg.Pool | pg.PoolClient, createdAt: Date, 
   return id;
 }
 
+/** Runs `run` on one connection of the pool (a transaction left open across rounds needs one). */
+async function withClient(run: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await run(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** Two rounds: the first counts what committed, the second must add nothing to it. */
+async function refreshTwice(from: Date): Promise<void> {
+  await refreshRollups(pool, { from });
+  await refreshRollups(pool, { from });
+}
+
 async function rolledUp(hour: Date, action = "return.label"): Promise<number> {
   const { rows } = await pool.query<{ n: number }>(`SELECT coalesce(sum(count), 0)::int AS n FROM decision_rollups WHERE bucket = $1 AND action = $2 AND agent_id = $3::uuid`, [hour, action, agentId]);
   return rows[0]!.n;
@@ -111,16 +127,13 @@ describe("dashboard rollups", () => {
     const counted = await rolledUp(hourOf(now));
 
     // A slow request: its decision is stamped now but commits after the next refresh.
-    const slow = await pool.connect();
-    try {
+    await withClient(async (slow) => {
       await slow.query("BEGIN");
       await insertDecision(slow, now);
       await refreshRollups(pool, { from: new Date(now.getTime() - 15 * 60_000) });
       expect(await rolledUp(hourOf(now))).toBe(counted);
       await slow.query("COMMIT");
-    } finally {
-      slow.release();
-    }
+    });
     await refreshRollups(pool, { from: new Date(Date.now() - 15 * 60_000) });
     expect(await rolledUp(hourOf(now))).toBe(counted + 1);
   });
@@ -137,8 +150,7 @@ describe("dashboard rollups", () => {
   it("count a decision whose transaction stays open across several rounds exactly once", async () => {
     const now = new Date();
     const before = await rolledUp(hourOf(now), "order.status");
-    const slow = await pool.connect();
-    try {
+    await withClient(async (slow) => {
       await slow.query("BEGIN");
       await insertDecision(slow, now, "order.status");
       // Rounds while it is open, with other decisions committing around it.
@@ -148,19 +160,15 @@ describe("dashboard rollups", () => {
       }
       expect(await rolledUp(hourOf(now), "order.status")).toBe(before + 3);
       await slow.query("COMMIT");
-    } finally {
-      slow.release();
-    }
-    await refreshRollups(pool, { from: now });
-    await refreshRollups(pool, { from: now });
+    });
+    await refreshTwice(now);
     expect(await rolledUp(hourOf(now), "order.status")).toBe(before + 4);
   });
 
   it("count a decision in a released savepoint once, and none from a rolled-back savepoint or transaction", async () => {
     const now = new Date();
     const before = await rolledUp(hourOf(now), "order.hold");
-    const client = await pool.connect();
-    try {
+    await withClient(async (client) => {
       await client.query("BEGIN");
       await client.query("SAVEPOINT kept");
       await insertDecision(client, now, "order.hold");
@@ -174,11 +182,8 @@ describe("dashboard rollups", () => {
       await insertDecision(client, now, "order.hold");
       await refreshRollups(pool, { from: now });
       await client.query("ROLLBACK");
-    } finally {
-      client.release();
-    }
-    await refreshRollups(pool, { from: now });
-    await refreshRollups(pool, { from: now });
+    });
+    await refreshTwice(now);
     expect(await rolledUp(hourOf(now), "order.hold")).toBe(before + 1);
   });
 
@@ -202,21 +207,16 @@ describe("dashboard rollups", () => {
          VALUES ($1, 'agent', 'test', 'case.test', 'low', '{}', $2, $2) RETURNING id`,
         [randomUUID(), now],
       );
-    const slow = await pool.connect();
-    try {
+    await withClient(async (slow) => {
       await slow.query("BEGIN");
       await openCase(slow);
       await openCase(pool);
-      await refreshRollups(pool, { from: now });
-      await refreshRollups(pool, { from: now });
+      await refreshTwice(now);
       expect(await count("opened")).toBe(1);
       await slow.query("COMMIT");
-    } finally {
-      slow.release();
-    }
+    });
     const { rows } = await openCase(pool);
-    await refreshRollups(pool, { from: now });
-    await refreshRollups(pool, { from: now });
+    await refreshTwice(now);
     expect(await count("opened")).toBe(3);
     await pool.query(`UPDATE review_cases SET status = 'resolved', resolved_at = $2, resolution = 'ok' WHERE id = $1`, [rows[0]!.id, now]);
     await refreshRollups(pool, { from: now });
@@ -286,8 +286,7 @@ describe("dashboard rollups", () => {
   });
 
   it("skip a round while another process holds the refresher lock, and wait for it when asked", async () => {
-    const other = await pool.connect();
-    try {
+    await withClient(async (other) => {
       await other.query("BEGIN");
       await other.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [ROLLUP_LOCK_KEY]);
       expect((await refreshRollups(pool, { from: new Date(Date.now() - HOUR) })).refreshed).toBe(false);
@@ -295,9 +294,7 @@ describe("dashboard rollups", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       await other.query("COMMIT");
       expect((await waiting).refreshed).toBe(true);
-    } finally {
-      other.release();
-    }
+    });
   });
 
   it("are kept current by the background refresher", async () => {
