@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { LimitUsage } from "@/lib/engine";
+import { Batcher } from "@/lib/db/batcher";
 import { ensurePrepared, execute, literal, simpleQuery, type SqlStatement } from "@/lib/db/simple-query";
 import { beginLockAndCount, SQL_COUNT_USAGE, SQL_LOCK_SCOPES, withBatchUsage, type LimitedRequest } from "./limit-usage";
 
@@ -128,24 +129,11 @@ export interface LimitedWrite extends LimitedRequest {
   decide(usage: Record<string, LimitUsage>): DecisionRow;
 }
 
-interface Lane {
-  queue: Pending[];
-  inFlight: number;
-  max: number;
-}
-
-interface Pending {
-  row: DecisionRow | null;
-  limited: LimitedWrite | null;
-  resolve: (row: DecisionRow) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
- * Group commit for decisions that need no transaction of their own. A row is written at once when
- * a connection is free; while `maxInFlight` writes are under way, the rows that arrive queue and
- * go together in the next write, one statement and one commit for all of them. Under light load
- * every decision is written alone, with no added wait; under heavy load a commit carries many.
+ * Group commit for decisions. Plain rows (no limits to count) are written at once when a
+ * connection is free; while `maxInFlight` writes are under way, the rows that arrive queue and go
+ * together in the next write, one statement and one commit for all of them. Under light load every
+ * decision is written alone, with no added wait; under heavy load a commit carries many.
  *
  * Decisions under limits queue in a lane of their own (so plain rows never wait behind them): a
  * batch of them is written in one transaction of two round trips: the first begins it, locks
@@ -157,91 +145,59 @@ interface Pending {
  * fails is retried row by row, so one bad row cannot fail its neighbours.
  */
 export class DecisionWriter {
-  // Two lanes, so rows that need no lock never wait behind a batch counting limits under one. The
-  // limited lane writes one batch at a time: its batches would mostly wait on each other's locks
-  // anyway (every refund of an agent counts under that agent's scope), so the next batch gathers
-  // everything that arrived meanwhile instead.
-  private readonly lanes = { plain: { queue: [] as Pending[], inFlight: 0, max: 2 }, limited: { queue: [] as Pending[], inFlight: 0, max: 1 } };
-  /** Batches written and rows they carried (a batch retried row by row counts its retries too). */
-  readonly stats = { statements: 0, rows: 0, largest: 0, limited: 0 };
-  private readonly maxBatch: number;
+  private readonly plain: Batcher<DecisionRow, void>;
+  private readonly limited: Batcher<LimitedWrite, DecisionRow>;
 
   constructor(
     private readonly pool: pg.Pool,
     /** maxInFlight: plain writes under way at once (default 2). */
     options: { maxBatch?: number; maxInFlight?: number } = {},
   ) {
-    this.maxBatch = options.maxBatch ?? 100;
-    this.lanes.plain.max = options.maxInFlight ?? 2;
+    const maxBatch = options.maxBatch ?? 100;
+    this.plain = new Batcher((rows) => insertDecisionRows(this.pool, rows).then(() => rows.map(() => undefined)), { maxInFlight: options.maxInFlight ?? 2, maxBatch });
+    // One batch at a time: its batches would mostly wait on each other's locks anyway (every refund
+    // of an agent counts under that agent's scope), so the next batch gathers everything that
+    // arrived meanwhile instead. (Measured: two at once, or the next one starting as soon as the
+    // first has counted, make smaller batches and do worse; BENCHMARKS.md.)
+    this.limited = new Batcher((writes) => this.writeLocked(writes), { maxInFlight: 1, maxBatch });
+  }
+
+  /**
+   * Write statements run and rows they carried (a batch retried row by row counts its retries
+   * too), the largest batch, and the rows decided under limits.
+   */
+  get stats() {
+    const [plain, limited] = [this.plain.stats, this.limited.stats];
+    return {
+      statements: plain.batches + limited.batches,
+      rows: plain.items + limited.items,
+      largest: Math.max(plain.largest, limited.largest),
+      limited: limited.items,
+    };
   }
 
   /** Writes a decided row; resolves once it is committed. */
   write(row: DecisionRow): Promise<void> {
-    return new Promise<void>((resolve, reject) => this.enqueue(this.lanes.plain, { row, limited: null, resolve: () => resolve(), reject }));
+    return this.plain.submit(row);
   }
 
   /** Decides a limited request under its scopes' locks and writes it; resolves with the row once committed. */
   writeLimited(limited: LimitedWrite): Promise<DecisionRow> {
-    return new Promise<DecisionRow>((resolve, reject) => this.enqueue(this.lanes.limited, { row: null, limited, resolve, reject }));
+    return this.limited.submit(limited);
   }
 
   /** Resolves once every row handed in so far is written or refused (for a clean shutdown). */
   async drain(): Promise<void> {
-    const busy = () => Object.values(this.lanes).some((lane) => lane.inFlight > 0 || lane.queue.length > 0);
-    while (busy()) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (!this.plain.idle || !this.limited.idle) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
-  private enqueue(lane: Lane, pending: Pending): void {
-    lane.queue.push(pending);
-    this.pump(lane);
-  }
-
-  private pump(lane: Lane): void {
-    while (lane.inFlight < lane.max && lane.queue.length > 0) {
-      const batch = lane.queue.splice(0, this.maxBatch);
-      lane.inFlight++;
-      void this.flush(batch).finally(() => {
-        lane.inFlight--;
-        this.pump(lane);
-      });
-    }
-  }
-
-  private async flush(batch: Pending[]): Promise<void> {
-    try {
-      const rows = await this.writeBatch(batch);
-      batch.forEach((p, i) => p.resolve(rows[i]!));
-    } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
-      await Promise.all(
-        batch.map((p) =>
-          this.writeBatch([p]).then(
-            ([row]) => p.resolve(row!),
-            (rowError: unknown) => p.reject(rowError),
-          ),
-        ),
-      );
-    }
-  }
-
-  private async writeBatch(batch: Pending[]): Promise<DecisionRow[]> {
-    this.stats.statements++;
-    this.stats.rows += batch.length;
-    this.stats.largest = Math.max(this.stats.largest, batch.length);
-    const limited = batch.flatMap((p) => (p.limited ? [p.limited] : []));
-    if (limited.length === 0) {
-      const rows = batch.map((p) => p.row!);
-      await insertDecisionRows(this.pool, rows);
-      return rows;
-    }
-    this.stats.limited += limited.length;
+  private async writeLocked(writes: LimitedWrite[]): Promise<DecisionRow[]> {
     const client = await this.pool.connect();
     try {
       await ensurePrepared(client, [SQL_LOCK_SCOPES, SQL_COUNT_USAGE, SQL_INSERT_LIMITED]);
-      const counted = await beginLockAndCount(client, limited);
+      const counted = await beginLockAndCount(client, writes);
       const rows: DecisionRow[] = [];
-      let next = 0;
-      for (const p of batch) rows.push(p.row ?? p.limited!.decide(withBatchUsage(counted[next++]!, p.limited!, rows)));
+      writes.forEach((write, i) => rows.push(write.decide(withBatchUsage(counted[i]!, write, rows))));
       await simpleQuery(client, [execute(SQL_INSERT_LIMITED, [literal(JSON.stringify(rows), "jsonb")]), "COMMIT"]);
       return rows;
     } catch (error) {
