@@ -33,14 +33,38 @@ test("IT creates an agent and sees its key once; a committee member pauses it; I
   await pause.getByLabel("Agent").selectOption(name);
   await pause.getByRole("button", { name: "Pause" }).click();
   await expect(pause.getByText("Give a reason")).toBeVisible();
+  // Focus goes to the field to fix, not back to the top of the page.
+  await expect(pause.getByLabel("Reason")).toBeFocused();
   await pause.getByLabel("Reason").fill("Suspicious refund pattern");
   await pause.getByRole("button", { name: "Pause" }).click();
   await expect(committee.getByRole("status").filter({ hasText: `Paused agent ${name}` })).toBeVisible();
+  // The form starts over, so a second click cannot pause the same thing again.
+  await expect(pause.getByLabel("Reason")).toHaveValue("");
   await expect.poll(async () => (await decide(request, key)).body.reasons?.[0]?.code, { timeout: 3000 }).toBe("paused");
+
+  // Every page says so, not only Stop switches.
+  const banner = (page: import("@playwright/test").Page) => page.getByRole("region", { name: "Stops in force" }).filter({ hasText: name });
+  await it.goto("/agents");
+  await expect(banner(it)).toContainText(`agent ${name}`);
+
+  // Pausing everything asks first; cancelled, nothing is paused and the form keeps its values.
+  await pause.getByLabel("What to stop").selectOption("all");
+  await pause.getByLabel("Reason").fill("Drill");
+  let asked = "";
+  committee.once("dialog", (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
+  await pause.getByRole("button", { name: "Pause" }).click();
+  await expect.poll(() => asked).toContain("Pause everything?");
+  await expect(pause.getByLabel("Reason")).toHaveValue("Drill");
+  await expect(committee.getByRole("region", { name: "Stops in force" })).not.toContainText("Everything is paused");
 
   await committee.getByRole("form", { name: `Resume ${name}` }).getByLabel("Reason to resume").fill("Pattern explained by a carrier outage");
   await committee.getByRole("form", { name: `Resume ${name}` }).getByRole("button", { name: "Resume" }).click();
   await expect.poll(async () => (await decide(request, key)).body.decision, { timeout: 3000 }).toBe("allow");
+  await it.goto("/agents");
+  await expect(banner(it)).toHaveCount(0);
 
   it.once("dialog", (dialog) => void dialog.accept());
   await it.reload();

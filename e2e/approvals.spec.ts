@@ -15,7 +15,7 @@ test("the example agent's oversized refund is approved by a supervisor, executed
 
   await expect.poll(() => /(dec_\S+) waits for 1 approval by supervisor/.exec(output)?.[1], { timeout: 20_000 }).toBeTruthy();
   const decisionId = /(dec_\S+) waits for/.exec(output)![1]!;
-  const item = page.getByRole("link", { name: new RegExp(`refund\\.issue \\$180\\.00 for ${customer}`) });
+  const item = page.getByRole("link", { name: new RegExp(`Issue a refund \\$180\\.00 for ${customer}`) });
   await expect(item).toBeVisible({ timeout: 2500 });
 
   await item.click();
@@ -57,7 +57,7 @@ test("a critical account recovery needs a supervisor and a committee member, nev
   const sam = await browser.newPage();
   await signIn(sam, "supervisor");
   await sam.goto("/approvals?tier=critical");
-  await sam.getByRole("link", { name: new RegExp(`account\\.recover .* for ${customer},`) }).click();
+  await sam.getByRole("link", { name: new RegExp(`^Recover an account for ${customer},`) }).click();
   const form = sam.getByRole("form", { name: "Decide" });
   await form.getByLabel("Reason (kept in the audit log)").fill("Voice verification passed");
   await form.getByRole("button", { name: /Approve/ }).click();

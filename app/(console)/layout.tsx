@@ -1,14 +1,18 @@
 import Link from "next/link";
 import { ConsoleNav } from "@/components/console/console-nav";
 import { SignOutButton } from "@/components/console/sign-out-button";
+import { StopBanner } from "@/components/console/stop-banner";
 import { navigationFor } from "@/lib/auth/navigation";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
+import { getPrisma } from "@/lib/db/prisma";
+import { listActiveStops } from "@/lib/stop-switches/queries";
 
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireUser();
+  const stops = await listActiveStops(getPrisma());
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
@@ -31,6 +35,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           </div>
         </div>
       </header>
+      <StopBanner stops={stops} />
       <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 lg:flex-row">
         <aside className="lg:w-52 lg:shrink-0">
           <ConsoleNav groups={navigationFor(actor.roles)} />

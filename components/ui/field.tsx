@@ -1,4 +1,6 @@
-import { useId } from "react";
+"use client";
+
+import { useEffect, useId, useRef } from "react";
 
 /** The box of every text input, select and textarea in the console. */
 export const INPUT = "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-invalid:border-rose-500";
@@ -76,10 +78,21 @@ export function SelectField({ label, name, options, defaultValue, error }: { lab
   );
 }
 
+/**
+ * A form's outcome. After a refused submit, focus goes to the first field marked invalid in the
+ * same form, or to this message: the submit button was disabled while the action ran, which left
+ * focus on the page itself, far from what needs fixing.
+ */
 export function FormMessage({ state }: { state: { ok: boolean | null; message?: string } }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (state.ok !== false) return;
+    const invalid = ref.current?.closest("form")?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    (invalid ?? ref.current)?.focus();
+  }, [state]);
   if (state.ok === null || !state.message) return null;
   return (
-    <p role={state.ok ? "status" : "alert"} className={`rounded-md border px-3 py-2 text-sm ${state.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-rose-200 bg-rose-50 text-rose-800"}`}>
+    <p ref={ref} tabIndex={-1} role={state.ok ? "status" : "alert"} className={`rounded-md border px-3 py-2 text-sm ${state.ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-rose-200 bg-rose-50 text-rose-800"}`}>
       {state.message}
     </p>
   );

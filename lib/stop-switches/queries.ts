@@ -8,3 +8,13 @@ export async function listStopSwitches(db: Db) {
   ]);
   return { active, recent, agentNames: agents.map((a) => a.name) };
 }
+
+/** The stops in force, "everything" first: what the console's banner shows on every page. */
+export async function listActiveStops(db: Db) {
+  const active = await db.stopSwitch.findMany({
+    where: { liftedAt: null },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, scope: true, target: true, reason: true, createdBy: true, createdAt: true },
+  });
+  return active.sort((a, b) => Number(b.scope === "all") - Number(a.scope === "all"));
+}

@@ -40,6 +40,7 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
   const [policy, agents] = await Promise.all([getCurrentPolicy(db), db.agent.findMany({ select: { name: true }, orderBy: { name: "asc" } })]);
   const doc = policy?.document;
   const tierOrder = doc?.risk_tiers.map((t) => t.key) ?? [];
+  const labels = new Map(doc?.actions.map((a) => [a.key, a.label]) ?? []);
   const clean = Object.fromEntries(Object.entries(filters).filter(([, v]) => typeof v === "string" && v)) as Search;
   const items = await listApprovalQueue(db, clean, tierOrder);
   const now = new Date();
@@ -86,12 +87,13 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
                   href={`/approvals/${item.id}`}
                   data-queue-link
                   className={`block rounded-lg border bg-white p-4 shadow-sm hover:border-brand-600 focus:border-brand-600 ${urgent ? "border-amber-400 bg-amber-50" : "border-slate-200"}`}
-                  aria-label={`${item.action} ${formatMoney(item.amount, item.currency)} for ${item.customerId ?? "unknown customer"}, ${item.tier ?? "no"} tier`}
+                  aria-label={`${labels.get(item.action) ?? item.action}${item.amount === null ? "" : ` ${formatMoney(item.amount, item.currency)}`} for ${item.customerId ?? "unknown customer"}, ${item.tier ?? "no"} tier`}
                 >
                   <div className="flex flex-wrap items-center gap-2">
                     <Badge tone={TIER_TONES[item.tier ?? ""] ?? "neutral"}>{item.tier ?? "—"}</Badge>
-                    <span className="font-medium">{item.action}</span>
-                    <span className="tabular-nums">{formatMoney(item.amount, item.currency)}</span>
+                    <span className="font-medium">{labels.get(item.action) ?? item.action}</span>
+                    {labels.has(item.action) ? <code className="text-xs text-slate-500">{item.action}</code> : null}
+                    {item.amount === null ? null : <span className="tabular-nums">{formatMoney(item.amount, item.currency)}</span>}
                     <span className="text-sm text-slate-600">customer {item.customerId ?? "—"} · agent {item.agent}{item.intent ? ` · ${item.intent}` : ""}</span>
                     {urgent ? <Badge tone="warning">expires {formatRelative(item.expiresAt, now)}</Badge> : null}
                   </div>

@@ -24,7 +24,8 @@ export async function pauseAction(_: FormState, formData: FormData): Promise<For
     await pause(getPrisma(), actor, { target, reason: String(formData.get("reason") ?? "") });
     return { message: `Paused ${label(target)}. Agents are denied within a second.` };
   });
-  if (state.ok) revalidatePath("/stop-switches");
+  // Every page: the console's layout shows the stops in force.
+  if (state.ok) revalidatePath("/", "layout");
   return state;
 }
 
@@ -35,6 +36,7 @@ export async function resumeAction(_: FormState, formData: FormData): Promise<Fo
     await resume(getPrisma(), actor, { target, reason: String(formData.get("reason") ?? "") });
     return { message: `Resumed ${label(target)}.` };
   });
-  if (state.ok) revalidatePath("/stop-switches");
+  // Every page: the console's layout shows the stops in force.
+  if (state.ok) revalidatePath("/", "layout");
   return state;
 }

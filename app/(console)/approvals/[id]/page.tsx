@@ -11,6 +11,7 @@ import { getApprovalDetail } from "@/lib/approvals/queries";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
+import { getCurrentPolicy } from "@/lib/policy/queries";
 
 export const metadata: Metadata = { title: "Held action" };
 
@@ -18,9 +19,11 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const actor = await requirePermission("approvals:read");
   if (!/^[0-9a-f-]{36}$/.test(id)) notFound();
-  const approval = await getApprovalDetail(getPrisma(), id);
+  const db = getPrisma();
+  const [approval, policy] = await Promise.all([getApprovalDetail(db, id), getCurrentPolicy(db)]);
   if (!approval) notFound();
   const d = approval.decision;
+  const label = policy?.document.actions.find((a) => a.key === d.action)?.label;
   const context = (d.request.context ?? {}) as { summary?: string; confidence?: number; channel?: string };
   const now = new Date();
   const open = approval.status === "pending" && approval.expiresAt > now;
@@ -29,8 +32,13 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
   return (
     <>
       <PageHeader
-        title={`${d.action} ${formatMoney(d.amount, d.currency)}`}
-        description={<>Held {formatRelative(approval.createdAt, now)} for agent {d.agent.name}. <Link href="/approvals" className="underline">Back to the queue</Link></>}
+        title={`${label ?? d.action}${d.amount === null ? "" : ` ${formatMoney(d.amount, d.currency)}`}`}
+        description={
+          <>
+            {label ? <><code className="text-xs">{d.action}</code>, held </> : "Held "}
+            {formatRelative(approval.createdAt, now)} for agent {d.agent.name}. <Link href="/approvals" className="underline">Back to the queue</Link>
+          </>
+        }
         actions={<Badge tone={approval.status === "approved" ? "success" : approval.status === "pending" ? "warning" : "danger"}>{approval.status}</Badge>}
       />
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
