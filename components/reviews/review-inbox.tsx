@@ -37,13 +37,13 @@ const columns = [
     header: "Case",
     enableSorting: false,
     cell: (info) => (
-      <div className="max-w-56">
+      <div className="min-w-48 max-w-80">
         <Link
           href={`/reviews/${info.row.original.id}`}
           data-queue-link
           data-case-id={info.row.original.id}
           title={info.getValue()}
-          className="line-clamp-2 font-medium text-slate-900 underline-offset-2 hover:underline"
+          className="line-clamp-3 font-medium text-slate-900 underline-offset-2 hover:underline"
         >
           {info.getValue()}
         </Link>

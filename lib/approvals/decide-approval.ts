@@ -71,8 +71,10 @@ export async function decideApproval(db: Db, actor: Actor, input: z.input<typeof
       await tx.decision.update({ where: { id: approval.decision_id }, data: { status, updatedAt: now, countsToLimits: status === "approved" } });
     }
     if (status === "rejected") {
+      // The inbox shows people by name; the audit entry keeps the sign-in.
+      const who = (await tx.user.findUnique({ where: { id: actor.id }, select: { name: true } }))?.name || actor.label;
       await tx.reviewCase.create({
-        data: { id: newId("rev"), source: "approval_rejected", reason: `Rejected by ${actor.label}: ${data.reason}`, decisionId: approval.decision_id, agentId: approval.agent_id, action: approval.action, tier: approval.tier, conversationId: approval.conversation_id },
+        data: { id: newId("rev"), source: "approval_rejected", reason: `Rejected by ${who}: ${data.reason}`, decisionId: approval.decision_id, agentId: approval.agent_id, action: approval.action, tier: approval.tier, conversationId: approval.conversation_id },
       });
     }
     await recordAudit(tx, actor, {

@@ -137,6 +137,12 @@ export function addHistogram(into: Map<number, number>, histogram: Record<string
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 const round = (value: number | null, digits = 1) => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);
 const tierLabel = (tier: string) => (tier === "" ? "no tier" : tier);
+
+/** Tiers in the policy's order (low to critical, as the document lists them); others after, by name; "no tier" last. */
+function bySeverity(order: readonly string[]) {
+  const rank = (tier: string) => (tier === "" ? order.length + 1 : order.includes(tier) ? order.indexOf(tier) : order.length);
+  return (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
+}
 const timeColumn: TableColumn = { key: "bucket", label: "From", kind: "time" };
 
 function seriesTable<P extends TimePoint>(series: P[], columns: TableColumn[]): ChartTable {
@@ -218,6 +224,8 @@ async function readPolicy(db: DashboardDb): Promise<PolicyDocument | null> {
   const rows = await queryRows<{ document: PolicyDocument }>(db, `SELECT document FROM policy_versions ORDER BY version DESC LIMIT 1`, []);
   return rows[0]?.document ?? null;
 }
+
+const tierKeys = (policy: PolicyDocument | null) => (policy?.risk_tiers ?? []).map((tier) => tier.key);
 
 async function readAgents(db: DashboardDb): Promise<{ id: string; name: string }[]> {
   return queryRows<{ id: string; name: string }>(db, `SELECT id::text AS id, name FROM agents ORDER BY name`, []);
@@ -370,8 +378,9 @@ function buildDenials(scope: Scope, reasons: ReasonRow[]): Chart<CategoryPoint> 
   };
 }
 
-function buildMoney(scope: Scope, decisions: DecisionRow[], approvedAmounts: { tier: string; amount: string }[], outcomes: OutcomeRow[]): Chart<MoneyPoint> {
-  const tiers = [...new Set(outcomes.filter((o) => o.status === "executed" && Number(o.amount) !== 0).map((o) => o.tier))].sort();
+function buildMoney(scope: Scope, decisions: DecisionRow[], approvedAmounts: { tier: string; amount: string }[], outcomes: OutcomeRow[], tierOrder: readonly string[]): Chart<MoneyPoint> {
+  const severity = bySeverity(tierOrder);
+  const tiers = [...new Set(outcomes.filter((o) => o.status === "executed" && Number(o.amount) !== 0).map((o) => o.tier))].sort(severity);
   const points = emptySeries<MoneyPoint>(scope, () => Object.fromEntries(tiers.map((t) => [tierLabel(t), 0])), { status: "executed" });
   const byTier = new Map<string, { authorized: Decimal; executed: Decimal; reverted: Decimal }>();
   const tierTotals = (tier: string) => {
@@ -393,7 +402,7 @@ function buildMoney(scope: Scope, decisions: DecisionRow[], approvedAmounts: { t
   }
   const rows = [...byTier.entries()]
     .filter(([, t]) => !t.authorized.isZero() || !t.executed.isZero() || !t.reverted.isZero())
-    .sort((a, b) => a[0].localeCompare(b[0]))
+    .sort((a, b) => severity(a[0], b[0]))
     .map(([tier, t]) => ({ tier: tierLabel(tier), authorized: t.authorized.toFixed(2), executed: t.executed.toFixed(2), reverted: t.reverted.toFixed(2), net: t.executed.minus(t.reverted).toFixed(2) }));
   const total = (key: "authorized" | "executed" | "reverted") => [...byTier.values()].reduce((sum, t) => sum.plus(t[key]), new Decimal(0)).toFixed(2);
   return {
@@ -553,8 +562,8 @@ export async function getDenialReasons(db: DashboardDb, query: DashboardQuery, n
 
 export async function getMoneyMoved(db: DashboardDb, query: DashboardQuery, now = new Date()): Promise<Chart<MoneyPoint>> {
   const scope = await resolveScope(db, query, now);
-  const [decisions, approved, outcomes] = await Promise.all([readDecisions(db, scope), readApprovedAmounts(db, scope), readOutcomes(db, scope)]);
-  return buildMoney(scope, decisions, approved, outcomes);
+  const [decisions, approved, outcomes, policy] = await Promise.all([readDecisions(db, scope), readApprovedAmounts(db, scope), readOutcomes(db, scope), readPolicy(db)]);
+  return buildMoney(scope, decisions, approved, outcomes, tierKeys(policy));
 }
 
 export async function getOutcomeProblems(db: DashboardDb, query: DashboardQuery, now = new Date()): Promise<Chart<OutcomeProblemPoint>> {
@@ -596,7 +605,7 @@ export async function getDashboard(db: DashboardDb, query: DashboardQuery, now =
     autonomy: buildAutonomy(scope, decisions),
     approvals: buildApprovals(scope, decisions, approvals, latencies),
     denials: buildDenials(scope, reasons),
-    money: buildMoney(scope, decisions, approved, outcomes),
+    money: buildMoney(scope, decisions, approved, outcomes, tierKeys(policy)),
     outcomeProblems: buildOutcomeProblems(scope, outcomes),
     reviews: buildReviews(scope, reviews),
     handoffIntents: buildHandoffs(scope, reasons, "intent"),
@@ -604,7 +613,7 @@ export async function getDashboard(db: DashboardDb, query: DashboardQuery, now =
     options: {
       actions: (policy?.actions ?? []).map((a) => a.key).sort(),
       agents,
-      tiers: (policy?.risk_tiers ?? []).map((t) => t.key),
+      tiers: tierKeys(policy),
     },
   };
 }

@@ -12,13 +12,13 @@ const WORLD: HistoryWorld = {
   policyVersionId: uuid(1),
   agents: ["chat-assistant", "email-assistant", "returns-bot", "billing-bot"].map((name, i) => ({ id: uuid(10 + i), name })),
   approvers: [
-    { id: uuid(20), email: "supervisor@northwind.example", roles: ["supervisor"], style: "careful" },
-    { id: uuid(21), email: "supervisor2@northwind.example", roles: ["supervisor"], style: "careful" },
-    { id: uuid(22), email: "supervisor3@northwind.example", roles: ["supervisor"], style: "rubber_stamp" },
-    { id: uuid(23), email: "committee@northwind.example", roles: ["committee"], style: "careful" },
-    { id: uuid(24), email: "committee3@northwind.example", roles: ["committee"], style: "rubber_stamp" },
+    { id: uuid(20), email: "supervisor@northwind.example", name: "Supervisor", roles: ["supervisor"], style: "careful" },
+    { id: uuid(21), email: "supervisor2@northwind.example", name: "Supervisor 2", roles: ["supervisor"], style: "careful" },
+    { id: uuid(22), email: "supervisor3@northwind.example", name: "Supervisor 3", roles: ["supervisor"], style: "rubber_stamp" },
+    { id: uuid(23), email: "committee@northwind.example", name: "Committee", roles: ["committee"], style: "careful" },
+    { id: uuid(24), email: "committee3@northwind.example", name: "Committee 3", roles: ["committee"], style: "rubber_stamp" },
   ],
-  reviewers: [{ id: uuid(30), email: "cx@northwind.example", roles: ["cx_lead"], style: "careful" }],
+  reviewers: [{ id: uuid(30), email: "cx@northwind.example", name: "CX lead", roles: ["cx_lead"], style: "careful" }],
 };
 const END = new Date("2026-11-20T15:00:00.000Z");
 

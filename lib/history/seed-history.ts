@@ -138,6 +138,7 @@ export interface HistoryAgent {
 export interface HistoryPerson {
   id: string;
   email: string;
+  name: string;
   roles: readonly Role[];
   /** Rubber-stampers approve about 99% of what they see within seconds. */
   style: "careful" | "rubber_stamp";
@@ -956,7 +957,7 @@ export function createHistoryGenerator(world: HistoryWorld, plan: HistoryPlan): 
       votes.push({ role });
       clock = voteAt;
       if (status === "rejected") {
-        openReview(out, "approval_rejected", `Rejected by ${person.email}: ${reason}`, voteAt);
+        openReview(out, "approval_rejected", `Rejected by ${person.name}: ${reason}`, voteAt);
         return settle("rejected", voteAt);
       }
       if (status === "approved") return settle("approved", voteAt);
@@ -1063,8 +1064,8 @@ async function prepareWorld(client: pg.PoolClient, actor: Actor, agentCount: num
     );
     if (rows[0]) await insertAudit(client, actor, { action: "user.create", subjectType: "user", subjectId: rows[0].id, data: { email: person.email, roles: person.roles, demo: true } });
   }
-  const { rows: people } = await client.query<{ id: string; email: string; roles: Role[] }>(
-    `SELECT id::text AS id, email, roles::text[] AS roles FROM users WHERE NOT disabled AND roles && '{supervisor,committee,cx_lead}'::"Role"[] ORDER BY email`,
+  const { rows: people } = await client.query<{ id: string; email: string; name: string; roles: Role[] }>(
+    `SELECT id::text AS id, email, name, roles::text[] AS roles FROM users WHERE NOT disabled AND roles && '{supervisor,committee,cx_lead}'::"Role"[] ORDER BY email`,
   );
   const style = (email: string) => HISTORY_PEOPLE.find((p) => p.email === email)?.style ?? "careful";
   const everyone = people.map((p) => ({ ...p, style: style(p.email) }));

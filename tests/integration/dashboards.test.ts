@@ -103,6 +103,11 @@ async function expectMatchesRaw(query: DashboardQuery, dashboard: Dashboard) {
   for (const row of executed) {
     expect(dashboard.money.table.rows.find((r) => r.tier === (row.tier || "no tier"))?.executed, `${label} ${row.tier}`).toBe(row.amount);
   }
+  // Tiers in the policy's order, low to critical, as the document lists them; "no tier" last.
+  const severity = ["low", "medium", "high", "critical", "no tier"];
+  const shown = dashboard.money.table.rows.map((r) => r.tier as string);
+  expect(shown, label).toEqual([...shown].sort((a, b) => severity.indexOf(a) - severity.indexOf(b)));
+  expect(dashboard.money.seriesKeys.map((k) => k.key), label).toEqual(dashboard.money.seriesKeys.map((k) => k.key).sort((a, b) => severity.indexOf(a) - severity.indexOf(b)));
 
   const reviews = await raw<{ opened: number; resolved: number; dismissed: number }>(
     query,
