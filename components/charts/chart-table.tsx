@@ -26,7 +26,7 @@ export function ChartTable({
   rowLinks?: (string | null)[];
 }) {
   return (
-    <div className="max-h-80 overflow-auto rounded-md border border-slate-200">
+    <div className="table-scroll max-h-80 overflow-auto rounded-md border border-slate-200">
       <table className="min-w-full text-sm">
         <caption className="sr-only">{label}</caption>
         <thead className="sticky top-0 bg-slate-50">

@@ -125,7 +125,7 @@ export function DataTable<Row>({
           </p>
         </div>
       )}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <div className="table-scroll rounded-lg border border-slate-200 shadow-sm">
         <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={label}>
           <thead className="bg-slate-50">
             {table.getHeaderGroups().map((group) => (

@@ -26,7 +26,7 @@ function totals(matrix: Matrix): { total: number; changed: number; transitions: 
 /** Recorded decisions (rows) against the draft's (columns); the diagonal is what stays the same. */
 export function TransitionMatrix({ matrix }: { matrix: Matrix }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="table-scroll rounded-lg border border-slate-200 shadow-sm">
       <table className="min-w-full text-sm" aria-label="Transitions from recorded to draft decisions">
         <thead className="bg-slate-50">
           <tr>

@@ -1,7 +1,7 @@
 /** A plain, accessible table for short server-rendered lists (the DataTable is for long ones). */
 export function SimpleTable({ label, headers, rows }: { label: string; headers: string[]; rows: { key: string; cells: React.ReactNode[] }[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="table-scroll rounded-lg border border-slate-200 shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={label}>
         <thead className="bg-slate-50">
           <tr>
