@@ -19,7 +19,7 @@ test("the committee sees the refunds' approval rate and follows it into the filt
   const supervisor = await browser.newPage();
   await signIn(supervisor, "supervisor");
   await supervisor.goto("/approvals");
-  await supervisor.getByRole("link", { name: new RegExp(`refund\\.issue \\$180\\.00 for ${customer}`) }).click();
+  await supervisor.getByRole("link", { name: new RegExp(`Issue a refund \\$180\\.00 for ${customer}`) }).click();
   const form = supervisor.getByRole("form", { name: "Decide" });
   await form.getByLabel("Reason (kept in the audit log)").fill("Shipping error we caused");
   await form.getByRole("button", { name: /Approve/ }).click();

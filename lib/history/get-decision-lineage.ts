@@ -1,12 +1,15 @@
 import { hashAuditContent } from "@/lib/audit/record-audit";
 import type { Db } from "@/lib/db/prisma";
 import type { DecisionResponse } from "@/lib/decisions/schemas";
+import { describeRequest } from "./describe-request";
 
 export interface LineageStep {
   at: Date;
   kind: "request" | "decision" | "approval" | "outcome" | "review" | "webhook" | "audit";
   title: string;
   detail?: string;
+  /** The exact text behind the step (the request as the agent sent it), for those who need it. */
+  raw?: string;
   /** Where the step lives in the console (a review case), when it has a page of its own. */
   href?: string;
 }
@@ -38,7 +41,7 @@ export async function getDecisionLineage(db: Db, id: string) {
 
   const reasons = decision.reasons as DecisionResponse["reasons"];
   const steps: LineageStep[] = [
-    { at: decision.createdAt, kind: "request", title: `${decision.agent.name} asked to ${decision.action}`, detail: JSON.stringify(decision.request) },
+    { at: decision.createdAt, kind: "request", title: `${decision.agent.name} asked to ${decision.action}`, detail: describeRequest(decision.request), raw: JSON.stringify(decision.request, null, 2) },
     { at: decision.createdAt, kind: "decision", title: `Decided ${decision.decision} under policy version ${decision.policyVersion ?? "none"}`, detail: reasons.map((r) => `${r.message} (${r.rule})`).join("; ") },
   ];
   for (const v of decision.approval?.votes ?? []) steps.push({ at: v.createdAt, kind: "approval", title: `${v.user.name} ${v.verdict === "approve" ? "approved" : "rejected"} as ${v.role}`, detail: v.reason });
@@ -59,3 +62,4 @@ export async function getDecisionLineage(db: Db, id: string) {
     }),
   };
 }
+

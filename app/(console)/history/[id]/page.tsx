@@ -50,7 +50,13 @@ export default async function DecisionPage({ params }: { params: Promise<{ id: s
                   )}{" "}
                   <time className="text-xs text-slate-500" dateTime={step.at.toISOString()}>{formatDateTime(step.at)}</time>
                 </p>
-                {step.detail ? <p className="mt-0.5 text-xs break-all text-slate-600">{step.detail}</p> : null}
+                {step.detail ? <p className="mt-0.5 text-xs break-words text-slate-600">{step.detail}</p> : null}
+                {step.raw ? (
+                  <details className="mt-1 text-xs">
+                    <summary className="cursor-pointer text-slate-600">The request as the agent sent it</summary>
+                    <pre className="mt-1 max-h-64 overflow-auto rounded-md bg-slate-900 px-3 py-2 text-slate-100">{step.raw}</pre>
+                  </details>
+                ) : null}
               </li>
             ))}
           </ol>

@@ -1,0 +1,28 @@
+/**
+ * A decision request in words, for a reader who does not read JSON: who, how much, why, from
+ * where, what the agent read. Every field the agent sent appears; the raw JSON stays one click away.
+ */
+export function describeRequest(request: unknown): string {
+  const r = (request ?? {}) as {
+    intent?: string;
+    customer?: { id?: string; verified?: boolean; segment?: string };
+    params?: Record<string, unknown>;
+    data_sources?: string[];
+    context?: { channel?: string; confidence?: number; conversation_id?: string; summary?: string };
+  };
+  const parts: string[] = [];
+  if (r.customer?.id) {
+    const facts = [r.customer.verified === true ? "verified" : r.customer.verified === false ? "not verified" : null, r.customer.segment].filter(Boolean);
+    parts.push(`customer ${r.customer.id}${facts.length ? ` (${facts.join(", ")})` : ""}`);
+  }
+  if (r.intent) parts.push(`intent ${r.intent}`);
+  const { amount, currency, ...params } = r.params ?? {};
+  if (amount !== undefined) parts.push(`amount ${String(amount)}${currency ? ` ${String(currency)}` : ""}`);
+  for (const [key, value] of Object.entries(params)) parts.push(`${key.replaceAll("_", " ")} ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  if (r.data_sources?.length) parts.push(`reads ${r.data_sources.join(", ")}`);
+  if (r.context?.channel) parts.push(`via ${r.context.channel}`);
+  if (typeof r.context?.confidence === "number") parts.push(`confidence ${Math.round(r.context.confidence * 100)}%`);
+  if (r.context?.conversation_id) parts.push(`conversation ${r.context.conversation_id}`);
+  const summary = r.context?.summary ? ` “${r.context.summary}”` : "";
+  return `${parts.join(" · ")}${summary}`.trim();
+}
