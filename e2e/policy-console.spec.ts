@@ -41,7 +41,10 @@ test("legal forbids an action, a second legal person approves and publishes it, 
   await form.getByLabel("Action key").fill("Contract Renew!");
   await form.getByLabel(/Legal reason/).fill("Renewals are negotiated by Legal only.");
   await form.getByRole("button", { name: "Save to draft" }).click();
-  await expect(form.getByText(/Use lowercase|dotted/i)).toBeVisible();
+  await expect(form.getByText(/lowercase words joined by dots/i)).toBeVisible();
+  // Focus goes to the field to fix; the permission map's actions are offered as suggestions.
+  await expect(form.getByLabel("Action key")).toBeFocused();
+  await expect(form.locator("datalist option[value='billing.adjust']")).toHaveCount(1);
   await expect(form.getByLabel(/Legal reason/)).toHaveValue("Renewals are negotiated by Legal only.");
   await form.getByLabel("Action key").fill("contract.renew");
   await form.getByRole("button", { name: "Save to draft" }).click();

@@ -22,10 +22,10 @@ const ACTION_KEY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const keySchema = z
   .string()
   .max(64)
-  .regex(KEY, { error: (issue) => `Keys use lowercase letters, digits, "-" and "_", got ${describeValue(issue.input)}` });
+  .regex(KEY, { error: (issue) => `Keys use lowercase letters, digits, "-" and "_"; ${describeValue(issue.input)} is not one` });
 
 const actionKeySchema = z.string().max(128).regex(ACTION_KEY, {
-  error: (issue) => `Action keys are dotted lowercase words such as "refund.issue", got ${describeValue(issue.input)}`,
+  error: (issue) => `Action keys are lowercase words joined by dots, such as "refund.issue"; ${describeValue(issue.input)} is not one`,
 });
 
 const text = (max: number) =>

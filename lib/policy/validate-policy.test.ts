@@ -92,8 +92,8 @@ describe("validatePolicyDocument", () => {
       ).toEqual([
         { path: "schema", message: 'Expected schema "mandate.policy/v1"' },
         { path: "currency", message: 'Expected an ISO 4217 currency code such as "USD", got "usd"' },
-        { path: "owners[0].key", message: 'Keys use lowercase letters, digits, "-" and "_", got "CX Ops"' },
-        { path: "actions[2].key", message: 'Action keys are dotted lowercase words such as "refund.issue", got "Refund Issue"' },
+        { path: "owners[0].key", message: 'Keys use lowercase letters, digits, "-" and "_"; "CX Ops" is not one' },
+        { path: "actions[2].key", message: 'Action keys are lowercase words joined by dots, such as "refund.issue"; "Refund Issue" is not one' },
         // The references to the renamed keys break too, and are reported in the same pass.
         { path: "actions[0].owner", message: 'Unknown owner "cx-ops" (known: CX Ops, finance-ops, logistics, security)' },
         { path: "actions[4].owner", message: 'Unknown owner "cx-ops" (known: CX Ops, finance-ops, logistics, security)' },

@@ -3,14 +3,52 @@
 import { useId } from "react";
 import { describedBy, FieldMessage, INPUT } from "@/components/ui/field";
 
-export function Text({ label, value, onChange, error, hint, type = "text", placeholder, srOnlyLabel }: { label: string; value: string; onChange: (v: string) => void; error?: string; hint?: string; type?: string; placeholder?: string; srOnlyLabel?: boolean }) {
+export function Text({
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  type = "text",
+  placeholder,
+  srOnlyLabel,
+  suggestions,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+  hint?: string;
+  type?: string;
+  placeholder?: string;
+  srOnlyLabel?: boolean;
+  /** Values the browser offers as the person types (any other value is still allowed). */
+  suggestions?: readonly string[];
+}) {
   const id = useId();
   return (
     <div>
       <label htmlFor={id} className={srOnlyLabel ? "sr-only" : "block text-sm font-medium text-slate-700"}>
         {label}
       </label>
-      <input id={id} type={type} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={INPUT} />
+      <input
+        id={id}
+        type={type}
+        value={value}
+        placeholder={placeholder}
+        list={suggestions?.length ? `${id}-suggestions` : undefined}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={INPUT}
+      />
+      {suggestions?.length ? (
+        <datalist id={`${id}-suggestions`}>
+          {suggestions.map((suggestion) => (
+            <option key={suggestion} value={suggestion} />
+          ))}
+        </datalist>
+      ) : null}
       <FieldMessage id={id} error={error} hint={hint} />
     </div>
   );

@@ -12,14 +12,25 @@ interface Common {
   document: PolicyDocument;
 }
 
-export function ForbiddenForm({ draftId, revision, item }: Common & { item: Forbidden | null }) {
+export function ForbiddenForm({ draftId, revision, document, item }: Common & { item: Forbidden | null }) {
   const [action, setAction] = useState(item?.action ?? "");
+  // The permission map's actions that are not forbidden yet; any other well-formed key is allowed too.
+  const forbidden = new Set(document.forbidden.map((entry) => entry.action));
+  const suggestions = document.actions.map((a) => a.key).filter((key) => !forbidden.has(key) || key === item?.action);
   const [reason, setReason] = useState(item?.reason ?? "");
   return (
     <ItemFormShell draftId={draftId} revision={revision} section="forbidden" originalKey={item?.action ?? null} item={{ action: action.trim(), reason: reason.trim() }} label={item ? `Edit forbidden ${item.action}` : "Forbid an action"}>
       {(errors) => (
         <>
-          <Text label="Action key" value={action} onChange={setAction} error={errors.action} hint="It need not be in the permission map: forbidden always wins." />
+          <Text
+            label="Action key"
+            value={action}
+            onChange={setAction}
+            error={errors.action}
+            suggestions={suggestions}
+            placeholder="e.g. contract.negotiate"
+            hint="Pick an action of the permission map or type another key: forbidden always wins, even for actions the map does not list."
+          />
           <LongText label="Legal reason (shown to the agent and in the audit log)" value={reason} onChange={setReason} error={errors.reason} />
         </>
       )}
