@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
-import { axisTickFormatter } from "./axis-format";
+import { axisTickFormatter, largestValue, niceTicks } from "./axis-format";
 import type { SeriesSpec } from "./time-series-chart";
 
 export type CategoryPoint = { label: string; href: string | null } & Record<string, string | number | null>;
@@ -14,10 +14,11 @@ export function CategoryBarChart({ data, series, stacked = false }: { data: Cate
   const router = useRouter();
   const height = Math.max(120, data.length * 30 + (series.length > 1 ? 48 : 24));
   const tick = axisTickFormatter("count", null);
+  const ticks = niceTicks(largestValue(data, series.map((s) => s.key), stacked), { whole: true });
   return (
     <BarChart data={data} layout="vertical" margin={{ top: 4, right: 12, bottom: 0, left: 0 }} responsive style={{ width: "100%", height }} accessibilityLayer={false} barCategoryGap="20%">
       <CartesianGrid stroke="#e2e8f0" horizontal={false} />
-      <XAxis type="number" tickFormatter={tick} tick={AXIS_TICK} allowDecimals={false} tickLine={false} />
+      <XAxis type="number" tickFormatter={tick} tick={AXIS_TICK} allowDecimals={false} tickLine={false} ticks={ticks} domain={ticks ? [0, ticks[ticks.length - 1]!] : [0, "auto"]} />
       <YAxis type="category" dataKey="label" width={150} tick={AXIS_TICK} tickLine={false} interval={0} tickFormatter={(v: string) => (v.length > 24 ? `${v.slice(0, 23)}…` : v)} />
       <Tooltip formatter={(value, name) => [Number(value).toLocaleString("en-US"), name]} contentStyle={{ fontSize: 12 }} />
       {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} iconSize={10} itemSorter={null} /> : null}

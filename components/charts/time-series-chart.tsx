@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
-import { axisTickFormatter } from "./axis-format";
+import { axisTickFormatter, largestValue, niceTicks } from "./axis-format";
 import { formatBucket, formatBucketTick, formatValue, type Granularity, type ValueKind } from "./format";
 
 export interface SeriesSpec {
@@ -59,19 +59,22 @@ export function TimeSeriesChart({
     accessibilityLayer: false,
   };
   const tick = axisTickFormatter(valueKind, currency);
-  // A week of hours reads by day: one tick at each UTC midnight, labelled with the date.
-  const dayTicks = granularity === "hour" && data.length > 48 ? data.map((p) => p.bucket).filter((b) => b.slice(11, 13) === "00") : undefined;
-  const valueTicks = valueKind === "seconds" ? secondsTicks(data, series.map((s) => s.key)) : undefined;
+  const keys = series.map((s) => s.key);
+  const valueTicks =
+    valueKind === "seconds"
+      ? secondsTicks(data, keys)
+      : valueKind === "count" || valueKind === "money"
+        ? niceTicks(largestValue(data, keys, variant === "stacked-bars"), { whole: valueKind === "count" })
+        : undefined;
   const axes = (
     <>
       <CartesianGrid stroke="#e2e8f0" vertical={false} />
       <XAxis
         dataKey="bucket"
-        ticks={dayTicks}
-        interval={dayTicks ? 0 : "preserveEnd"}
-        tickFormatter={(v: string) => formatBucketTick(v, dayTicks ? "day" : granularity)}
+        interval="preserveEnd"
+        tickFormatter={(v: string) => formatBucketTick(v, granularity)}
         tick={AXIS_TICK}
-        minTickGap={dayTicks ? 4 : 24}
+        minTickGap={24}
         tickLine={false}
       />
       <YAxis tickFormatter={tick} tick={AXIS_TICK} width={valueKind === "money" ? 56 : 44} tickLine={false} axisLine={false} domain={domain ?? (valueTicks ? [0, valueTicks[valueTicks.length - 1]!] : [0, "auto"])} ticks={valueTicks} allowDecimals={valueKind !== "count"} />

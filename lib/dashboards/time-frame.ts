@@ -16,7 +16,8 @@ export interface TimeFrame {
 
 const SHAPE: Record<DashboardRange, { granularity: "hour" | "day"; count: number }> = {
   "24h": { granularity: "hour", count: 24 },
-  "7d": { granularity: "hour", count: 7 * 24 },
+  // A week reads by day: 168 hourly bars were noise to the people who read these charts.
+  "7d": { granularity: "day", count: 7 },
   "30d": { granularity: "day", count: 30 },
   "90d": { granularity: "day", count: 90 },
 };
