@@ -87,7 +87,7 @@ export function FormMessage({ state }: { state: { ok: boolean | null; message?: 
   const ref = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     if (state.ok !== false) return;
-    const invalid = ref.current?.closest("form")?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    const invalid = ref.current?.closest("form")?.querySelector<HTMLElement>('[aria-invalid="true"]:is(input, select, textarea), fieldset[aria-invalid="true"] input');
     (invalid ?? ref.current)?.focus();
   }, [state]);
   if (state.ok === null || !state.message) return null;

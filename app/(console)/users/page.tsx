@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import { AddUserForm, EditRolesForm } from "@/components/console/user-forms";
 import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { SimpleTable } from "@/components/ui/simple-table";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { listUsers } from "@/lib/users/queries";
@@ -11,11 +13,17 @@ import { listUsers } from "@/lib/users/queries";
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
-  await requirePermission("users:read");
+  const actor = await requirePermission("users:read");
+  const manage = can(actor.roles, "users:manage");
   const users = await listUsers(getPrisma());
   return (
     <>
-      <PageHeader title="Users" description="People who use the console and the roles that decide what each may see and change." />
+      <PageHeader title="Users" description="People who use the console and the roles that decide what each may see and change. Every change is kept in the audit log." />
+      {manage ? (
+        <Card title="Add a person" className="mb-6">
+          <AddUserForm />
+        </Card>
+      ) : null}
       <SimpleTable
         label="Users"
         headers={["Name", "Email", "Roles", "Status", "Last sign-in"]}
@@ -24,11 +32,21 @@ export default async function UsersPage() {
           cells: [
             u.name,
             u.email,
-            <span key="r" className="flex flex-wrap gap-1">
-              {u.roles.map((r) => (
-                <Badge key={r} tone="brand">{ROLE_LABELS[r]}</Badge>
-              ))}
-            </span>,
+            <div key="r" className="min-w-48 space-y-1">
+              <span className="flex flex-wrap gap-1">
+                {u.roles.map((r) => (
+                  <Badge key={r} tone="brand">{ROLE_LABELS[r]}</Badge>
+                ))}
+              </span>
+              {manage ? (
+                <details className="text-sm">
+                  <summary className="cursor-pointer text-brand-700 underline underline-offset-2">Change roles</summary>
+                  <div className="mt-2">
+                    <EditRolesForm userId={u.id} name={u.name} roles={u.roles} />
+                  </div>
+                </details>
+              ) : null}
+            </div>,
             u.disabled ? <Badge key="s" tone="danger">disabled</Badge> : <Badge key="s" tone="success">active</Badge>,
             u.lastLoginAt ? formatDateTime(u.lastLoginAt) : "never",
           ],
