@@ -37,6 +37,18 @@ test("an administrator adds a person, who signs in with the one-time password, t
   await roles.getByRole("button", { name: "Save roles" }).click();
   await expect(roles.getByRole("status")).toContainText("Roles saved for Nora Newhire");
   await expect(page.getByRole("row").filter({ hasText: email })).toContainText("Auditor (read-only)");
+
+  // Disabled with a reason: her open session stops working at the next page.
+  await page.getByRole("row").filter({ hasText: email }).getByText("Disable", { exact: true }).click();
+  const disable = page.getByRole("form", { name: "Disable Nora Newhire" });
+  await disable.getByRole("button", { name: "Disable Nora Newhire" }).click();
+  await expect(disable.getByLabel("Why disable")).toBeFocused();
+  await disable.getByLabel("Why disable").fill("Contract ended");
+  await disable.getByRole("button", { name: "Disable Nora Newhire" }).click();
+  await expect(page.getByRole("row").filter({ hasText: email })).toContainText("disabled");
+  await expect(page.getByRole("status").filter({ hasText: "Nora Newhire can no longer sign in" })).toBeVisible();
+  await nora.goto("/approvals");
+  await expect(nora).toHaveURL(/\/login/);
 });
 
 test("an auditor sees the users but cannot change them", async ({ page }) => {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useId } from "react";
-import { createUserAction, updateRolesAction } from "@/app/(console)/users/actions";
+import { createUserAction, setDisabledAction, updateRolesAction } from "@/app/(console)/users/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { FormMessage, SubmitButton, TextField } from "@/components/ui/field";
 import { useResetKeyOnSuccess } from "@/components/ui/use-reset-key";
@@ -70,6 +70,22 @@ export function EditRolesForm({ userId, name, roles }: { userId: string; name: s
       <RoleChecks state={state} initial={roles} legend={`Roles of ${name}`} />
       <SubmitButton pending={pending} tone="secondary">
         Save roles
+      </SubmitButton>
+    </ActionForm>
+  );
+}
+
+export function DisableUserForm({ userId, name, disabled }: { userId: string; name: string; disabled: boolean }) {
+  const [state, action, pending] = useActionState(setDisabledAction, INITIAL_FORM_STATE);
+  const verb = disabled ? "Enable" : "Disable";
+  return (
+    <ActionForm action={action} className="space-y-2" aria-label={`${verb} ${name}`} noValidate>
+      <input type="hidden" name="userId" value={userId} />
+      <input type="hidden" name="disabled" value={String(!disabled)} />
+      <FormMessage state={state} />
+      <TextField label={disabled ? "Why enable" : "Why disable"} name="reason" defaultValue={state.values.reason} error={state.fieldErrors.reason} required />
+      <SubmitButton pending={pending} tone={disabled ? "secondary" : "danger"}>
+        {verb} {name}
       </SubmitButton>
     </ActionForm>
   );

@@ -22,3 +22,9 @@ export const signInSchema = z.object({
   email: emailSchema,
   password: z.string().min(1, "Enter your password").max(200),
 });
+
+export const setUserDisabledSchema = z.object({
+  userId: z.string().uuid(),
+  disabled: z.boolean(),
+  reason: z.string().trim().min(1, "Give a reason (kept in the audit log)").max(500),
+});

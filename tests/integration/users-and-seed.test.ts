@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR, type Actor } from "../../lib/audit/actor";
 import { DEMO_USERS, seedDemo } from "../../lib/demo/seed-demo";
 import { createUser } from "../../lib/users/create-user";
+import { setUserDisabled } from "../../lib/users/set-user-disabled";
 import { updateUserRoles } from "../../lib/users/update-user-roles";
 import { bootstrapAdmin } from "../../lib/users/bootstrap-admin";
 import { createTestDatabase, type TestDatabase } from "./database";
@@ -33,6 +34,29 @@ describe("users", () => {
     const admin = await t.db.user.findFirstOrThrow({ where: { roles: { has: "admin" } } });
     await expect(updateUserRoles(t.db, SYSTEM_ACTOR, { userId: admin.id, roles: ["auditor"] })).rejects.toMatchObject({ code: "conflict" });
     expect((await t.db.user.findUniqueOrThrow({ where: { id: admin.id } })).roles).toEqual(["admin"]);
+  });
+
+  it("disables and enables a person with a reason in the audit log, never the last administrator or oneself", async () => {
+    const user = await createUser(t.db, SYSTEM_ACTOR, { email: "dora@example.com", name: "Dora", roles: ["supervisor"], password: "long-enough-password" });
+    await expect(setUserDisabled(t.db, SYSTEM_ACTOR, { userId: user.id, disabled: true, reason: " " })).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(setUserDisabled(t.db, legal, { userId: user.id, disabled: true, reason: "Left the team" })).rejects.toMatchObject({ code: "forbidden" });
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).disabled).toBe(false);
+
+    await setUserDisabled(t.db, SYSTEM_ACTOR, { userId: user.id, disabled: true, reason: "Left the team" });
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).disabled).toBe(true);
+    const entry = await t.db.auditEntry.findFirstOrThrow({ where: { action: "user.disable", subjectId: user.id } });
+    expect(entry.data).toEqual({ email: "dora@example.com", reason: "Left the team" });
+    await setUserDisabled(t.db, SYSTEM_ACTOR, { userId: user.id, disabled: false, reason: "Back from leave" });
+    expect(await t.db.auditEntry.count({ where: { action: "user.enable", subjectId: user.id } })).toBe(1);
+
+    const admins = await t.db.user.findMany({ where: { roles: { has: "admin" }, disabled: false } });
+    const self = { type: "user" as const, id: admins[0]!.id, label: admins[0]!.email, roles: ["admin" as const] };
+    await expect(setUserDisabled(t.db, self, { userId: self.id, disabled: true, reason: "Oops" })).rejects.toMatchObject({ code: "conflict" });
+    // Leave one active administrator, who then cannot be disabled; the others come back after.
+    for (const other of admins.slice(1)) await setUserDisabled(t.db, SYSTEM_ACTOR, { userId: other.id, disabled: true, reason: "Test: one admin left" });
+    await expect(setUserDisabled(t.db, SYSTEM_ACTOR, { userId: admins[0]!.id, disabled: true, reason: "Oops" })).rejects.toMatchObject({ code: "conflict" });
+    for (const other of admins.slice(1)) await setUserDisabled(t.db, SYSTEM_ACTOR, { userId: other.id, disabled: false, reason: "Test over" });
+    expect(await t.db.user.count({ where: { roles: { has: "admin" }, disabled: false } })).toBe(admins.length);
   });
 
   it("records a role change in the audit log with before and after", async () => {

@@ -7,6 +7,7 @@ import { runForm, type FormState } from "@/lib/console/form-state";
 import { getPrisma } from "@/lib/db/prisma";
 import type { Role } from "@/lib/policy/roles";
 import { createUser } from "@/lib/users/create-user";
+import { setUserDisabled } from "@/lib/users/set-user-disabled";
 import { updateUserRoles } from "@/lib/users/update-user-roles";
 
 export async function createUserAction(_: FormState, formData: FormData): Promise<FormState> {
@@ -34,5 +35,16 @@ export async function updateRolesAction(_: FormState, formData: FormData): Promi
   });
   if (!state.ok) state.values.roles = formData.getAll("roles").map(String).join(",");
   else revalidatePath("/users");
+  return state;
+}
+
+export async function setDisabledAction(_: FormState, formData: FormData): Promise<FormState> {
+  const actor = await requireUser();
+  const disabled = formData.get("disabled") === "true";
+  const state = await runForm(formData, async () => {
+    const user = await setUserDisabled(getPrisma(), actor, { userId: String(formData.get("userId") ?? ""), disabled, reason: String(formData.get("reason") ?? "") });
+    return { message: disabled ? `${user.name} can no longer sign in.` : `${user.name} can sign in again.` };
+  });
+  if (state.ok) revalidatePath("/users");
   return state;
 }

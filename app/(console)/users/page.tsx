@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AddUserForm, EditRolesForm } from "@/components/console/user-forms";
+import { AddUserForm, DisableUserForm, EditRolesForm } from "@/components/console/user-forms";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatDateTime } from "@/components/ui/format";
@@ -47,7 +47,17 @@ export default async function UsersPage() {
                 </details>
               ) : null}
             </div>,
-            u.disabled ? <Badge key="s" tone="danger">disabled</Badge> : <Badge key="s" tone="success">active</Badge>,
+            <div key="s" className="min-w-40 space-y-1">
+              {u.disabled ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}
+              {manage && u.id !== actor.id ? (
+                <details className="text-sm">
+                  <summary className="cursor-pointer text-brand-700 underline underline-offset-2">{u.disabled ? "Enable" : "Disable"}</summary>
+                  <div className="mt-2">
+                    <DisableUserForm userId={u.id} name={u.name} disabled={u.disabled} />
+                  </div>
+                </details>
+              ) : null}
+            </div>,
             u.lastLoginAt ? formatDateTime(u.lastLoginAt) : "never",
           ],
         }))}
