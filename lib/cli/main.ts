@@ -38,6 +38,7 @@ import { startServer } from "@/lib/server/start-server";
 import { pause, resume } from "@/lib/stop-switches/pause";
 import type { StopTarget } from "@/lib/stop-switches/schemas";
 import { createUser } from "@/lib/users/create-user";
+import { setUserDisabled } from "@/lib/users/set-user-disabled";
 import { parseOrThrow } from "@/lib/validation";
 
 const actor = cliActor(os.userInfo().username);
@@ -187,6 +188,22 @@ user
     console.log(`Created ${created.email} with roles ${created.roles.join(", ")}.`);
     if (!options.password) console.log(`Password (shown once): ${password}`);
   });
+
+for (const [name, disabled] of [["disable", true], ["enable", false]] as const) {
+  user
+    .command(name)
+    .description(disabled ? "stop a console user from signing in (their open sessions end at the next page)" : "let a disabled console user sign in again")
+    .requiredOption("--email <email>", "sign-in email")
+    .requiredOption("--reason <text>", "why (kept in the audit log)")
+    .action(async (options: { email: string; reason: string }) => {
+      const updated = await withDatabase(async (client) => {
+        const found = await client.user.findUnique({ where: { email: options.email.trim().toLowerCase() }, select: { id: true } });
+        if (!found) throw new AppError("not_found", `No user has the email ${options.email}.`);
+        return setUserDisabled(client, actor, { userId: found.id, disabled, reason: options.reason });
+      });
+      console.log(disabled ? `Disabled ${updated.email}: they can no longer sign in.` : `Enabled ${updated.email}: they can sign in again.`);
+    });
+}
 
 const agent = program.command("agent").description("agents and their API keys");
 agent

@@ -69,6 +69,25 @@ describe("mandate CLI against DATABASE_URL", () => {
     expect(again.stderr).toContain("already exists");
   });
 
+  it("user disable and enable need a reason, audit it, and refuse an unknown email", async () => {
+    const noReason = await mandate(["user", "disable", "--email", "lena@example.com"]);
+    expect(noReason.code).not.toBe(0);
+    const unknown = await mandate(["user", "disable", "--email", "nobody@example.com", "--reason", "Left"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("No user has the email nobody@example.com");
+    const off = await mandate(["user", "disable", "--email", "Lena@example.com", "--reason", "Left the company"]);
+    expect(off.code).toBe(0);
+    expect(off.stdout).toContain("Disabled lena@example.com");
+    expect(await t.query(`SELECT disabled FROM users WHERE email = 'lena@example.com'`)).toEqual([{ disabled: true }]);
+    const on = await mandate(["user", "enable", "--email", "lena@example.com", "--reason", "Rehired"]);
+    expect(on.code).toBe(0);
+    const audit = await t.query<{ action: string; reason: string }>(`SELECT action, data->>'reason' AS reason FROM audit_entries WHERE action LIKE 'user.%able' ORDER BY id`);
+    expect(audit).toEqual([
+      { action: "user.disable", reason: "Left the company" },
+      { action: "user.enable", reason: "Rehired" },
+    ]);
+  });
+
   it("agent create prints the key once and stores only its hash", async () => {
     const run = await mandate(["agent", "create", "refund-bot", "--rate-limit", "20"]);
     expect(run.code).toBe(0);
