@@ -6,6 +6,7 @@ import { Stat } from "@/components/ui/stat";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
+import { waitingFor } from "@/lib/console/waiting-for";
 import { countDecisionsLastDay } from "@/lib/decisions/queries";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 
@@ -14,12 +15,13 @@ export const metadata: Metadata = { title: "Overview" };
 export default async function OverviewPage() {
   const actor = await requirePermission("overview:read");
   const db = getPrisma();
-  const [policy, pending, openCases, agents, decisions] = await Promise.all([
+  const [policy, pending, openCases, agents, decisions, waiting] = await Promise.all([
     getCurrentPolicy(db),
     db.approval.count({ where: { status: "pending" } }),
     db.reviewCase.count({ where: { status: { in: ["open", "in_review"] } } }),
     db.agent.count({ where: { status: "active" } }),
     countDecisionsLastDay(db),
+    waitingFor(db, actor),
   ]);
   const total = Object.values(decisions).reduce<number>((sum, n) => sum + (n ?? 0), 0);
   const doc = policy?.document;
@@ -28,10 +30,29 @@ export default async function OverviewPage() {
       <PageHeader title={`Welcome, ${actor.name.split(" ")[0]}`} description={doc ? `${doc.name}: what your AI agents may do, and who answers for it.` : "Decide what your AI agents may do."} />
       <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         <Stat label="Policy in force" value={policy ? `v${policy.version}` : "none"} href="/policy-versions" hint={doc ? `${doc.actions.length} actions, ${doc.forbidden.length} forbidden` : "nothing is allowed yet"} />
-        <Stat label="Held, awaiting approval" value={pending} href={can(actor.roles, "approvals:read") ? "/approvals" : undefined} />
-        <Stat label="Open review cases" value={openCases} href={can(actor.roles, "reviews:read") ? "/reviews" : undefined} />
+        {can(actor.roles, "approvals:read") ? <Stat label="Held, awaiting approval" value={pending} href="/approvals" /> : null}
+        {can(actor.roles, "reviews:read") ? <Stat label="Open review cases" value={openCases} href="/reviews" /> : null}
         <Stat label="Decisions, last 24 h" value={total} href="/history" hint={`${agents} active agent${agents === 1 ? "" : "s"}`} />
       </dl>
+      {waiting.length > 0 ? (
+        <Card title="Waiting for you" className="mt-6">
+          {waiting.every((item) => item.count === 0) ? (
+            <p className="text-sm text-slate-600">Nothing is waiting for you right now.</p>
+          ) : (
+            <ul className="space-y-1 text-sm">
+              {waiting
+                .filter((item) => item.count > 0)
+                .map((item) => (
+                  <li key={item.label}>
+                    <Link href={item.href} className="font-medium text-brand-700 underline underline-offset-4">
+                      <span className="tabular-nums">{item.count.toLocaleString("en-US")}</span> {item.label}
+                    </Link>
+                  </li>
+                ))}
+            </ul>
+          )}
+        </Card>
+      ) : null}
       {doc ? (
         <div className="mt-6 grid gap-4 lg:grid-cols-2">
           <Card title="Authority at a glance">

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/audit/actor";
 import { decideApproval } from "../../lib/approvals/decide-approval";
 import { expireApprovals } from "../../lib/approvals/expire-approvals";
+import { waitingFor } from "../../lib/console/waiting-for";
 import type { Role } from "../../lib/policy/roles";
 import { client, newAgentKey, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
@@ -96,5 +97,20 @@ describe("exactly once", () => {
     expect(await t.db.reviewCase.count({ where: { decisionId: decision.id, source: "hold_expired" } })).toBe(1);
     const [sup] = await people("late", 1, ["supervisor"]);
     await expect(decideApproval(t.db, sup!, { approvalId, verdict: "approve", reason: "sorry, late" })).rejects.toMatchObject({ code: "already_decided" });
+  });
+});
+
+describe("the overview's waiting list", () => {
+  it("counts a held action for the roles that may approve it until the person has voted, and never for other roles", async () => {
+    const [sara] = (await people("wait-sup", 1, ["supervisor"])) as [Extract<Actor, { type: "user" }>];
+    const [lena] = (await people("wait-legal", 1, ["legal"])) as [Extract<Actor, { type: "user" }>];
+    const count = async (actor: Extract<Actor, { type: "user" }>) => (await waitingFor(t.db, actor)).find((item) => item.href === "/approvals")?.count;
+    const before = await count(sara);
+    const { approvalId } = await hold({ action: "refund.issue", customer: { id: "cus_waiting" }, params: { amount: "300" } });
+    expect(await count(sara)).toBe(before! + 1);
+    expect(await count(lena)).toBeUndefined();
+    expect((await waitingFor(t.db, lena)).map((item) => item.href)).toEqual(["/policy-versions"]);
+    await decideApproval(t.db, sara, { approvalId, verdict: "approve", reason: "fine" });
+    expect(await count(sara)).toBe(before);
   });
 });
