@@ -94,7 +94,7 @@ test("pages with Next and Previous, takes dashboard links, and explains bad filt
   const response = await page.goto("/history?decision=perhaps&from=yesterday");
   expect(response?.status()).toBe(200);
   const alert = page.getByRole("alert").filter({ hasText: "Some filters are invalid" });
-  await expect(alert).toContainText("Unknown decision");
+  await expect(alert).toContainText("Decision: Unknown decision");
   await expect(alert).toContainText("Use a date such as 2026-11-21");
 
   const csv = await page.request.get("/history/export?decision=perhaps");

@@ -37,7 +37,7 @@ export function ImportForm() {
           <label htmlFor="import-file" className="block text-sm font-medium text-slate-700">
             File (JSON or YAML)
           </label>
-          <input id="import-file" name="file" type="file" accept=".json,.yaml,.yml,application/json,text/yaml" className="mt-1 block w-full text-sm" />
+          <input id="import-file" name="file" type="file" accept=".json,.yaml,.yml,application/json,text/yaml" className="mt-1 block w-full text-sm text-slate-700 file:mr-3 file:cursor-pointer file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-800 file:shadow-sm hover:file:bg-slate-50" />
         </div>
         <TextField label="Draft title" name="title" defaultValue={state.values.title} placeholder="Imported policy" />
       </div>

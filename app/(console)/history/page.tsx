@@ -109,6 +109,27 @@ function CountText({ count }: { count: HistoryCount }) {
   );
 }
 
+// The filter each error is about, as the form labels it (the address's names mean nothing to most readers).
+const FILTER_LABELS: Record<string, string> = {
+  range: "Time range",
+  from: "From",
+  to: "To",
+  action: "Action",
+  agent: "Agent",
+  decision: "Decision",
+  status: "Status",
+  tier: "Tier",
+  owner: "Owner",
+  customer: "Customer id",
+  min: "Amount from",
+  max: "Amount to",
+  sort: "Sort by",
+  dir: "Order",
+  size: "Per page",
+  cursor: "Page",
+  form: "Filters",
+};
+
 function errorMap(errors: FieldError[]): Record<string, string> {
   return Object.fromEntries(errors.map((e) => [e.path || "form", e.message]));
 }
@@ -142,7 +163,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           <ul className="mt-1 list-disc pl-5">
             {Object.entries(problem?.errors ?? {}).map(([field, message]) => (
               <li key={field}>
-                <span className="font-mono">{field}</span>: {message}
+                <span className="font-medium">{FILTER_LABELS[field] ?? field}</span>: {message}
               </li>
             ))}
           </ul>
