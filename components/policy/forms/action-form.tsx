@@ -160,11 +160,11 @@ export function ActionForm({ draftId, revision, document, action }: { draftId: s
               {limits.map((limit, i) => {
                 const set = (patch: Partial<LimitRow>) => setLimits(limits.map((l, j) => (j === i ? { ...l, ...patch } : l)));
                 return (
-                  <li key={i} className="grid items-end gap-2 rounded-md border border-slate-200 p-3 sm:grid-cols-6">
+                  <li key={i} className="grid items-end gap-2 rounded-md border border-slate-200 p-3 sm:grid-cols-3">
                     <Choice label={`Limit ${i + 1} scope`} value={limit.scope} onChange={(scope) => set({ scope })} options={[{ value: "customer", label: "Per customer" }, { value: "agent", label: "Per agent" }, { value: "global", label: "In total" }]} error={errors[`limits[${i}].scope`]} />
                     <Text label={`Limit ${i + 1} window`} value={limit.window} onChange={(window) => set({ window })} error={errors[`limits[${i}].window`]} />
                     <Text label={`Limit ${i + 1} max count`} type="number" value={limit.max_count} onChange={(max_count) => set({ max_count })} error={errors[`limits[${i}].max_count`]} />
-                    <Text label={`Limit ${i + 1} max amount`} value={limit.max_amount} onChange={(max_amount) => set({ max_amount })} error={errors[`limits[${i}].max_amount`] ?? errors[`limits[${i}]`]} />
+                    <Text label={`Limit ${i + 1} max amount`} hint={document.currency} value={limit.max_amount} onChange={(max_amount) => set({ max_amount })} error={errors[`limits[${i}].max_amount`] ?? errors[`limits[${i}]`]} />
                     <Choice label={`Limit ${i + 1} when exceeded`} value={limit.on_exceed} onChange={(on_exceed) => set({ on_exceed })} options={[{ value: "hold", label: "Hold for approval" }, { value: "deny", label: "Deny" }]} />
                     <SmallButton onClick={() => setLimits(limits.filter((_, j) => j !== i))} label={`Remove limit ${i + 1}`}>Remove</SmallButton>
                   </li>
