@@ -4,6 +4,7 @@ import { authorize } from "@/lib/auth/authorize";
 import type { Db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/validation";
+import { lockAdministratorChanges } from "./admin-lock";
 import { setUserDisabledSchema } from "./schemas";
 
 /**
@@ -22,6 +23,7 @@ export async function setUserDisabled(db: Db, actor: Actor, input: { userId: str
       throw new AppError("conflict", "You cannot disable yourself: ask another administrator.");
     }
     if (data.disabled && user.roles.includes("admin")) {
+      await lockAdministratorChanges(tx);
       const admins = await tx.user.count({ where: { roles: { has: "admin" }, disabled: false } });
       if (admins <= 1) throw new AppError("conflict", "This is the last active administrator: make someone else an administrator first.");
     }

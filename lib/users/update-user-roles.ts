@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/policy/roles";
 import { parseOrThrow } from "@/lib/validation";
+import { lockAdministratorChanges } from "./admin-lock";
 import { updateUserRolesSchema } from "./schemas";
 
 export async function updateUserRoles(db: Db, actor: Actor, input: { userId: string; roles: Role[] }) {
@@ -14,6 +15,7 @@ export async function updateUserRoles(db: Db, actor: Actor, input: { userId: str
     const user = await tx.user.findUnique({ where: { id: data.userId }, select: { id: true, roles: true, email: true } });
     if (!user) throw new AppError("not_found", "That user does not exist.");
     if (user.roles.includes("admin") && !data.roles.includes("admin")) {
+      await lockAdministratorChanges(tx);
       const admins = await tx.user.count({ where: { roles: { has: "admin" }, disabled: false } });
       if (admins <= 1) throw new AppError("conflict", "This is the last administrator: grant admin to someone else first.", [{ path: "roles", message: "Keep at least one administrator" }]);
     }

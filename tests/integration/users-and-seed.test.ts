@@ -59,6 +59,26 @@ describe("users", () => {
     expect(await t.db.user.count({ where: { roles: { has: "admin" }, disabled: false } })).toBe(admins.length);
   });
 
+  it("two administrators disabling each other at once leave one of them active", async () => {
+    const make = async (email: string) => {
+      const u = await createUser(t.db, SYSTEM_ACTOR, { email, name: email, roles: ["admin"], password: "long-enough-password" });
+      return { type: "user" as const, id: u.id, label: u.email, roles: ["admin" as const] };
+    };
+    const [ann, bob] = [await make("ann-admin@example.com"), await make("bob-admin@example.com")];
+    const others = await t.db.user.findMany({ where: { roles: { has: "admin" }, disabled: false, id: { notIn: [ann.id, bob.id] } } });
+    for (const other of others) await setUserDisabled(t.db, SYSTEM_ACTOR, { userId: other.id, disabled: true, reason: "Test: two admins left" });
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.allSettled([
+        setUserDisabled(t.db, ann, { userId: bob.id, disabled: true, reason: "Bob left" }),
+        setUserDisabled(t.db, bob, { userId: ann.id, disabled: true, reason: "Ann left" }),
+      ]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      expect(await t.db.user.count({ where: { roles: { has: "admin" }, disabled: false } })).toBe(1);
+      for (const admin of [ann, bob]) await setUserDisabled(t.db, SYSTEM_ACTOR, { userId: admin.id, disabled: false, reason: "Next round" });
+    }
+    for (const other of others) await setUserDisabled(t.db, SYSTEM_ACTOR, { userId: other.id, disabled: false, reason: "Test over" });
+  });
+
   it("records a role change in the audit log with before and after", async () => {
     const user = await createUser(t.db, SYSTEM_ACTOR, { email: "carla@example.com", name: "Carla", roles: ["cx_lead"], password: "long-enough-password" });
     await updateUserRoles(t.db, SYSTEM_ACTOR, { userId: user.id, roles: ["cx_lead", "committee"] });
