@@ -42,9 +42,9 @@ test("IT creates an agent and sees its key once; a committee member pauses it; I
   await expect(pause.getByLabel("Reason")).toHaveValue("");
   await expect.poll(async () => (await decide(request, key)).body.reasons?.[0]?.code, { timeout: 3000 }).toBe("paused");
 
-  // Every page says so, not only Stop switches.
+  // Every page says so, not only Stop switches, also after moving within the console without a reload.
   const banner = (page: import("@playwright/test").Page) => page.getByRole("region", { name: "Stops in force" }).filter({ hasText: name });
-  await it.goto("/agents");
+  await it.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
   await expect(banner(it)).toContainText(`agent ${name}`);
 
   // Pausing everything asks first; cancelled, nothing is paused and the form keeps its values.
@@ -63,7 +63,7 @@ test("IT creates an agent and sees its key once; a committee member pauses it; I
   await committee.getByRole("form", { name: `Resume ${name}` }).getByLabel("Reason to resume").fill("Pattern explained by a carrier outage");
   await committee.getByRole("form", { name: `Resume ${name}` }).getByRole("button", { name: "Resume" }).click();
   await expect.poll(async () => (await decide(request, key)).body.decision, { timeout: 3000 }).toBe("allow");
-  await it.goto("/agents");
+  await it.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Agents & keys" }).click();
   await expect(banner(it)).toHaveCount(0);
 
   it.once("dialog", (dialog) => void dialog.accept());

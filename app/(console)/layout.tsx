@@ -11,8 +11,14 @@ import { listActiveStops } from "@/lib/stop-switches/queries";
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
-  const actor = await requireUser();
-  const stops = await listActiveStops(getPrisma());
+  const [actor, stops] = await Promise.all([
+    requireUser(),
+    // The banner's first state; a failure to read it must not take the page down.
+    listActiveStops(getPrisma()).then(
+      (active) => active.map((stop) => ({ ...stop, createdAt: stop.createdAt.toISOString() })),
+      () => null,
+    ),
+  ]);
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
@@ -35,7 +41,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           </div>
         </div>
       </header>
-      <StopBanner stops={stops} />
+      <StopBanner initial={stops} />
       <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 lg:flex-row">
         <aside className="lg:w-52 lg:shrink-0">
           <ConsoleNav groups={navigationFor(actor.roles)} />

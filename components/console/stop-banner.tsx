@@ -1,14 +1,59 @@
-import Link from "next/link";
-import { formatDateTime } from "@/components/ui/format";
-import type { listActiveStops } from "@/lib/stop-switches/queries";
+"use client";
 
-type ActiveStop = Awaited<ReturnType<typeof listActiveStops>>[number];
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useEffect, useState } from "react";
+import { formatDateTime } from "@/components/ui/format";
+
+export interface ActiveStop {
+  id: string;
+  scope: string;
+  target: string | null;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+const REFRESH_MS = 5_000;
 
 /**
  * On every console page while a stop is in force: a supervisor or CX lead looking at the queue
- * must see at once that agents are being denied, not only whoever opens Stop switches.
+ * must see at once that agents are being denied, not only whoever opens Stop switches. The layout
+ * renders it once with the stops of the first page; it then checks again on every navigation
+ * (layouts are not re-rendered by the router) and every few seconds while the tab is visible.
+ * `stops` null means they could not be read.
  */
-export function StopBanner({ stops }: { stops: ActiveStop[] }) {
+export function StopBanner({ initial }: { initial: ActiveStop[] | null }) {
+  const [stops, setStops] = useState(initial);
+  const pathname = usePathname();
+  useEffect(() => {
+    let cancelled = false;
+    const load = async () => {
+      if (document.visibilityState !== "visible") return;
+      try {
+        const res = await fetch("/api/console/stops", { cache: "no-store" });
+        if (!res.ok) return;
+        const body = (await res.json()) as { stops: ActiveStop[] };
+        if (!cancelled) setStops(body.stops);
+      } catch {
+        // Offline for a moment: keep what is shown until the next check.
+      }
+    };
+    void load();
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, [pathname]);
+
+  if (stops === null) {
+    return (
+      <div role="region" aria-label="Stops in force" className="border-b border-amber-300 bg-amber-50 text-amber-900">
+        <p className="mx-auto max-w-7xl px-4 py-2 text-sm">Mandate could not check the stop switches just now. <Link href="/stop-switches" className="font-medium underline">See Stop switches</Link></p>
+      </div>
+    );
+  }
   if (stops.length === 0) return null;
   const everything = stops.find((stop) => stop.scope === "all");
   const named = stops.filter((stop) => stop.scope !== "all").map((stop) => `${stop.scope === "agent" ? "agent" : "action"} ${stop.target}`);
@@ -18,7 +63,7 @@ export function StopBanner({ stops }: { stops: ActiveStop[] }) {
         <p>
           <span className="font-semibold">{everything ? "Everything is paused." : `Paused: ${named.join(", ")}.`}</span>{" "}
           {everything
-            ? `Every agent request is denied. “${everything.reason}” (${everything.createdBy}, ${formatDateTime(everything.createdAt)})`
+            ? `Every agent request is denied. “${everything.reason}” (${everything.createdBy}, ${formatDateTime(new Date(everything.createdAt))})`
             : `Matching agent requests are denied.${stops.length === 1 ? ` “${stops[0]!.reason}” (${stops[0]!.createdBy})` : ""}`}
           {everything && named.length > 0 ? ` Also paused: ${named.join(", ")}.` : null}
         </p>

@@ -15,12 +15,20 @@ function RoleChecks({ state, initial, legend }: { state: FormState; initial: rea
   const checked = state.ok === false && state.values.roles !== undefined ? state.values.roles.split(",").filter(Boolean) : initial;
   const error = state.fieldErrors.roles;
   return (
-    <fieldset aria-describedby={error ? `${id}-error` : undefined} aria-invalid={error ? true : undefined}>
+    <fieldset>
       <legend className="text-sm font-medium text-slate-700">{legend}</legend>
       <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
         {ROLES.map((role) => (
           <label key={role} className="flex items-center gap-1.5 text-sm">
-            <input type="checkbox" name="roles" value={role} defaultChecked={checked.includes(role)} className="size-4 rounded border-slate-300" />
+            <input
+              type="checkbox"
+              name="roles"
+              value={role}
+              defaultChecked={checked.includes(role)}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `${id}-error` : undefined}
+              className="size-4 rounded border-slate-300"
+            />
             {ROLE_LABELS[role]}
           </label>
         ))}
@@ -77,13 +85,15 @@ export function EditRolesForm({ userId, name, roles }: { userId: string; name: s
 
 export function DisableUserForm({ userId, name, disabled }: { userId: string; name: string; disabled: boolean }) {
   const [state, action, pending] = useActionState(setDisabledAction, INITIAL_FORM_STATE);
+  // After a change the form turns into its opposite: the reason must start over, not carry across.
+  const resetKey = useResetKeyOnSuccess(state);
   const verb = disabled ? "Enable" : "Disable";
   return (
     <ActionForm action={action} className="space-y-2" aria-label={`${verb} ${name}`} noValidate>
       <input type="hidden" name="userId" value={userId} />
       <input type="hidden" name="disabled" value={String(!disabled)} />
       <FormMessage state={state} />
-      <TextField label={disabled ? "Why enable" : "Why disable"} name="reason" defaultValue={state.values.reason} error={state.fieldErrors.reason} required />
+      <TextField key={resetKey} label={disabled ? "Why enable" : "Why disable"} name="reason" defaultValue={state.ok ? undefined : state.values.reason} error={state.fieldErrors.reason} required />
       <SubmitButton pending={pending} tone={disabled ? "secondary" : "danger"}>
         {verb} {name}
       </SubmitButton>

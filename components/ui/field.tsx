@@ -87,7 +87,11 @@ export function FormMessage({ state }: { state: { ok: boolean | null; message?: 
   const ref = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     if (state.ok !== false) return;
-    const invalid = ref.current?.closest("form")?.querySelector<HTMLElement>('[aria-invalid="true"]:is(input, select, textarea), fieldset[aria-invalid="true"] input');
+    // Only when focus is lost or still in this form: never pull someone out of another form they moved on to.
+    const form = ref.current?.closest("form");
+    const active = document.activeElement;
+    if (active && active !== document.body && !(form && form.contains(active))) return;
+    const invalid = form?.querySelector<HTMLElement>('[aria-invalid="true"]:is(input, select, textarea)');
     (invalid ?? ref.current)?.focus();
   }, [state]);
   if (state.ok === null || !state.message) return null;

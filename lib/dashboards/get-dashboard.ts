@@ -25,7 +25,7 @@ import type {
 } from "./types";
 
 // The oversight dashboards. Every number comes from the rollups (lib/history/rollups.ts), never from
-// raw decisions: hourly for 24 h and 7 d, daily for 30 d and 90 d, so a view over millions of
+// raw decisions: hourly for 24 h, daily for 7 d, 30 d and 90 d, so a view over millions of
 // decisions reads a few thousand rows.
 // One function per chart; getDashboard runs the few rollup queries once and builds every chart.
 

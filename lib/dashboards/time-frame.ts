@@ -5,7 +5,7 @@ const DAY_MS = 24 * HOUR_MS;
 
 export interface TimeFrame {
   range: DashboardRange;
-  /** Hourly buckets for 24 h and 7 d, daily (UTC) for 30 d and 90 d. */
+  /** Hourly buckets for 24 h, daily (UTC) for 7 d, 30 d and 90 d (today and the days before it). */
   granularity: "hour" | "day";
   /** The first bucket's start: the window reaches back to a whole hour or day. */
   from: Date;

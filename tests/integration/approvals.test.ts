@@ -112,5 +112,16 @@ describe("the overview's waiting list", () => {
     expect((await waitingFor(t.db, lena)).map((item) => item.href)).toEqual(["/policy-versions"]);
     await decideApproval(t.db, sara, { approvalId, verdict: "approve", reason: "fine" });
     expect(await count(sara)).toBe(before);
+    // Recommendations are the committee's to decide: not listed for a supervisor.
+    expect((await waitingFor(t.db, sara)).map((item) => item.href)).not.toContain("/recommendations");
+
+    // A two-person tier whose supervisor approval is given: no longer for another supervisor, still for the committee.
+    const [sofia] = (await people("wait-sup2", 1, ["supervisor"])) as [Extract<Actor, { type: "user" }>];
+    const [carl] = (await people("wait-com", 1, ["committee"])) as [Extract<Actor, { type: "user" }>];
+    const [sofiaBefore, carlBefore] = [await count(sofia), await count(carl)];
+    const recovery = await hold({ action: "account.recover", intent: "account_access", customer: { id: "cus_wait_acct", verified: true } });
+    expect([await count(sofia), await count(carl)]).toEqual([sofiaBefore! + 1, carlBefore! + 1]);
+    await decideApproval(t.db, sara, { approvalId: recovery.approvalId, verdict: "approve", reason: "voice check passed" });
+    expect([await count(sofia), await count(carl)]).toEqual([sofiaBefore, carlBefore! + 1]);
   });
 });
