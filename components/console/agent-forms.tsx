@@ -3,18 +3,12 @@
 import { useActionState } from "react";
 import { addKeyAction, createAgentAction, revokeKeyAction, setWebhookAction, testWebhookAction } from "@/app/(console)/agents/actions";
 import { FormMessage, SubmitButton, TextField } from "@/components/ui/field";
+import { OneTimeSecret } from "@/components/ui/one-time-secret";
 import { INITIAL_FORM_STATE, type FormState } from "@/lib/console/form-state";
 
-function OneTimeSecret({ state, label = "API key (shown once)" }: { state: FormState; label?: string }) {
-  if (!state.secret) return null;
-  return (
-    <div className="rounded-md border border-amber-300 bg-amber-50 p-3">
-      <p className="text-sm font-medium text-amber-900">{label}</p>
-      <code data-testid="new-api-key" className="mt-1 block font-mono text-sm break-all select-all">
-        {state.secret}
-      </code>
-    </div>
-  );
+// Every secret on this page carries the same test id: one is shown at a time.
+function AgentSecret({ state, label = "API key (shown once)" }: { state: FormState; label?: string }) {
+  return <OneTimeSecret secret={state.secret} label={label} testId="new-api-key" />;
 }
 
 export function CreateAgentForm() {
@@ -22,7 +16,7 @@ export function CreateAgentForm() {
   return (
     <form action={action} className="space-y-3" aria-label="Create an agent" noValidate>
       <FormMessage state={state} />
-      <OneTimeSecret state={state} />
+      <AgentSecret state={state} />
       <div className="grid gap-3 sm:grid-cols-3">
         <TextField label="Name" name="name" defaultValue={state.values.name} error={state.fieldErrors.name} placeholder="refund-bot" required />
         <TextField label="What it does" name="description" defaultValue={state.values.description} error={state.fieldErrors.description} />
@@ -40,7 +34,7 @@ export function AddKeyForm({ agentId, agentName }: { agentId: string; agentName:
       <input type="hidden" name="agentId" value={agentId} />
       <input type="hidden" name="rateLimitPerSecond" value="50" />
       <FormMessage state={state} />
-      <OneTimeSecret state={state} />
+      <AgentSecret state={state} />
       <SubmitButton pending={pending} tone="secondary">
         New key
       </SubmitButton>
@@ -75,7 +69,7 @@ export function WebhookForm({ agentId, agentName, url }: { agentId: string; agen
       <form action={action} className="space-y-2" aria-label={`Webhook for ${agentName}`}>
         <input type="hidden" name="agentId" value={agentId} />
         <FormMessage state={state} />
-        <OneTimeSecret state={state} label="Signing secret (shown once)" />
+        <AgentSecret state={state} label="Signing secret (shown once)" />
         <TextField label="Webhook URL" name="url" defaultValue={state.values.url ?? url ?? ""} error={state.fieldErrors.url} placeholder="https://agent.example.com/mandate-events" hint="HTTPS; plain http only on this machine. Empty removes it." />
         <SubmitButton pending={pending} tone="secondary">
           Save webhook

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { formatDateTime } from "@/components/ui/format";
 
 export interface ActiveStop {
@@ -25,7 +25,15 @@ const REFRESH_MS = 5_000;
  */
 export function StopBanner({ initial }: { initial: ActiveStop[] | null }) {
   const [stops, setStops] = useState(initial);
+  // A refresh of the layout (after a pause or resume here) brings newer stops: take them.
+  const [seen, setSeen] = useState(initial);
+  if (initial !== seen) {
+    setSeen(initial);
+    setStops(initial);
+  }
   const pathname = usePathname();
+  // The first page came with the stops the layout read: check again only after a move or a while.
+  const firstRender = useRef(true);
   useEffect(() => {
     let cancelled = false;
     const load = async () => {
@@ -39,7 +47,8 @@ export function StopBanner({ initial }: { initial: ActiveStop[] | null }) {
         // Offline for a moment: keep what is shown until the next check.
       }
     };
-    void load();
+    if (firstRender.current) firstRender.current = false;
+    else void load();
     const timer = setInterval(() => void load(), REFRESH_MS);
     return () => {
       cancelled = true;

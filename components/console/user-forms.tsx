@@ -4,6 +4,7 @@ import { useActionState, useId } from "react";
 import { createUserAction, setDisabledAction, updateRolesAction } from "@/app/(console)/users/actions";
 import { ActionForm } from "@/components/ui/action-form";
 import { FormMessage, SubmitButton, TextField } from "@/components/ui/field";
+import { OneTimeSecret } from "@/components/ui/one-time-secret";
 import { useResetKeyOnSuccess } from "@/components/ui/use-reset-key";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { INITIAL_FORM_STATE, type FormState } from "@/lib/console/form-state";
@@ -48,14 +49,7 @@ export function AddUserForm() {
   return (
     <ActionForm action={action} className="space-y-3" aria-label="Add a person" noValidate>
       <FormMessage state={state} />
-      {state.secret ? (
-        <div className="rounded-md border border-amber-300 bg-amber-50 p-3">
-          <p className="text-sm font-medium text-amber-900">One-time password</p>
-          <code data-testid="new-user-password" className="mt-1 block font-mono text-sm break-all select-all">
-            {state.secret}
-          </code>
-        </div>
-      ) : null}
+      <OneTimeSecret secret={state.secret} label="One-time password" testId="new-user-password" />
       <div key={resetKey} className="space-y-3">
         <div className="grid gap-3 sm:grid-cols-2">
           <TextField label="Name" name="name" defaultValue={state.values.name} error={state.fieldErrors.name} required />

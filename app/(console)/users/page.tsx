@@ -12,6 +12,16 @@ import { listUsers } from "@/lib/users/queries";
 
 export const metadata: Metadata = { title: "Users" };
 
+/** A form kept folded in its table cell until asked for. */
+function Reveal({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <details className="text-sm">
+      <summary className="cursor-pointer text-brand-700 underline underline-offset-2">{label}</summary>
+      <div className="mt-2">{children}</div>
+    </details>
+  );
+}
+
 export default async function UsersPage() {
   const actor = await requirePermission("users:read");
   const manage = can(actor.roles, "users:manage");
@@ -39,23 +49,17 @@ export default async function UsersPage() {
                 ))}
               </span>
               {manage ? (
-                <details className="text-sm">
-                  <summary className="cursor-pointer text-brand-700 underline underline-offset-2">Change roles</summary>
-                  <div className="mt-2">
-                    <EditRolesForm userId={u.id} name={u.name} roles={u.roles} />
-                  </div>
-                </details>
+                <Reveal label="Change roles">
+                  <EditRolesForm userId={u.id} name={u.name} roles={u.roles} />
+                </Reveal>
               ) : null}
             </div>,
             <div key="s" className="min-w-40 space-y-1">
               {u.disabled ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}
               {manage && u.id !== actor.id ? (
-                <details className="text-sm">
-                  <summary className="cursor-pointer text-brand-700 underline underline-offset-2">{u.disabled ? "Enable" : "Disable"}</summary>
-                  <div className="mt-2">
-                    <DisableUserForm userId={u.id} name={u.name} disabled={u.disabled} />
-                  </div>
-                </details>
+                <Reveal label={u.disabled ? "Enable" : "Disable"}>
+                  <DisableUserForm userId={u.id} name={u.name} disabled={u.disabled} />
+                </Reveal>
               ) : null}
             </div>,
             u.lastLoginAt ? formatDateTime(u.lastLoginAt) : "never",
