@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import pg from "pg";
 import { freePort, startEmbeddedPostgres } from "@/lib/db/embedded";
 import { DEMO_AGENT_KEY } from "@/lib/demo/seed-demo";
 import { loadExamplePolicy } from "./engine-bench";
+import { chooseLoadGenerator, type LoadGenerator, type LoadGeneratorName, type LoadResult } from "./load-generators";
 import { cpuSplit, descendants, sampleCpu, type CpuSplit } from "./process-cpu";
 import { summarizeProfile, type ProfileSummary } from "./profile-summary";
 import { createRandom } from "./random";
@@ -20,6 +20,7 @@ import type { Target } from "./targets";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = path.join(ROOT, "bin", "mandate.js");
 const DATA_DIR = path.join(ROOT, ".data", "bench");
+const LOAD_DIR = path.join(ROOT, ".data", "bench-load");
 const HOT_PATH = "/api/v1/decisions";
 const BASELINE_PATH = "/api/baseline/decisions";
 
@@ -34,6 +35,8 @@ export interface HttpBenchOptions {
   connections?: number;
   /** Start the server under `node --cpu-prof` and summarise where its CPU went in each run. */
   profile?: boolean;
+  /** wrk when installed, autocannon otherwise (scripts/bench/load-generators.ts). */
+  loadGenerator?: LoadGeneratorName;
   log?: (line: string) => void;
 }
 
@@ -50,6 +53,8 @@ export interface HttpRun {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** At a fixed rate with wrk: arrivals that found every connection busy (see LoadResult). */
+  late: LoadResult["late"];
   /** Rows committed during the run, read back from PostgreSQL; at least the 201s when writes are durable. */
   committedDecisions: number;
   /** `decision.create` audit entries committed during the run: one per decision. */
@@ -72,6 +77,7 @@ export interface SessionStates {
 }
 
 export interface HttpBenchResult {
+  loadGenerator: { name: LoadGeneratorName; version: string; arrivals: string };
   server: { command: string; dataDir: string; startSeconds: number };
   /** A bare node:http server answering the same requests: what this machine's HTTP stack does right now. */
   calibration: { echoRequestsPerSecond: number; p99Ms: number };
@@ -87,8 +93,11 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
   const connections = options.connections ?? 50;
   const log = options.log ?? ((line: string) => console.error(line));
 
+  mkdirSync(LOAD_DIR, { recursive: true });
+  const generator = chooseLoadGenerator(options.loadGenerator, { headers: requestHeaders(), bodies: createBodies(20_000, 7), workDir: LOAD_DIR });
+  log(`http: load from ${generator.name} ${generator.version}; a fixed rate is ${generator.arrivals}`);
   log(`http: calibration: a bare node:http echo server, ${connections} connections, 5s`);
-  const calibration = await measureEcho(connections, 5);
+  const calibration = await measureEcho(generator, connections, 5);
   log(`http: calibration: ${calibration.echoRequestsPerSecond} req/s, p99 ${calibration.p99Ms} ms`);
 
   const profileDir = path.join(DATA_DIR, "cpu-profile");
@@ -110,12 +119,9 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     db = new pg.Client({ connectionString: url });
     await db.connect();
 
-    const bodies = createBodies(20_000, 7);
-    let cursor = 0;
-    const nextBody = () => bodies[cursor++ % bodies.length]!;
-
+    const probe = createBodies(1, 11)[0]!;
     for (const target of [HOT_PATH, BASELINE_PATH]) {
-      const response = await fetch(`${base}${target}`, { method: "POST", headers: requestHeaders(), body: nextBody() });
+      const response = await fetch(`${base}${target}`, { method: "POST", headers: requestHeaders(), body: probe });
       if (response.status !== 201) throw new Error(`POST ${target} answered ${response.status}: ${await response.text()}`);
     }
     // A fresh demo server is busy for a while after it says ready: it seals the 50,000 history
@@ -124,18 +130,18 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     const settled = await waitUntilQuiet(server.pid!, { cores: 0.1, windowMs: 2_000, timeoutMs: 180_000 });
     log(`http: server settled after ${settled.seconds}s of background work${settled.quiet ? "" : " (still busy: measuring anyway)"}`);
     // Warm both paths (JIT, pool connections, the baseline's lazily built deps).
-    await load(base, HOT_PATH, { connections, duration: 3 }, nextBody);
-    await load(base, BASELINE_PATH, { connections, duration: 3 }, nextBody);
+    await generator.run(base, HOT_PATH, { connections, duration: 3 });
+    await generator.run(base, BASELINE_PATH, { connections, duration: 3 });
 
-    const measure = async (name: string, target: string, shape: { connections: number; duration: number; overallRate?: number }) => {
+    const measure = async (name: string, target: string, shape: { connections: number; duration: number; rate?: number }) => {
       for (const proc of descendants(server.pid!)) seenPids.add(proc.pid);
       const before = await countWrites(db!);
       const fromUs = monotonicUs();
       const since = new Date();
       const cpuBefore = sampleCpu(server.pid!);
-      log(`http: ${name}: ${target}, ${shape.connections} connections, ${shape.duration}s${shape.overallRate ? `, ${shape.overallRate} req/s` : ""}`);
+      log(`http: ${name}: ${target}, ${shape.connections} connections, ${shape.duration}s${shape.rate ? `, ${shape.rate} req/s` : ""}`);
       const sessions = watchSessions(url);
-      const result = await load(base, target, shape, nextBody);
+      const result = await generator.run(base, target, shape);
       const cpu = cpuSplit(cpuBefore, sampleCpu(server.pid!));
       const postgresSessions = await sessions.stop();
       const toUs = monotonicUs();
@@ -146,28 +152,23 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
         path: target,
         connections: shape.connections,
         durationSeconds: shape.duration,
-        overallRate: shape.overallRate ?? null,
-        requestsPerSecond: Math.round(result.requests.average),
-        latencyMs: {
-          average: result.latency.average,
-          p50: result.latency.p50,
-          p90: result.latency.p90,
-          p99: result.latency.p99,
-          max: result.latency.max,
-        },
-        responses: Object.values(result.statusCodeStats).reduce((sum, { count }) => sum + count, 0),
-        statuses: Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count])),
+        overallRate: shape.rate ?? null,
+        requestsPerSecond: result.requestsPerSecond,
+        latencyMs: result.latencyMs,
+        responses: Object.values(result.statuses).reduce((sum, count) => sum + count, 0),
+        statuses: result.statuses,
         non2xx: result.non2xx,
         errors: result.errors,
         timeouts: result.timeouts,
+        late: result.late,
         committedDecisions: after.decisions - before.decisions,
         committedAuditEntries: after.auditEntries - before.auditEntries,
         decisions: await decisionMix(db!, since),
         cpu,
         cpuPerRequestUs: {
-          server: perRequest(cpu.serverCores, result.requests.average),
-          postgres: perRequest(cpu.postgresCores, result.requests.average),
-          loadGenerator: perRequest(cpu.loadGeneratorCores, result.requests.average),
+          server: perRequest(cpu.serverCores, result.requestsPerSecond),
+          postgres: perRequest(cpu.postgresCores, result.requestsPerSecond),
+          loadGenerator: perRequest(cpu.loadGeneratorCores, result.requestsPerSecond),
         },
         postgresSessions,
       };
@@ -180,7 +181,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     // falls on our server, not on the baseline it is compared with.
     const baseline = await measure("Next route baseline", BASELINE_PATH, { connections, duration });
     const hotPath = await measure("hot path", HOT_PATH, { connections, duration });
-    const fixedRate = await measure("fixed rate", HOT_PATH, { connections, duration, overallRate: FIXED_RATE });
+    const fixedRate = await measure("fixed rate", HOT_PATH, { connections, duration, rate: FIXED_RATE });
 
     const runs = [baseline, hotPath, fixedRate];
     const responses201 = runs.reduce((sum, run) => sum + (run.statuses["201"] ?? 0), 0);
@@ -197,6 +198,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     // Every 201 is a committed row; rows may exceed 201s by the requests cut off at the end of a run.
     const durable = runs.every((run) => run.committedDecisions >= (run.statuses["201"] ?? 0) && run.committedAuditEntries === run.committedDecisions);
     return {
+      loadGenerator: { name: generator.name, version: generator.version, arrivals: generator.arrivals },
       server: { command: `node ${[...nodeArgs, "bin/mandate.js", "start", "--no-build"].join(" ")}`, dataDir: path.relative(ROOT, DATA_DIR), startSeconds },
       calibration,
       runs: { hotPath, fixedRate, baseline },
@@ -259,22 +261,6 @@ function createBodies(count: number, seed: number): string[] {
   return Array.from({ length: count }, () => JSON.stringify(generateRequest(random, document, { customers: 50_000, undefinedDataSources: false })));
 }
 
-async function load(
-  base: string,
-  target: string,
-  shape: { connections: number; duration: number; overallRate?: number },
-  nextBody: () => string,
-): Promise<autocannon.Result> {
-  return autocannon({
-    url: base,
-    connections: shape.connections,
-    duration: shape.duration,
-    overallRate: shape.overallRate,
-    timeout: 10,
-    requests: [{ method: "POST", path: target, headers: requestHeaders(), setupRequest: (request) => ({ ...request, body: nextBody() }) }],
-  });
-}
-
 const ECHO_SERVER = `
 const server = require("node:http").createServer((req, res) => {
   const chunks = [];
@@ -286,19 +272,20 @@ const server = require("node:http").createServer((req, res) => {
 });
 server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
 
-async function measureEcho(connections: number, seconds: number): Promise<HttpBenchResult["calibration"]> {
+async function measureEcho(generator: LoadGenerator, connections: number, seconds: number): Promise<HttpBenchResult["calibration"]> {
   const echo = spawn(process.execPath, ["-e", ECHO_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise((resolve) => echo.once("exit", resolve));
   try {
     const port = await new Promise<string>((resolve, reject) => {
       echo.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
       echo.once("exit", () => reject(new Error("the echo server exited")));
     });
-    const bodies = createBodies(1_000, 3);
-    let cursor = 0;
-    const result = await load(`http://127.0.0.1:${port}`, HOT_PATH, { connections, duration: seconds }, () => bodies[cursor++ % bodies.length]!);
-    return { echoRequestsPerSecond: Math.round(result.requests.average), p99Ms: result.latency.p99 };
+    const result = await generator.run(`http://127.0.0.1:${port}`, HOT_PATH, { connections, duration: seconds });
+    return { echoRequestsPerSecond: result.requestsPerSecond, p99Ms: result.latencyMs.p99 };
   } finally {
     echo.kill("SIGTERM");
+    // Reaped before any measured run, whose load-generator CPU counts this process's reaped children.
+    await exited;
   }
 }
 

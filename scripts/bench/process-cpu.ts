@@ -11,7 +11,7 @@ export interface CpuSample {
   server: number;
   /** Seconds of CPU: the embedded PostgreSQL (postmaster and backends). */
   postgres: number;
-  /** Seconds of CPU: this process, which runs the load generator. */
+  /** Seconds of CPU: this process, which runs the load generator, and its children once reaped (wrk). */
   loadGenerator: number;
   /** Seconds of CPU busy on the whole machine. */
   machine: number;
@@ -102,12 +102,12 @@ export function sampleCpu(serverPid: number): CpuSample {
     if (stat.comm.startsWith("postgres")) postgres += stat.ticks;
     else server += stat.ticks;
   }
-  const own = process.cpuUsage();
+  const own = readProcStat(process.pid);
   return {
     wallMs: performance.now(),
     server: server / TICKS_PER_SECOND,
     postgres: postgres / TICKS_PER_SECOND,
-    loadGenerator: (own.user + own.system) / 1e6,
+    loadGenerator: (own?.ticks ?? 0) / TICKS_PER_SECOND,
     machine: machineBusyTicks() / TICKS_PER_SECOND,
   };
 }

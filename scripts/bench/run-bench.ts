@@ -11,6 +11,7 @@ import type { Target } from "./targets";
 // a target is missed (each is marked pass/fail): a benchmark reports, it does not gate.
 //
 //   npm run bench -- --only engine|http|dashboards|simulation   --duration <seconds per HTTP run>   --profile
+//                    --load wrk|autocannon   (HTTP load: wrk when installed, else autocannon)
 // The dashboards section generates 1,000,000 decisions the first time (minutes, about 4 GB in
 // .data/bench-dashboards) and reuses them afterwards.
 
@@ -19,10 +20,13 @@ const { values } = parseArgs({
     only: { type: "string" },
     duration: { type: "string", default: "20" },
     profile: { type: "boolean", default: false },
+    load: { type: "string" },
   },
 });
 const only = values.only;
 if (only !== undefined && !["engine", "http", "dashboards", "simulation"].includes(only)) throw new Error(`--only takes engine, http, dashboards or simulation, got ${only}`);
+if (values.load !== undefined && values.load !== "wrk" && values.load !== "autocannon") throw new Error(`--load takes wrk or autocannon, got ${values.load}`);
+const loadGenerator = values.load as "wrk" | "autocannon" | undefined;
 const duration = Number(values.duration);
 if (!Number.isFinite(duration) || duration <= 0) throw new Error(`--duration takes seconds, got ${values.duration}`);
 
@@ -53,7 +57,7 @@ if (only === undefined || only === "engine") {
   summary.sections.engine = await runEngineBench();
 }
 if (only === undefined || only === "http") {
-  summary.sections.http = await runHttpBench({ duration, profile: values.profile });
+  summary.sections.http = await runHttpBench({ duration, profile: values.profile, loadGenerator });
 }
 if (only === undefined || only === "dashboards") {
   console.error("dashboards: every dashboard query and the first history page at 1,000,000 decisions");
@@ -98,6 +102,7 @@ function report({ machine, date, sections, targets }: Summary): string {
   const http = sections.http;
   if (http) {
     lines.push("", `HTTP: POST /api/v1/decisions, durable writes (${http.server.command}, ready in ${http.server.startSeconds}s)`);
+    lines.push(`load: ${http.loadGenerator.name} ${http.loadGenerator.version}; the fixed rate is ${http.loadGenerator.arrivals}`);
     const row = (run: HttpRun) => [
       run.name,
       String(run.connections),
@@ -125,6 +130,8 @@ function report({ machine, date, sections, targets }: Summary): string {
         ]),
       ),
     );
+    const late = http.runs.fixedRate.late;
+    if (late) lines.push(`fixed rate: ${number(late.requests)} arrivals found all ${http.runs.fixedRate.connections} connections busy (the latest ${late.latestMs} ms late; timed from when sent)`);
     lines.push(`hot path / Next route: ${http.ratio}×; a bare node:http echo server does ${number(http.calibration.echoRequestsPerSecond)} req/s here now`);
     lines.push(
       `durability: ${number(http.durability.responses201)} responses 201; during the runs ${number(http.durability.committedDecisions)} decisions and ${number(http.durability.committedAuditEntries)} audit entries committed`,
