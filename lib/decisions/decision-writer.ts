@@ -130,8 +130,8 @@ export interface LimitedWrite extends LimitedRequest {
 }
 
 /**
- * Group commit for decisions. Plain rows (no limits to count) are written at once when a
- * connection is free; while `maxInFlight` writes are under way, the rows that arrive queue and go
+ * Group commit for decisions. Plain rows (no limits to count) are written at once when no plain
+ * write is under way (`maxInFlight`, 1 by default); while one is, the rows that arrive queue and go
  * together in the next write, one statement and one commit for all of them. Under light load every
  * decision is written alone, with no added wait; under heavy load a commit carries many.
  *
@@ -150,11 +150,15 @@ export class DecisionWriter {
 
   constructor(
     private readonly pool: pg.Pool,
-    /** maxInFlight: plain writes under way at once (default 2). */
+    /**
+     * maxInFlight: plain writes under way at once (default 1). One at a time makes larger batches
+     * and less CPU per decision, and measured better at full load and at 1,000/s than two
+     * (BENCHMARKS.md, 2026-11-21 night); the cost is that a slow statement delays the rows behind it.
+     */
     options: { maxBatch?: number; maxInFlight?: number } = {},
   ) {
     const maxBatch = options.maxBatch ?? 100;
-    this.plain = new Batcher((rows) => insertDecisionRows(this.pool, rows).then(() => rows.map(() => undefined)), { maxInFlight: options.maxInFlight ?? 2, maxBatch });
+    this.plain = new Batcher((rows) => insertDecisionRows(this.pool, rows).then(() => rows.map(() => undefined)), { maxInFlight: options.maxInFlight ?? 1, maxBatch });
     // One batch at a time: its batches would mostly wait on each other's locks anyway (every refund
     // of an agent counts under that agent's scope), so the next batch gathers everything that
     // arrived meanwhile instead. (Measured: two at once, or the next one starting as soon as the
