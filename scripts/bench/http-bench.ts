@@ -142,6 +142,8 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
       log(`http: ${name}: ${target}, ${shape.connections} connections, ${shape.duration}s${shape.rate ? `, ${shape.rate} req/s` : ""}`);
       const sessions = watchSessions(url);
       const result = await generator.run(base, target, shape);
+      // A server that died during the run would be reaped into this process's CPU, and its numbers would mean nothing.
+      if (server.exitCode !== null || server.signalCode !== null) throw new Error(`the server exited during the ${name} run (${server.exitCode ?? server.signalCode})`);
       const cpu = cpuSplit(cpuBefore, sampleCpu(server.pid!));
       const postgresSessions = await sessions.stop();
       const toUs = monotonicUs();

@@ -1,14 +1,20 @@
--- The benchmark's load for wrk (scripts/bench/wrk.ts starts it; see there for why wrk).
+-- The benchmark's load for wrk (scripts/bench/load-generators.ts starts it; see there for why wrk).
 --
 -- Environment: MANDATE_BENCH_BODIES, a file of request bodies, one per line, sent in turn from a
--- random start; MANDATE_BENCH_PATH and MANDATE_BENCH_KEY, the path and agent key to POST with;
+-- random start; MANDATE_BENCH_PATH, the path to POST to; MANDATE_BENCH_HEADERS, the request's
+-- headers as `name: value` lines;
 -- MANDATE_BENCH_RATE, requests per second in all (one wrk thread), or empty for as fast as the
 -- connections go.
 --
 -- At a rate, arrivals are open loop: one Poisson schedule for the thread, each connection taking
 -- the next arrival when it is free. An arrival that finds every connection busy is sent as soon as
 -- one frees up, and wrk times it from then, not from when it was due; those are counted as `late`
--- with how late the latest one was, so a report can say whether that mattered.
+-- with how late the latest one was, so a report can say whether that mattered. wrk truncates a
+-- delay to whole milliseconds, so a send may go up to 1 ms early or late.
+--
+-- The latency percentiles are wrk's, and wrk corrects them for coordinated omission before done()
+-- runs: for every response slower than twice the average interval per connection (100 ms at
+-- 1,000/s over 50 connections), it adds the samples the requests it held back would have had.
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -28,7 +34,8 @@ for line in io.lines(os.getenv("MANDATE_BENCH_BODIES")) do
   bodies[count] = line
 end
 local path = os.getenv("MANDATE_BENCH_PATH")
-local headers = { ["content-type"] = "application/json", ["authorization"] = "Bearer " .. os.getenv("MANDATE_BENCH_KEY") }
+local headers = {}
+for name, value in (os.getenv("MANDATE_BENCH_HEADERS") or ""):gmatch("([^:\n]+): ([^\n]*)") do headers[name] = value end
 
 math.randomseed(os.time())
 local cursor = math.random(count)
@@ -43,6 +50,7 @@ response = function(status)
 end
 
 late, latest_ms = 0, 0
+-- The rate is this thread's: load-generators.ts runs wrk with one thread.
 local rate = tonumber(os.getenv("MANDATE_BENCH_RATE") or "")
 if rate and rate > 0 then
   local mean_gap_ms = 1000 / rate
@@ -64,7 +72,7 @@ setup = function(thread)
   table.insert(threads, thread)
 end
 
--- One line of JSON for wrk.ts: totals, latency percentiles (µs) and the threads' counters.
+-- One line of JSON for load-generators.ts: totals, latency percentiles (µs) and the threads' counters.
 done = function(summary, latency)
   local merged, late_total, latest = {}, 0, 0
   for _, thread in ipairs(threads) do
