@@ -28,20 +28,26 @@ local function now_ms()
   return tonumber(timespec.tv_sec) * 1000 + tonumber(timespec.tv_nsec) / 1e6
 end
 
-local bodies, count = {}, 0
-for line in io.lines(os.getenv("MANDATE_BENCH_BODIES")) do
-  count = count + 1
-  bodies[count] = line
-end
 local path = os.getenv("MANDATE_BENCH_PATH")
 local headers = {}
 for name, value in (os.getenv("MANDATE_BENCH_HEADERS") or ""):gmatch("([^:\n]+): ([^\n]*)") do headers[name] = value end
 
+-- Each request formatted once, up front (in init, when wrk knows the Host header): the generator
+-- shares the cores with what it measures.
+local requests, count = {}, 0
+init = function()
+  for line in io.lines(os.getenv("MANDATE_BENCH_BODIES")) do
+    count = count + 1
+    requests[count] = wrk.format("POST", path, headers, line)
+  end
+end
+
 math.randomseed(os.time())
-local cursor = math.random(count)
+local cursor = nil
 request = function()
+  cursor = cursor or math.random(count)
   cursor = cursor % count + 1
-  return wrk.format("POST", path, headers, bodies[cursor])
+  return requests[cursor]
 end
 
 statuses = {}
