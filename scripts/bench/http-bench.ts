@@ -142,10 +142,10 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
       log(`http: ${name}: ${target}, ${shape.connections} connections, ${shape.duration}s${shape.rate ? `, ${shape.rate} req/s` : ""}`);
       const sessions = watchSessions(url);
       const result = await generator.run(base, target, shape);
-      // A server that died during the run would be reaped into this process's CPU, and its numbers would mean nothing.
-      if (server.exitCode !== null || server.signalCode !== null) throw new Error(`the server exited during the ${name} run (${server.exitCode ?? server.signalCode})`);
       const cpu = cpuSplit(cpuBefore, sampleCpu(server.pid!));
       const postgresSessions = await sessions.stop();
+      // A server that died during the run would be reaped into this process's CPU, and its numbers would mean nothing.
+      if (server.exitCode !== null || server.signalCode !== null) throw new Error(`the server exited during the ${name} run (${server.exitCode ?? server.signalCode})`);
       const toUs = monotonicUs();
       await new Promise((resolve) => setTimeout(resolve, 500)); // in-flight requests at the cut-off commit too
       const after = await countWrites(db!);
