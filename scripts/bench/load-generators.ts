@@ -131,22 +131,27 @@ function wrkGenerator(version: string, { headers, bodies, workDir }: LoadRequest
         child.on("error", reject);
         child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk exited with ${code}:\n${out}${err}`))));
       });
-      const line = output.split("\n").find((text) => text.startsWith("MANDATE_WRK "));
-      if (!line) throw new Error(`wrk printed no summary:\n${output}`);
-      const summary = JSON.parse(line.slice("MANDATE_WRK ".length)) as WrkSummary;
-      const ms = (us: number) => Math.round(us / 10) / 100;
-      const non2xx = Object.entries(summary.statuses).reduce((sum, [status, count]) => sum + (/^2/.test(status) ? 0 : count), 0);
-      const { connect, read, write, timeout } = summary.errors;
-      return {
-        requestsPerSecond: Math.round((summary.requests / summary.durationUs) * 1e6),
-        latencyMs: { average: ms(summary.latencyUs.mean), p50: ms(summary.latencyUs.p50), p90: ms(summary.latencyUs.p90), p99: ms(summary.latencyUs.p99), max: ms(summary.latencyUs.max) },
-        statuses: summary.statuses,
-        non2xx,
-        // As autocannon counts them: timeouts are errors too.
-        errors: connect + read + write + timeout,
-        timeouts: timeout,
-        late: shape.rate ? { requests: summary.late, latestMs: summary.latestMs } : null,
-      };
+      return parseWrkOutput(output, Boolean(shape.rate));
     },
+  };
+}
+
+/** The result in the `MANDATE_WRK {json}` line wrk-load.lua prints when a run is done. */
+export function parseWrkOutput(output: string, fixedRate: boolean): LoadResult {
+  const line = output.split("\n").find((text) => text.startsWith("MANDATE_WRK "));
+  if (!line) throw new Error(`wrk printed no summary:\n${output}`);
+  const summary = JSON.parse(line.slice("MANDATE_WRK ".length)) as WrkSummary;
+  const ms = (us: number) => Math.round(us / 10) / 100;
+  const non2xx = Object.entries(summary.statuses).reduce((sum, [status, count]) => sum + (/^2/.test(status) ? 0 : count), 0);
+  const { connect, read, write, timeout } = summary.errors;
+  return {
+    requestsPerSecond: summary.durationUs > 0 ? Math.round((summary.requests / summary.durationUs) * 1e6) : 0,
+    latencyMs: { average: ms(summary.latencyUs.mean), p50: ms(summary.latencyUs.p50), p90: ms(summary.latencyUs.p90), p99: ms(summary.latencyUs.p99), max: ms(summary.latencyUs.max) },
+    statuses: summary.statuses,
+    non2xx,
+    // As autocannon counts them: timeouts are errors too.
+    errors: connect + read + write + timeout,
+    timeouts: timeout,
+    late: fixedRate ? { requests: summary.late, latestMs: summary.latestMs } : null,
   };
 }
