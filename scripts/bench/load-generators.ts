@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -75,7 +76,7 @@ function autocannonGenerator({ headers, bodies }: LoadRequest): LoadGenerator {
   let cursor = 0;
   return {
     name: "autocannon",
-    version: "9",
+    version: (JSON.parse(readFileSync(createRequire(import.meta.url).resolve("autocannon/package.json"), "utf8")) as { version: string }).version,
     arrivals: "a quota per connection each second, sent back to back (bursts)",
     async run(base, target, shape) {
       const result = await autocannon({

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { formatDashboardsBench, runDashboardsBench, type DashboardsBenchResult } from "./dashboards-bench";
 import { runEngineBench, type EngineBenchResult } from "./engine-bench";
 import { runHttpBench, type HttpBenchResult, type HttpRun } from "./http-bench";
+import type { LoadGeneratorName } from "./load-generators";
 import { runSimulationBench, type SimulationBenchResult } from "./simulation-bench";
 import type { Target } from "./targets";
 
@@ -26,7 +27,7 @@ const { values } = parseArgs({
 const only = values.only;
 if (only !== undefined && !["engine", "http", "dashboards", "simulation"].includes(only)) throw new Error(`--only takes engine, http, dashboards or simulation, got ${only}`);
 if (values.load !== undefined && values.load !== "wrk" && values.load !== "autocannon") throw new Error(`--load takes wrk or autocannon, got ${values.load}`);
-const loadGenerator = values.load as "wrk" | "autocannon" | undefined;
+const loadGenerator = values.load as LoadGeneratorName | undefined;
 const duration = Number(values.duration);
 if (!Number.isFinite(duration) || duration <= 0) throw new Error(`--duration takes seconds, got ${values.duration}`);
 
