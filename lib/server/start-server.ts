@@ -3,7 +3,7 @@ import next from "next";
 import { createNodeHandler, isAgentApiPath } from "@/lib/api/agent-api";
 import { AgentAuthenticator } from "@/lib/api/agent-auth";
 import { RateLimiter } from "@/lib/api/rate-limiter";
-import { closePool, getPool } from "@/lib/db/pool";
+import { closePool, getAgentPool, getPool } from "@/lib/db/pool";
 import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
 import { startAuditSealer } from "@/lib/audit/audit-sealer";
 import { startApprovalSweeper } from "@/lib/approvals/approval-sweeper";
@@ -66,12 +66,12 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const rollups = startRollupRefresher(getPool(), { onError: (error) => log(`refreshing dashboard rollups failed (will retry): ${(error as Error).message}`) });
   // Runs once shortly after start (the demo history above is loaded by then), then every 10 minutes.
   const recommendations = startRecommendationRefresher(db, { onError: (error) => log(`generating recommendations failed (will retry): ${(error as Error).message}`) });
-  const pool = getPool();
+  const pool = getAgentPool();
   const runtime = new PolicyRuntime(pool);
   await runtime.start();
-  const shadow = new ShadowEvaluator(pool, { onError: (error) => log(`shadow evaluation failed (will retry): ${(error as Error).message}`) });
+  const shadow = new ShadowEvaluator(getPool(), { onError: (error) => log(`shadow evaluation failed (will retry): ${(error as Error).message}`) });
   await shadow.start();
-  const simulations = startSimulationRunner(pool, { log });
+  const simulations = startSimulationRunner(getPool(), { log });
   const auth = new AgentAuthenticator(pool);
   const agentApi = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), shadow, log });
 

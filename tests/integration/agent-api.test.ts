@@ -212,6 +212,22 @@ describe("limits through the group-commit writer", () => {
     }
   });
 
+  it("the agent API's connections plan each prepared statement once; the console's keep PostgreSQL's default", async () => {
+    const agentPool = createPool(t.url, 1, { genericPlans: true });
+    const generalPool = createPool(t.url, 1);
+    try {
+      const [agent] = (await agentPool.query<{ plan_cache_mode: string }>("SHOW plan_cache_mode")).rows;
+      const [general] = (await generalPool.query<{ plan_cache_mode: string }>("SHOW plan_cache_mode")).rows;
+      expect(agent!.plan_cache_mode).toBe("force_generic_plan");
+      expect(general!.plan_cache_mode).toBe("auto");
+      // The writer's statements still run (and count limits) under generic plans.
+      const row = await new DecisionWriter(agentPool).writeLimited((await limitedWrite("cus_generic", "generic_plans")).write);
+      expect(row.decision).toBe("allow");
+    } finally {
+      await Promise.all([agentPool.end(), generalPool.end()]);
+    }
+  });
+
   it("two processes' writers racing on one customer's limit, one of two used, let exactly one through (advisory locks across connections)", async () => {
     const otherPool = createPool(t.url, 5); // a second process's pool (and a third's connection)
     try {

@@ -2,7 +2,7 @@ import { createAgentApi } from "@/lib/api/agent-api";
 import { AgentAuthenticator } from "@/lib/api/agent-auth";
 import { fromFetch, problem, toFetch, type ApiRequest, type ApiResponse } from "@/lib/api/http";
 import { RateLimiter } from "@/lib/api/rate-limiter";
-import { getPool } from "@/lib/db/pool";
+import { getAgentPool } from "@/lib/db/pool";
 import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -16,12 +16,12 @@ export const runtime = "nodejs";
 
 type AgentApi = (req: ApiRequest) => Promise<ApiResponse>;
 
-// Built once per process on first use; the pool is the process-wide one the server also uses.
+// Built once per process on first use; the pool is the agent API's, the one the server also uses.
 let agentApi: Promise<AgentApi> | null = null;
 
 function getAgentApi(): Promise<AgentApi> {
   agentApi ??= (async () => {
-    const pool = getPool();
+    const pool = getAgentPool();
     const policyRuntime = new PolicyRuntime(pool);
     await policyRuntime.start();
     return createAgentApi({
