@@ -101,3 +101,20 @@ test("pages with Next and Previous, takes dashboard links, and explains bad filt
   expect(csv.status()).toBe(400);
   expect(await csv.text()).toContain("decision: Unknown decision");
 });
+
+test("on a phone each decision is a card with every value under its column's name, no sideways scrolling", async ({ page, request }) => {
+  const customer = `cus_phone_${Date.now().toString(36)}`;
+  await decide(request, { action: "refund.issue", intent: "shipping_error", customer: { id: customer }, params: { amount: "23.45", currency: "USD" } });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, "auditor");
+  await page.goto(`/history?customer=${customer}`);
+  const table = page.getByRole("table", { name: "Decisions" });
+  const row = table.getByRole("row").nth(1); // row 0 holds the (visually hidden) column headers
+  const amount = row.getByRole("cell").filter({ hasText: "$23.45" });
+  await expect(amount).toBeVisible();
+  // Still a table to assistive technology; on screen the cell names its column and fits the width.
+  expect(await amount.evaluate((cell) => getComputedStyle(cell, "::before").content)).toBe('"Amount"');
+  const box = (await amount.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});

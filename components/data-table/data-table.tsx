@@ -102,6 +102,8 @@ export function DataTable<Row>({
   const rows = table.getRowModel().rows;
   const columnCount = columns.length + (selection ? 1 : 0);
   const cellPadding = dense ? "px-2 py-1.5" : "px-3 py-2";
+  // Column names for the stacked layout on phones (a header that is not plain text falls back to the id).
+  const labelOf = (column: { id: string; columnDef: { header?: unknown } }) => (typeof column.columnDef.header === "string" ? column.columnDef.header : column.id);
 
   return (
     <div className="space-y-3">
@@ -125,13 +127,15 @@ export function DataTable<Row>({
           </p>
         </div>
       )}
-      <div className="table-scroll rounded-lg border border-slate-200 shadow-sm">
-        <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label={label}>
-          <thead className="bg-slate-50">
+      {/* On phones each row stacks into a card, every value under its column's name; the explicit
+          roles keep it a table for screen readers once CSS no longer lays it out as one. */}
+      <div className="rounded-lg border border-slate-200 shadow-sm sm:table-scroll">
+        <table role="table" className="min-w-full divide-y divide-slate-200 text-sm max-sm:block" aria-label={label}>
+          <thead role="rowgroup" className="bg-slate-50 max-sm:sr-only">
             {table.getHeaderGroups().map((group) => (
-              <tr key={group.id}>
+              <tr role="row" key={group.id}>
                 {selection ? (
-                  <th scope="col" className={`w-8 text-left ${cellPadding}`}>
+                  <th role="columnheader" scope="col" className={`w-8 text-left ${cellPadding}`}>
                     <SelectAllBox
                       checked={table.getIsAllRowsSelected()}
                       indeterminate={table.getIsSomeRowsSelected()}
@@ -146,6 +150,7 @@ export function DataTable<Row>({
                   return (
                     <th
                       key={header.id}
+                      role="columnheader"
                       scope="col"
                       aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
                       className={`text-left font-semibold whitespace-nowrap text-slate-700 ${cellPadding}`}
@@ -166,18 +171,23 @@ export function DataTable<Row>({
               </tr>
             ))}
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody role="rowgroup" className="divide-y divide-slate-100 max-sm:block">
             {rows.length === 0 ? (
-              <tr>
-                <td colSpan={columnCount} className="px-3 py-6 text-center text-slate-500">
+              <tr role="row" className="max-sm:block">
+                <td role="cell" colSpan={columnCount} className="px-3 py-6 text-center text-slate-500 max-sm:block">
                   {emptyMessage}
                 </td>
               </tr>
             ) : (
               rows.map((row) => (
-                <tr key={row.id} className={`align-top hover:bg-slate-50 ${row.getIsSelected() ? "bg-brand-50" : ""}`} aria-selected={selection ? row.getIsSelected() : undefined}>
+                <tr
+                  key={row.id}
+                  role="row"
+                  className={`align-top hover:bg-slate-50 max-sm:block max-sm:py-2 ${row.getIsSelected() ? "bg-brand-50" : ""}`}
+                  aria-selected={selection ? row.getIsSelected() : undefined}
+                >
                   {selection ? (
-                    <td className={cellPadding}>
+                    <td role="cell" className={`${cellPadding} max-sm:block max-sm:py-1`}>
                       <input
                         type="checkbox"
                         checked={row.getIsSelected()}
@@ -189,7 +199,12 @@ export function DataTable<Row>({
                     </td>
                   ) : null}
                   {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className={cellPadding}>
+                    <td
+                      key={cell.id}
+                      role="cell"
+                      data-label={labelOf(cell.column)}
+                      className={`${cellPadding} max-sm:flex max-sm:gap-3 max-sm:py-1 max-sm:before:w-28 max-sm:before:shrink-0 max-sm:before:text-xs max-sm:before:leading-5 max-sm:before:font-medium max-sm:before:text-slate-500 max-sm:before:content-[attr(data-label)]`}
+                    >
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}
                     </td>
                   ))}
