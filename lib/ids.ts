@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 // Random bytes are drawn from the CSPRNG 4 KiB at a time: one call per 341 ids, not one per id.
 const POOL_BYTES = 4096;
@@ -21,6 +21,6 @@ export function newId(prefix: string): string {
 
 /** A uniform draw in [0, 1) fixed by an id, so sampling is reproducible for the same decision. */
 export function drawFromId(id: string): number {
-  const digest = createHash("sha256").update(id).digest();
-  return digest.readUIntBE(0, 6) / 2 ** 48;
+  // The first 48 bits of SHA-256(id); one-shot hex hashing is the cheapest form in node.
+  return parseInt(hash("sha256", id, "hex").slice(0, 12), 16) / 2 ** 48;
 }

@@ -70,9 +70,8 @@ export async function createDecision(
   if (pre?.status === "invalid") throw new AppError("validation_failed", pre.error.message, [{ path: pre.error.path, message: pre.error.message }]);
 
   const requestHash = idempotencyKey ? createHash("sha256").update(canonicalJson(body)).digest("hex") : null;
-  const row = (result: DecisionResult, response: DecisionResponse) => decisionRow({ id, agent, body, result, response, createdAt, idempotencyKey, requestHash });
-  const observe = (result: DecisionResult, usage: ShadowObservation["usage"]) =>
-    service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage });
+  // Plain values and calls, not closures: under tsx every closure made per request pays ~0.8 µs to be named.
+  const made = { id, agent, body, createdAt, idempotencyKey, requestHash };
 
   // Without an Idempotency-Key to check, a decision needs no transaction of its own: it goes
   // through the group-commit writer, which shares one commit among the decisions that arrive
@@ -89,16 +88,16 @@ export async function createDecision(
           decided.result = evaluate(policy, request, { ...base, limitUsage: usage });
           decided.response = toResponse(id, body, decided.result, createdAt);
           decided.usage = usage;
-          return row(decided.result, decided.response);
+          return decisionRow({ ...made, result: decided.result, response: decided.response });
         },
       });
-      observe(decided.result!, { limits, values: decided.usage! });
+      service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: decided.result!, usage: { limits, values: decided.usage! } });
       return { status: 201, body: decided.response! };
     }
     const result = pre?.status === "decided" ? pre.result : noPolicyResult(paused);
     const response = toResponse(id, body, result, createdAt);
-    await writerFor(service.pool).write(row(result, response));
-    observe(result, null);
+    await writerFor(service.pool).write(decisionRow({ ...made, result, response }));
+    service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage: null });
     return { status: 201, body: response };
   }
 
@@ -142,10 +141,10 @@ export async function createDecision(
       }
 
       const response = toResponse(id, body, result, createdAt);
-      await insertDecisionRows(client, [row(result, response)]);
+      await insertDecisionRows(client, [decisionRow({ ...made, result, response })]);
       await client.query("COMMIT");
       // After the commit and off the answer's path: shadow drafts are evaluated later, in batches.
-      observe(result, usage);
+      service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage });
       return { status: 201, body: response };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});

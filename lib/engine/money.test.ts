@@ -66,6 +66,20 @@ describe("parseAmount", () => {
     expect(toAmount(undefined)).toBeNull();
     expect(toAmount("7.00")?.toFixed()).toBe("7");
   });
+
+  it("answers a repeated amount from its recent results exactly as a fresh parse would, past the cache's bound", () => {
+    // Strings and numbers, valid and not, each parsed three times across more than a cache's worth.
+    const inputs = Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? i / 7 : i % 3 === 1 ? `${i}.${i % 97}` : `-${i}`));
+    for (let round = 0; round < 3; round++) {
+      for (const input of inputs) {
+        const cached = parseAmount(input);
+        const fresh = parseDecimal(input);
+        expect(cached.ok).toBe(fresh.ok);
+        if (cached.ok && fresh.ok) expect(cached.value.equals(fresh.value)).toBe(true);
+        if (!cached.ok && !fresh.ok) expect(cached.message).toBe(fresh.message);
+      }
+    }
+  });
 });
 
 describe("toComparableDecimal", () => {

@@ -60,9 +60,22 @@ export function parseDecimal(input: unknown, options: { signed?: boolean } = {})
   return { ok: true, value };
 }
 
+// A decision parses its amount three or four times (the request schema, the action digest, the
+// stored row, the engine's conditions); recent results are kept so that costs one parse. Decimals
+// are immutable, so sharing a result is safe. Cleared when full: a bound, not an LRU.
+const RECENT_LIMIT = 1024;
+const recentAmounts = new Map<string | number, DecimalParseResult>();
+
 /** A money amount: a non-negative decimal within the digit bounds. */
 export function parseAmount(input: unknown): DecimalParseResult {
-  return parseDecimal(input);
+  if (typeof input !== "string" && typeof input !== "number") return parseDecimal(input);
+  let parsed = recentAmounts.get(input);
+  if (parsed === undefined) {
+    parsed = parseDecimal(input);
+    if (recentAmounts.size >= RECENT_LIMIT) recentAmounts.clear();
+    recentAmounts.set(input, parsed);
+  }
+  return parsed;
 }
 
 /** The amount, or null when it is absent or not a valid amount. */
