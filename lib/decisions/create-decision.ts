@@ -13,6 +13,7 @@ import {
   type DecisionRequest,
   type DecisionResult,
   type LimitUsage,
+  type StopSwitch,
 } from "@/lib/engine";
 import { AppError } from "@/lib/errors";
 import { drawFromId, newId } from "@/lib/ids";
@@ -71,7 +72,7 @@ export async function createDecision(
 
   const requestHash = idempotencyKey ? createHash("sha256").update(canonicalJson(body)).digest("hex") : null;
   // Plain values and calls, not closures: under tsx every closure made per request pays ~0.8 µs to be named.
-  const made = { id, agent, body, createdAt, idempotencyKey, requestHash };
+  const made = { id, agent, body, createdAt, idempotencyKey, requestHash, paused };
 
   // Without an Idempotency-Key to check, a decision needs no transaction of its own: it goes
   // through the group-commit writer, which shares one commit among the decisions that arrive
@@ -91,13 +92,13 @@ export async function createDecision(
           return decisionRow({ ...made, result: decided.result, response: decided.response });
         },
       });
-      service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: decided.result!, usage: { limits, values: decided.usage! } });
+      observe(service, made, decided.result!, { limits, values: decided.usage! });
       return { status: 201, body: decided.response! };
     }
     const result = pre?.status === "decided" ? pre.result : noPolicyResult(paused);
     const response = toResponse(id, body, result, createdAt);
     await writerFor(service.pool).write(decisionRow({ ...made, result, response }));
-    service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage: null });
+    observe(service, made, result, null);
     return { status: 201, body: response };
   }
 
@@ -144,7 +145,7 @@ export async function createDecision(
       await insertDecisionRows(client, [decisionRow({ ...made, result, response })]);
       await client.query("COMMIT");
       // After the commit and off the answer's path: shadow drafts are evaluated later, in batches.
-      service.shadow?.observe({ decisionId: id, createdAt, request, agentName: agent.agentName, paused, live: result, usage });
+      observe(service, made, result, usage);
       return { status: 201, body: response };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
@@ -164,6 +165,16 @@ export function writerFor(pool: pg.Pool): DecisionWriter {
   let writer = writers.get(pool);
   if (!writer) writers.set(pool, (writer = new DecisionWriter(pool)));
   return writer;
+}
+
+/** Hands a committed decision to the shadow drafts (queued; evaluated later, in batches). */
+function observe(
+  service: DecisionService,
+  made: { id: string; agent: AgentPrincipal; body: DecisionRequestBody; createdAt: Date; paused: StopSwitch | null },
+  live: DecisionResult,
+  usage: ShadowObservation["usage"],
+): void {
+  service.shadow?.observe({ decisionId: made.id, createdAt: made.createdAt, request: made.body as DecisionRequest, agentName: made.agent.agentName, paused: made.paused, live, usage });
 }
 
 function noPolicyResult(paused: { reason: string } | null): DecisionResult {
