@@ -20,12 +20,18 @@ test("the example agent's oversized refund is approved by a supervisor, executed
 
   await item.click();
   await expect(page.getByText("“Parcel sent to the customer's old address”")).toBeVisible();
-  await expect(page.getByRole("table", { name: "Customer history" })).toContainText("refund.issue");
+  await expect(page.getByRole("table", { name: "Customer history" })).toContainText("Issue a refund");
   const form = page.getByRole("form", { name: "Decide" });
-  await form.getByRole("button", { name: /Approve/ }).click();
+  // Nothing is chosen in advance: sending without a choice or a reason explains both.
+  await form.getByRole("button", { name: /Send decision/ }).click();
+  await expect(form.getByText("Choose approve or reject")).toBeVisible();
   await expect(form.getByText("Give a reason (at least 3 characters)")).toBeVisible();
-  // Keyboard path: `a` chooses approve and puts the cursor in the reason; Ctrl+Enter sends.
+  // Keyboard path, from a fresh page (the refused send left the cursor in the reason, where `a` is
+  // just a letter): `a` chooses approve and puts the cursor in the reason; Ctrl+Enter sends.
+  await page.reload();
+  await expect(form.getByRole("radio", { name: /Approve/ })).not.toBeChecked();
   await page.keyboard.press("a");
+  await expect(form.getByRole("radio", { name: /Approve/ })).toBeChecked();
   await expect(form.getByLabel("Reason (kept in the audit log)")).toBeFocused();
   await page.keyboard.type("Goodwill for a shipping error we caused");
   await page.keyboard.press("Control+Enter");
@@ -64,6 +70,7 @@ test("a critical account recovery needs a supervisor and a committee member, nev
   await sam.getByRole("link", { name: new RegExp(`^Recover an account for ${customer},`) }).click();
   const form = sam.getByRole("form", { name: "Decide" });
   await form.getByLabel("Reason (kept in the audit log)").fill("Voice verification passed");
+  await form.getByRole("radio", { name: /Approve/ }).check();
   await form.getByRole("button", { name: /Approve/ }).click();
   await expect(sam.getByRole("status").filter({ hasText: "1 of 2" })).toBeVisible();
   await form.getByLabel("Reason (kept in the audit log)").fill("Approving again");
@@ -75,6 +82,7 @@ test("a critical account recovery needs a supervisor and a committee member, nev
   await chris.goto(sam.url());
   const committeeForm = chris.getByRole("form", { name: "Decide" });
   await committeeForm.getByLabel("Reason (kept in the audit log)").fill("Security confirmed the device");
+  await committeeForm.getByRole("radio", { name: /Approve/ }).check();
   await committeeForm.getByRole("button", { name: /Approve/ }).click();
   await expect(chris.getByRole("status").filter({ hasText: "Approved. The agent may now act." })).toBeVisible();
 

@@ -22,6 +22,7 @@ test("the committee sees the refunds' approval rate and follows it into the filt
   await supervisor.getByRole("link", { name: new RegExp(`Issue a refund \\$180\\.00 for ${customer}`) }).click();
   const form = supervisor.getByRole("form", { name: "Decide" });
   await form.getByLabel("Reason (kept in the audit log)").fill("Shipping error we caused");
+  await form.getByRole("radio", { name: /Approve/ }).check();
   await form.getByRole("button", { name: /Approve/ }).click();
   await expect(supervisor.getByRole("status").filter({ hasText: "Approved" })).toBeVisible();
 

@@ -31,11 +31,11 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             Mandate
           </Link>
           <div className="flex items-center gap-3">
-            <div className="hidden text-right sm:block">
+            <div className="text-right">
               <p className="text-sm font-medium text-slate-900" data-testid="signed-in-user">
                 {actor.name}
               </p>
-              <p className="text-xs text-slate-500">{actor.roles.map((r) => ROLE_LABELS[r]).join(", ")}</p>
+              <p className="hidden text-xs text-slate-500 sm:block">{actor.roles.map((r) => ROLE_LABELS[r]).join(", ")}</p>
             </div>
             <SignOutButton />
           </div>

@@ -5,10 +5,16 @@ import { decideApprovalAction } from "@/app/(console)/approvals/actions";
 import { FormMessage } from "@/components/ui/field";
 import { INITIAL_FORM_STATE } from "@/lib/console/form-state";
 
-/** Approve or reject with a reason. Keys: `a` approve, `r` reject (focus the reason), Ctrl+Enter to send. */
+const BUTTON_TONES = {
+  approve: "bg-emerald-600 hover:bg-emerald-700",
+  reject: "bg-rose-600 hover:bg-rose-700",
+  none: "bg-slate-700 hover:bg-slate-800",
+} as const;
+
+/** Approve or reject with a reason; nothing is chosen in advance, so approving is never one keypress. Keys: `a` approve, `r` reject (focus the reason), Ctrl+Enter to send. */
 export function DecideForm({ approvalId, open, status }: { approvalId: string; open: boolean; status: string }) {
   const [state, action, pending] = useActionState(decideApprovalAction, INITIAL_FORM_STATE);
-  const [verdict, setVerdict] = useState<"approve" | "reject">("approve");
+  const [verdict, setVerdict] = useState<"approve" | "reject" | null>(null);
   const [reason, setReason] = useState("");
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -30,10 +36,10 @@ export function DecideForm({ approvalId, open, status }: { approvalId: string; o
   return (
     <form ref={formRef} action={action} className="space-y-3" aria-label="Decide">
       <input type="hidden" name="approvalId" value={approvalId} />
-      <input type="hidden" name="verdict" value={verdict} />
+      <input type="hidden" name="verdict" value={verdict ?? ""} />
       <FormMessage state={state} />
       {!open ? <p className="text-sm text-slate-600">This request is {status}: nothing left to decide.</p> : null}
-      <fieldset hidden={!open}>
+      <fieldset hidden={!open} aria-describedby={state.fieldErrors.verdict ? "decide-verdict-error" : undefined}>
         <legend className="text-sm font-medium text-slate-700">Decision</legend>
         <div className="mt-1 flex gap-4 text-sm">
           <label className="inline-flex items-center gap-2">
@@ -43,6 +49,11 @@ export function DecideForm({ approvalId, open, status }: { approvalId: string; o
             <input type="radio" name="verdict-choice" checked={verdict === "reject"} onChange={() => setVerdict("reject")} /> Reject <kbd className="rounded border px-1 text-xs">r</kbd>
           </label>
         </div>
+        {state.fieldErrors.verdict ? (
+          <p id="decide-verdict-error" className="mt-1 text-sm text-rose-700">
+            {state.fieldErrors.verdict}
+          </p>
+        ) : null}
       </fieldset>
       <div hidden={!open}>
         <label htmlFor="decide-reason" className="block text-sm font-medium text-slate-700">
@@ -72,9 +83,9 @@ export function DecideForm({ approvalId, open, status }: { approvalId: string; o
         type="submit"
         hidden={!open}
         disabled={pending}
-        className={`rounded-md px-4 py-2 text-sm font-medium text-white shadow-sm disabled:opacity-60 ${verdict === "approve" ? "bg-emerald-600 hover:bg-emerald-700" : "bg-rose-600 hover:bg-rose-700"}`}
+        className={`rounded-md px-4 py-2 text-sm font-medium text-white shadow-sm disabled:opacity-60 ${BUTTON_TONES[verdict ?? "none"]}`}
       >
-        {pending ? "Sending…" : verdict === "approve" ? "Approve" : "Reject"} <span className="text-xs opacity-80">(Ctrl+Enter)</span>
+        {pending ? "Sending…" : verdict === "approve" ? "Approve" : verdict === "reject" ? "Reject" : "Send decision"} <span className="text-xs opacity-80">(Ctrl+Enter)</span>
       </button>
     </form>
   );

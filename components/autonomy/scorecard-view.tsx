@@ -74,7 +74,7 @@ export function ScorecardView({
           value={scorecard.timeToApprove ? formatSeconds(scorecard.timeToApprove.medianSeconds) : "—"}
           hint={scorecard.timeToApprove ? `median; 90% within ${formatSeconds(scorecard.timeToApprove.p90Seconds)}` : "nothing approved in the window"}
         />
-        <Stat label="Reversal rate" value={formatPercent(scorecard.reversalRate)} hint={`${formatCount(t.reverted)} reversed of ${formatCount(t.executed)} executed`} />
+        <Stat label="Reversal rate" value={formatPercent(scorecard.reversalRate)} hint={`${formatCount(t.reverted)} reverted of ${formatCount(t.executed)} executed`} />
         <Stat label="Failure rate" value={formatPercent(scorecard.failureRate)} hint={`${formatCount(t.failed)} failed`} />
         <Stat label="Limit breaches" value={formatCount(t.limitBreaches)} hint={`by ${formatCount(scorecard.limits.customers)} customers`} />
         <Stat label="Review cases" value={formatCount(scorecard.reviewCases.total)} hint={scorecard.reviewCases.byLabel[0] ? `most labelled ${scorecard.reviewCases.byLabel[0].label}` : "none labelled yet"} />
@@ -142,7 +142,7 @@ export function ScorecardView({
         </Card>
         <Card title={`Last ${scorecard.recent.days} days`}>
           <p className="text-sm text-slate-700">
-            {formatCount(scorecard.recent.reverted)} reversed and {formatCount(scorecard.recent.failed)} failed of {formatCount(scorecard.recent.executions)} execution attempts.
+            {formatCount(scorecard.recent.reverted)} reverted and {formatCount(scorecard.recent.failed)} failed of {formatCount(scorecard.recent.executions)} execution attempts.
           </p>
           {scorecard.recent.incidents.length ? (
             <ul className="mt-2 space-y-1 text-sm" aria-label="Recent incidents">

@@ -19,7 +19,7 @@ export function CategoryBarChart({ data, series, stacked = false }: { data: Cate
     <BarChart data={data} layout="vertical" margin={{ top: 4, right: 12, bottom: 0, left: 0 }} responsive style={{ width: "100%", height }} accessibilityLayer={false} barCategoryGap="20%">
       <CartesianGrid stroke="#e2e8f0" horizontal={false} />
       <XAxis type="number" tickFormatter={tick} tick={AXIS_TICK} allowDecimals={false} tickLine={false} ticks={ticks} domain={ticks ? [0, ticks[ticks.length - 1]!] : [0, "auto"]} />
-      <YAxis type="category" dataKey="label" width={150} tick={AXIS_TICK} tickLine={false} interval={0} tickFormatter={(v: string) => (v.length > 24 ? `${v.slice(0, 23)}…` : v)} />
+      <YAxis type="category" dataKey="label" width={190} tick={AXIS_TICK} tickLine={false} interval={0} tickFormatter={(v: string) => (v.length > 27 ? `${v.slice(0, 26)}…` : v)} />
       <Tooltip formatter={(value, name) => [Number(value).toLocaleString("en-US"), name]} contentStyle={{ fontSize: 12 }} />
       {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} iconSize={10} itemSorter={null} /> : null}
       {series.map((s) => (

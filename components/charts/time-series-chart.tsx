@@ -17,11 +17,11 @@ const MARGIN = { top: 8, right: 8, bottom: 0, left: 0 };
 // Round durations for a seconds axis: the automatic ticks would read "58.3 min", "1.9 h".
 const NICE_SECONDS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800];
 
-/** Ticks at a round step from zero past the largest value, at most six of them. */
+/** Ticks at a round step from zero past the largest value, at most five of them (0, 30 min, 1 h, 1.5 h). */
 function secondsTicks(data: TimeSeriesPoint[], keys: string[]): number[] | undefined {
   const max = Math.max(0, ...data.flatMap((p) => keys.map((k) => Number(p[k] ?? 0))));
   if (max === 0) return undefined;
-  const step = NICE_SECONDS.find((s) => max / s <= 5) ?? Math.ceil(max / 5);
+  const step = NICE_SECONDS.find((s) => max / s <= 4) ?? Math.ceil(max / 4);
   return Array.from({ length: Math.ceil(max / step) + 1 }, (_, i) => i * step);
 }
 const AXIS_TICK = { fontSize: 11, fill: "#475569" };
@@ -77,7 +77,7 @@ export function TimeSeriesChart({
         minTickGap={24}
         tickLine={false}
       />
-      <YAxis tickFormatter={tick} tick={AXIS_TICK} width={valueKind === "money" ? 56 : 44} tickLine={false} axisLine={false} domain={domain ?? (valueTicks ? [0, valueTicks[valueTicks.length - 1]!] : [0, "auto"])} ticks={valueTicks} allowDecimals={valueKind !== "count"} />
+      <YAxis tickFormatter={tick} tick={AXIS_TICK} width={valueKind === "money" || valueKind === "seconds" ? 56 : 44} tickLine={false} axisLine={false} domain={domain ?? (valueTicks ? [0, valueTicks[valueTicks.length - 1]!] : [0, "auto"])} ticks={valueTicks} allowDecimals={valueKind !== "count"} />
       <Tooltip
         labelFormatter={(label) => formatBucket(String(label), granularity)}
         formatter={(value, name) => [formatValue(valueKind, value as number | null, { currency, granularity }), name]}

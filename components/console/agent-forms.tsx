@@ -70,7 +70,7 @@ export function WebhookForm({ agentId, agentName, url }: { agentId: string; agen
         <input type="hidden" name="agentId" value={agentId} />
         <FormMessage state={state} />
         <AgentSecret state={state} label="Signing secret (shown once)" />
-        <TextField label="Webhook URL" name="url" defaultValue={state.values.url ?? url ?? ""} error={state.fieldErrors.url} placeholder="https://agent.example.com/mandate-events" hint="HTTPS; plain http only on this machine. Empty removes it." />
+        <TextField label="Webhook URL" name="url" defaultValue={state.values.url ?? url ?? ""} error={state.fieldErrors.url} placeholder="https://agent.example/hooks" hint="HTTPS; plain http only on this machine. Empty removes it." />
         <SubmitButton pending={pending} tone="secondary">
           Save webhook
         </SubmitButton>

@@ -4,9 +4,9 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 
-type Group = { label: string; items: { href: string; label: string }[] };
+type Group = { label: string; items: { href: string; label: string; sections?: string[] }[] };
 
-function isActive(pathname: string, href: string): boolean {
+function under(pathname: string, href: string): boolean {
   return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
 }
 
@@ -30,13 +30,15 @@ export function ConsoleNav({ groups }: { groups: Group[] }) {
             <p className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">{group.label}</p>
             <ul className="mt-1 space-y-0.5">
               {group.items.map((item) => {
-                const active = isActive(pathname, item.href);
+                // The page itself, or a page of its section (a draft under Policy versions).
+                const current = under(pathname, item.href) ? "page" : item.sections?.some((s) => under(pathname, s)) ? "true" : undefined;
+                const active = current !== undefined;
                 return (
                   <li key={item.href}>
                     <Link
                       href={item.href}
                       onClick={() => setOpen(false)}
-                      aria-current={active ? "page" : undefined}
+                      aria-current={current}
                       className={`block rounded-md px-2 py-1.5 text-sm ${active ? "bg-brand-50 font-medium text-brand-800" : "text-slate-700 hover:bg-slate-100"}`}
                     >
                       {item.label}

@@ -80,7 +80,7 @@ function PauseFields({ state, agentNames, actionKeys }: { state: FormState; agen
           {state.fieldErrors["target.target"] ? <p className="mt-1 text-sm text-rose-700">{state.fieldErrors["target.target"]}</p> : null}
         </div>
       )}
-      <TextField label="Reason" name="reason" defaultValue={state.values.reason} error={state.fieldErrors.reason} placeholder="e.g. refund fraud pattern under investigation" required />
+      <TextField label="Reason" name="reason" defaultValue={state.values.reason} error={state.fieldErrors.reason} placeholder="e.g. refund fraud suspected" required />
     </div>
   );
 }

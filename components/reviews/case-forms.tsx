@@ -124,6 +124,7 @@ export function ResolveForm({ caseId, hasLabels }: { caseId: string; hasLabels: 
   return (
     <ActionForm action={action} className="space-y-3" aria-label="Close the case">
       <input type="hidden" name="caseId" value={caseId} />
+      <FormMessage state={state} />
       <fieldset>
         <legend className="text-sm font-medium text-slate-700">Close as</legend>
         <div className="mt-1 flex gap-4 text-sm">
@@ -154,7 +155,6 @@ export function ResolveForm({ caseId, hasLabels }: { caseId: string; hasLabels: 
         />
         <FieldError id="resolve-outcome-error" message={outcomeError} />
       </div>
-      <FormMessage state={state} />
       <SubmitButton pending={pending} tone={status === "dismissed" ? "secondary" : "primary"}>
         {status === "resolved" ? "Resolve case" : "Dismiss case"}
       </SubmitButton>

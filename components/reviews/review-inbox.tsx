@@ -37,13 +37,13 @@ const columns = [
     header: "Case",
     enableSorting: false,
     cell: (info) => (
-      <div className="min-w-48 max-w-80">
+      <div className="min-w-48 max-w-96">
         <Link
           href={`/reviews/${info.row.original.id}`}
           data-queue-link
           data-case-id={info.row.original.id}
           title={info.getValue()}
-          className="line-clamp-3 font-medium text-slate-900 underline-offset-2 hover:underline"
+          className="font-medium text-slate-900 underline-offset-2 hover:underline"
         >
           {info.getValue()}
         </Link>

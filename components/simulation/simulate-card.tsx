@@ -127,7 +127,8 @@ export function SimulateCard({ draftId, revision, canRun, initial }: { draftId: 
               </SubmitButton>
             </form>
           ) : (
-            <form action={start} className="flex flex-wrap items-end gap-3">
+            // noValidate: the server explains a bad period next to the field, as every other form does.
+            <form action={start} noValidate className="flex flex-wrap items-end gap-3">
               <input type="hidden" name="draftId" value={draftId} />
               <div>
                 <label htmlFor="simulate-days" className="block text-sm font-medium text-slate-700">

@@ -5,6 +5,8 @@ export interface NavItem {
   href: string;
   label: string;
   permission: Permission;
+  /** Other paths that belong to this item's section (a draft belongs to Policy versions). */
+  sections?: string[];
 }
 
 export interface NavGroup {
@@ -23,7 +25,7 @@ export const NAVIGATION: NavGroup[] = [
       { href: "/forbidden-actions", label: "Forbidden actions", permission: "policy:read" },
       { href: "/data-sources", label: "Data sources", permission: "policy:read" },
       { href: "/intents", label: "Intents", permission: "policy:read" },
-      { href: "/policy-versions", label: "Policy versions", permission: "policy:read" },
+      { href: "/policy-versions", label: "Policy versions", permission: "policy:read", sections: ["/drafts"] },
     ],
   },
   {
@@ -49,9 +51,9 @@ export const NAVIGATION: NavGroup[] = [
 ];
 
 /** The navigation a person sees: only what their roles let them use. */
-export function navigationFor(roles: readonly Role[]): { label: string; items: { href: string; label: string }[] }[] {
+export function navigationFor(roles: readonly Role[]): { label: string; items: { href: string; label: string; sections?: string[] }[] }[] {
   return NAVIGATION.map((group) => ({
     label: group.label,
-    items: group.items.filter((item) => can(roles, item.permission)).map(({ href, label }) => ({ href, label })),
+    items: group.items.filter((item) => can(roles, item.permission)).map(({ href, label, sections }) => ({ href, label, ...(sections ? { sections } : {}) })),
   })).filter((group) => group.items.length > 0);
 }

@@ -492,7 +492,9 @@ function buildReviews(scope: Scope, reviews: ReviewRow[]): Chart<ReviewPoint> {
   };
 }
 
-function buildHandoffs(scope: Scope, reasons: ReasonRow[], by: "intent" | "action"): Chart<HandoffPoint> {
+function buildHandoffs(scope: Scope, reasons: ReasonRow[], by: "intent" | "action", policy: PolicyDocument | null): Chart<HandoffPoint> {
+  // People read the policy's names ("Billing dispute"); a key the current policy no longer has is shown as it is.
+  const names = new Map<string, string>((by === "intent" ? policy?.intents : policy?.actions)?.map((item) => [item.key, item.label]) ?? []);
   const groups = new Map<string, { hold: number; escalate: number }>();
   for (const row of reasons) {
     if (row.decision !== "hold" && row.decision !== "escalate") continue;
@@ -508,7 +510,7 @@ function buildHandoffs(scope: Scope, reasons: ReasonRow[], by: "intent" | "actio
     .slice(0, TOP)
     .map((g) => ({
       ...g,
-      label: g.key === "" ? (by === "intent" ? "(no intent)" : "(none)") : g.key,
+      label: g.key === "" ? (by === "intent" ? "(no intent)" : "(none)") : (names.get(g.key) ?? g.key),
       share: round(ratio(g.count, total), 4) ?? 0,
       // The history filters by action, not by intent.
       href: by === "action" ? rangeHref(scope, { action: g.key, decision: g.hold >= g.escalate ? "hold" : "escalate" }) : null,
@@ -578,8 +580,8 @@ export async function getReviewFlow(db: DashboardDb, query: DashboardQuery, now 
 
 export async function getHumanHandoffs(db: DashboardDb, query: DashboardQuery, now = new Date()): Promise<{ intents: Chart<HandoffPoint>; actions: Chart<HandoffPoint> }> {
   const scope = await resolveScope(db, query, now);
-  const reasons = await readReasons(db, scope);
-  return { intents: buildHandoffs(scope, reasons, "intent"), actions: buildHandoffs(scope, reasons, "action") };
+  const [reasons, policy] = await Promise.all([readReasons(db, scope), readPolicy(db)]);
+  return { intents: buildHandoffs(scope, reasons, "intent", policy), actions: buildHandoffs(scope, reasons, "action", policy) };
 }
 
 /** Everything the dashboards page shows, from six rollup reads run side by side. */
@@ -608,8 +610,8 @@ export async function getDashboard(db: DashboardDb, query: DashboardQuery, now =
     money: buildMoney(scope, decisions, approved, outcomes, tierKeys(policy)),
     outcomeProblems: buildOutcomeProblems(scope, outcomes),
     reviews: buildReviews(scope, reviews),
-    handoffIntents: buildHandoffs(scope, reasons, "intent"),
-    handoffActions: buildHandoffs(scope, reasons, "action"),
+    handoffIntents: buildHandoffs(scope, reasons, "intent", policy),
+    handoffActions: buildHandoffs(scope, reasons, "action", policy),
     options: {
       actions: (policy?.actions ?? []).map((a) => a.key).sort(),
       agents,

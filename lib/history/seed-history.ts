@@ -489,8 +489,9 @@ const TEMPLATES: Template[] = [
     }),
   },
   {
+    // Telling the status is say-only: agents rarely ask to act on it, and are denied when they do.
     key: "status",
-    weight: 24,
+    weight: 4,
     build: (s) => ({ action: "order.status", intent: "shipping_error", customer: { id: s.customer }, data_sources: ["orders", "shipments"], context: context(s, "Where is my parcel?") }),
   },
   {

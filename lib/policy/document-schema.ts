@@ -22,10 +22,10 @@ const ACTION_KEY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const keySchema = z
   .string()
   .max(64)
-  .regex(KEY, { error: (issue) => `Keys use lowercase letters, digits, "-" and "_"; ${describeValue(issue.input)} is not one` });
+  .regex(KEY, { error: (issue) => (issue.input === "" ? "Enter a key" : `Keys use lowercase letters, digits, "-" and "_"; ${describeValue(issue.input)} is not one`) });
 
 const actionKeySchema = z.string().max(128).regex(ACTION_KEY, {
-  error: (issue) => `Action keys are lowercase words joined by dots, such as "refund.issue"; ${describeValue(issue.input)} is not one`,
+  error: (issue) => (issue.input === "" ? 'Enter a key, such as "refund.issue"' : `Action keys are lowercase words joined by dots, such as "refund.issue"; ${describeValue(issue.input)} is not one`),
 });
 
 const text = (max: number) =>

@@ -14,6 +14,7 @@ export async function getDraft(db: Db, id: string) {
       submittedAt: true,
       authorId: true,
       authorLabel: true,
+      author: { select: { name: true } },
       updatedByLabel: true,
       updatedAt: true,
       createdAt: true,
@@ -26,8 +27,10 @@ export async function getDraft(db: Db, id: string) {
     },
   });
   if (!draft) return null;
+  const { author, ...rest } = draft;
   return {
-    ...draft,
+    ...rest,
+    authorName: author?.name ?? draft.authorLabel,
     document: draft.document as unknown as PolicyDocument,
     baseVersion: draft.baseVersion ? { version: draft.baseVersion.version, document: draft.baseVersion.document as unknown as PolicyDocument } : null,
   };

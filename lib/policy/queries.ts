@@ -46,9 +46,11 @@ export async function listPolicyVersions(db: Db) {
 }
 
 export async function listOpenDrafts(db: Db) {
-  return db.policyDraft.findMany({
+  const drafts = await db.policyDraft.findMany({
     where: { status: { in: ["open", "in_review"] } },
     orderBy: { updatedAt: "desc" },
-    select: { id: true, title: true, status: true, revision: true, authorLabel: true, updatedAt: true },
+    select: { id: true, title: true, status: true, revision: true, authorLabel: true, author: { select: { name: true } }, updatedAt: true },
   });
+  // People by name; a draft from the CLI has no user and keeps its operator label.
+  return drafts.map(({ author, ...draft }) => ({ ...draft, authorName: author?.name ?? draft.authorLabel }));
 }

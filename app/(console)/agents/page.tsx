@@ -71,7 +71,7 @@ export default async function AgentsPage() {
                 ) : null}
               </ul>,
               manage ? <WebhookForm key="w" agentId={a.id} agentName={a.name} url={a.webhookUrl} /> : <span key="w" className="text-xs">{a.webhookUrl ?? "none"}</span>,
-              a.decisionCount,
+              a.decisionCount.toLocaleString("en-US"),
               formatDateTime(a.createdAt),
             ],
           }))}

@@ -7,6 +7,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { formatMoney, formatRelative } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { listApprovalQueue } from "@/lib/approvals/queries";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/policy/roles";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getCurrentPolicy } from "@/lib/policy/queries";
@@ -15,7 +17,10 @@ export const metadata: Metadata = { title: "Approvals" };
 
 type Search = { action?: string; tier?: string; agent?: string; owner?: string };
 
-function Filter({ name, label, value, options }: { name: string; label: string; value?: string; options: string[] }) {
+type Option = { value: string; label: string };
+const plain = (values: string[]): Option[] => values.map((value) => ({ value, label: value }));
+
+function Filter({ name, label, value, options }: { name: string; label: string; value?: string; options: Option[] }) {
   return (
     <div>
       <label htmlFor={`filter-${name}`} className="block text-xs font-medium text-slate-600">
@@ -24,8 +29,8 @@ function Filter({ name, label, value, options }: { name: string; label: string; 
       <select id={`filter-${name}`} name={name} defaultValue={value ?? ""} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
         <option value="">All</option>
         {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
+          <option key={o.value} value={o.value}>
+            {o.label}
           </option>
         ))}
       </select>
@@ -41,6 +46,8 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
   const doc = policy?.document;
   const tierOrder = doc?.risk_tiers.map((t) => t.key) ?? [];
   const labels = new Map(doc?.actions.map((a) => [a.key, a.label]) ?? []);
+  const intents = new Map(doc?.intents.map((i) => [i.key, i.label]) ?? []);
+  const owners = new Map(doc?.owners.map((o) => [o.key, o.name]) ?? []);
   const clean = Object.fromEntries(Object.entries(filters).filter(([, v]) => typeof v === "string" && v)) as Search;
   const items = await listApprovalQueue(db, clean, tierOrder);
   const now = new Date();
@@ -52,13 +59,18 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
       <QueueKeyboard />
       <PageHeader
         title="Approvals"
-        description="Held actions: an agent is waiting with a customer. Highest tier first, then oldest. New items appear by themselves. Keys: j / k to move, Enter to open."
+        description={
+          <>
+            Held actions: an agent is waiting with a customer. Highest tier first, then oldest. New items appear by themselves.
+            <span className="hidden sm:inline"> Keys: j / k to move, Enter to open.</span>
+          </>
+        }
       />
       <form className="mb-4 flex flex-wrap items-end gap-3" aria-label="Filter the queue">
-        <Filter name="action" label="Action" value={clean.action} options={doc?.actions.map((a) => a.key) ?? []} />
-        <Filter name="tier" label="Tier" value={clean.tier} options={tierOrder} />
-        <Filter name="agent" label="Agent" value={clean.agent} options={agents.map((a) => a.name)} />
-        <Filter name="owner" label="Owner" value={clean.owner} options={doc?.owners.map((o) => o.key) ?? []} />
+        <Filter name="action" label="Action" value={clean.action} options={doc?.actions.map((a) => ({ value: a.key, label: a.label })) ?? []} />
+        <Filter name="tier" label="Tier" value={clean.tier} options={plain(tierOrder)} />
+        <Filter name="agent" label="Agent" value={clean.agent} options={plain(agents.map((a) => a.name))} />
+        <Filter name="owner" label="Owner" value={clean.owner} options={doc?.owners.map((o) => ({ value: o.key, label: o.name })) ?? []} />
         <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium">
           Filter
         </button>
@@ -94,13 +106,13 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
                     <span className="font-medium">{labels.get(item.action) ?? item.action}</span>
                     {labels.has(item.action) ? <code className="text-xs text-slate-500">{item.action}</code> : null}
                     {item.amount === null ? null : <span className="tabular-nums">{formatMoney(item.amount, item.currency)}</span>}
-                    <span className="text-sm text-slate-600">customer {item.customerId ?? "—"} · agent {item.agent}{item.intent ? ` · ${item.intent}` : ""}</span>
+                    <span className="text-sm text-slate-600">customer {item.customerId ?? "—"} · agent {item.agent}{item.intent ? ` · ${intents.get(item.intent) ?? item.intent}` : ""}</span>
                     {urgent ? <Badge tone="warning">expires {formatRelative(item.expiresAt, now)}</Badge> : null}
                   </div>
                   {item.summary ? <p className="mt-1 text-sm text-slate-700">“{item.summary}”{item.confidence !== null ? ` (confidence ${Math.round(item.confidence * 100)}%)` : ""}</p> : null}
                   <p className="mt-1 text-sm text-slate-600">Held because: {item.reasons.map((r) => r.message).join("; ")}</p>
                   <p className="mt-1 text-xs text-slate-500">
-                    Owner {item.owner ?? "—"} · waiting {formatRelative(item.createdAt, now).replace(" ago", "")} · expires {formatRelative(item.expiresAt, now)} · {item.approvals} of {item.required} approvals ({item.roles.join(" or ")})
+                    Owner {item.owner ? (owners.get(item.owner) ?? item.owner) : "—"} · waiting {formatRelative(item.createdAt, now).replace(" ago", "")} · expires {formatRelative(item.expiresAt, now)} · {item.approvals} of {item.required} approvals ({item.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(" or ")})
                     {item.approvedBy.length ? `, approved by ${item.approvedBy.join(", ")}` : ""}
                   </p>
                 </Link>

@@ -34,7 +34,8 @@ function Filters({ params, facets, errors, impliedRange }: { params: HistoryPara
   if (byId) agentOptions.unshift({ value: byId.id, label: byId.name });
   return (
     <form key={historyHref("/history", params)} action="/history" className="mb-4 space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-label="Filter decisions">
-      <div className="flex flex-wrap items-end gap-3">
+      {/* When and in what order, then what, then who and how much; tops aligned so an error under one field moves nothing else. */}
+      <div className="flex flex-wrap items-start gap-3">
         <FilterSelect
           name="range"
           label="Time range"
@@ -50,17 +51,6 @@ function Filters({ params, facets, errors, impliedRange }: { params: HistoryPara
         />
         <FilterText name="from" label="From (UTC)" value={params.range ? undefined : params.from} placeholder="2026-11-01" error={errors.from} width="w-44" />
         <FilterText name="to" label="To (UTC)" value={params.range ? undefined : params.to} placeholder="2026-11-30T18:00Z" error={errors.to} width="w-44" />
-        <FilterSelect name="action" label="Action" value={params.action} options={facets.actions} error={errors.action} />
-        <FilterSelect name="agent" label="Agent" value={params.agent} options={agentOptions} error={errors.agent} />
-        <FilterSelect name="decision" label="Decision" value={params.decision} options={Object.values(DecisionKind)} error={errors.decision} />
-        <FilterSelect name="status" label="Status" value={params.status} options={Object.values(DecisionStatus).map((s) => ({ value: s, label: s.replaceAll("_", " ") }))} error={errors.status} />
-      </div>
-      <div className="flex flex-wrap items-end gap-3">
-        <FilterSelect name="tier" label="Tier" value={params.tier} options={facets.tiers} error={errors.tier} />
-        <FilterSelect name="owner" label="Owner" value={params.owner} options={facets.owners} error={errors.owner} />
-        <FilterText name="customer" label="Customer id" value={params.customer} placeholder="cus_8841" error={errors.customer} />
-        <FilterText name="min" label="Amount from" value={params.min} placeholder="0" error={errors.min} width="w-28" />
-        <FilterText name="max" label="Amount to" value={params.max} placeholder="500" error={errors.max} width="w-28" />
         <FilterSelect
           name="sort"
           label="Sort by"
@@ -83,12 +73,25 @@ function Filters({ params, facets, errors, impliedRange }: { params: HistoryPara
           ]}
           error={errors.dir}
         />
+      </div>
+      <div className="flex flex-wrap items-start gap-3">
+        <FilterSelect name="action" label="Action" value={params.action} options={facets.actions} error={errors.action} />
+        <FilterSelect name="agent" label="Agent" value={params.agent} options={agentOptions} error={errors.agent} />
+        <FilterSelect name="decision" label="Decision" value={params.decision} options={Object.values(DecisionKind)} error={errors.decision} />
+        <FilterSelect name="status" label="Status" value={params.status} options={Object.values(DecisionStatus).map((s) => ({ value: s, label: s.replaceAll("_", " ") }))} error={errors.status} />
+        <FilterSelect name="tier" label="Tier" value={params.tier} options={facets.tiers} error={errors.tier} />
+        <FilterSelect name="owner" label="Owner" value={params.owner} options={facets.owners} error={errors.owner} />
+      </div>
+      <div className="flex flex-wrap items-start gap-3">
+        <FilterText name="customer" label="Customer id" value={params.customer} placeholder="cus_8841" error={errors.customer} />
+        <FilterText name="min" label="Amount from" value={params.min} placeholder="0" error={errors.min} width="w-28" />
+        <FilterText name="max" label="Amount to" value={params.max} placeholder="500" error={errors.max} width="w-28" />
         {params.size ? <input type="hidden" name="size" value={params.size} /> : null}
-        <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-brand-700">
+        <button type="submit" className="mt-5 rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-brand-700">
           Apply filters
         </button>
         {FILTER_NAMES.some((n) => params[n]) ? (
-          <Link href="/history" className="text-sm underline underline-offset-2">
+          <Link href="/history" className="mt-6 text-sm underline underline-offset-2">
             Clear
           </Link>
         ) : null}

@@ -24,9 +24,14 @@ export default function OwnersPage() {
                 <p className="font-medium">{o.name}</p>
                 <p className="font-mono text-xs text-slate-500">{o.key}</p>
               </div>,
-              <a key="c" href={`mailto:${o.contact}`} className="text-brand-700 underline underline-offset-2">
-                {o.contact}
-              </a>,
+              // A contact is free text in the policy (an address, a channel, a phone number): only an address is a link.
+              /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(o.contact) ? (
+                <a key="c" href={`mailto:${o.contact}`} className="text-brand-700 underline underline-offset-2">
+                  {o.contact}
+                </a>
+              ) : (
+                <span key="c">{o.contact}</span>
+              ),
               o.remediation,
               doc.actions.filter((a) => a.owner === o.key).map((a) => a.label).join(", ") || "none",
             ],

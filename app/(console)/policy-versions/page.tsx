@@ -43,7 +43,7 @@ export default async function PolicyVersionsPage() {
                     {d.title}
                   </Link>,
                   <Badge key="s" tone={d.status === "in_review" ? "warning" : "neutral"}>{d.status.replace("_", " ")}</Badge>,
-                  d.authorLabel,
+                  d.authorName,
                   d.revision,
                   formatDateTime(d.updatedAt),
                 ],

@@ -84,7 +84,12 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
   const header = (
     <PageHeader
       title="Edge-case reviews"
-      description="Cases opened by agents, rejected or expired holds, failed or reverted outcomes, refused reports, limit breaches and sampled decisions. Keys: j / k to move, x to select, Enter to open."
+      description={
+        <>
+          Cases opened by agents, rejected or expired holds, failed or reverted outcomes, refused reports, limit breaches and sampled decisions.
+          <span className="hidden sm:inline"> Keys: j / k to move, x to select, Enter to open.</span>
+        </>
+      }
     />
   );
 

@@ -26,7 +26,7 @@ export default async function ScorecardsPage({ searchParams }: { searchParams: P
     <>
       <PageHeader
         title="Scorecards"
-        description={`Each action's record over the last ${windowDays} days: how much was held for a person, how often people approved it and how fast, what was reversed or failed. Authority is earned from these numbers.`}
+        description={`Each action's record over the last ${windowDays} days: how much was held for a person, how often people approved it and how fast, what was reverted or failed. Authority is earned from these numbers.`}
         actions={
           <Link href="/recommendations" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50">
             Recommendations ({openTotal} open)
@@ -68,7 +68,7 @@ export default async function ScorecardsPage({ searchParams }: { searchParams: P
         })}
       />
       <p className="mt-3 text-xs text-slate-500">
-        Approved: approved ÷ (approved + rejected) of holds decided in the window; expired holds are counted apart. Reversal rate: reversed ÷ executed. Counts come from the hourly rollups and trail live traffic by a few seconds.
+        Approved: approved ÷ (approved + rejected) of holds decided in the window; expired holds are counted apart. Reversal rate: reverted ÷ executed. Counts come from the hourly rollups and trail live traffic by a few seconds.
       </p>
     </>
   );

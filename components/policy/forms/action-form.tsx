@@ -60,7 +60,7 @@ function BandEditor({ band, index, tiers, errors, onChange, onRemove, onMove, la
         <div className="mt-2 space-y-2">
           {clauses.length === 0 ? <p className="text-sm text-slate-600">Always (no condition): the fallback band.</p> : null}
           {clauses.map((clause, ci) => (
-            <div key={ci} className="grid grid-cols-[1fr_auto_1fr_auto] items-end gap-2">
+            <div key={ci} className="grid grid-cols-[minmax(0,2fr)_minmax(0,1.2fr)_minmax(0,1.5fr)_auto] items-end gap-2">
               <Choice label={`Band ${n} field ${ci + 1}`} srOnlyLabel value={clause.field} options={CLAUSE_FIELDS} onChange={(field) => setClauses(clauses.map((c, i) => (i === ci ? { ...c, field } : c)))} />
               <Choice label={`Band ${n} test ${ci + 1}`} srOnlyLabel value={clause.op} options={CLAUSE_OPERATORS} onChange={(op) => setClauses(clauses.map((c, i) => (i === ci ? { ...c, op } : c)))} />
               <Text label={`Band ${n} value ${ci + 1}`} srOnlyLabel value={clause.value} onChange={(value) => setClauses(clauses.map((c, i) => (i === ci ? { ...c, value } : c)))} />

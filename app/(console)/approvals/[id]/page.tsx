@@ -8,7 +8,8 @@ import { formatDateTime, formatMoney, formatRelative } from "@/components/ui/for
 import { PageHeader } from "@/components/ui/page-header";
 import { SimpleTable } from "@/components/ui/simple-table";
 import { getApprovalDetail } from "@/lib/approvals/queries";
-import { can } from "@/lib/auth/permissions";
+import { can, ROLE_LABELS } from "@/lib/auth/permissions";
+import type { Role } from "@/lib/policy/roles";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getCurrentPolicy } from "@/lib/policy/queries";
@@ -23,7 +24,12 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
   const [approval, policy] = await Promise.all([getApprovalDetail(db, id), getCurrentPolicy(db)]);
   if (!approval) notFound();
   const d = approval.decision;
-  const label = policy?.document.actions.find((a) => a.key === d.action)?.label;
+  const doc = policy?.document;
+  const label = doc?.actions.find((a) => a.key === d.action)?.label;
+  const intent = doc?.intents.find((i) => i.key === d.intent)?.label ?? d.intent;
+  const owner = doc?.owners.find((o) => o.key === d.owner)?.name ?? d.owner;
+  const actionLabels = new Map(doc?.actions.map((a) => [a.key, a.label]));
+  const roleNames = (roles: readonly string[], joiner = " or ") => roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(joiner);
   const context = (d.request.context ?? {}) as { summary?: string; confidence?: number; channel?: string };
   const now = new Date();
   const open = approval.status === "pending" && approval.expiresAt > now;
@@ -41,18 +47,18 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
         }
         actions={<Badge tone={approval.status === "approved" ? "success" : approval.status === "pending" ? "warning" : "danger"}>{approval.status}</Badge>}
       />
-      <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
-        <div className="space-y-6">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="min-w-0 space-y-6">
           <Card title="The request">
-            <dl className="grid grid-cols-[10rem_1fr] gap-x-4 gap-y-1 text-sm">
+            <dl className="grid grid-cols-[7.5rem_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm sm:grid-cols-[10rem_minmax(0,1fr)]">
               <dt className="text-slate-600">Customer</dt>
               <dd>{d.customerId ?? "—"}</dd>
               <dt className="text-slate-600">Intent</dt>
-              <dd>{d.intent ?? "—"}</dd>
+              <dd>{intent ?? "—"}</dd>
               <dt className="text-slate-600">Tier</dt>
               <dd><Badge tone={TIER_TONES[d.tier ?? ""] ?? "neutral"}>{d.tier ?? "—"}</Badge></dd>
               <dt className="text-slate-600">Owner</dt>
-              <dd>{d.owner ?? "—"}</dd>
+              <dd>{owner ?? "—"}</dd>
               <dt className="text-slate-600">Conversation</dt>
               <dd>{context.summary ? `“${context.summary}”` : "no summary"}{context.channel ? ` via ${context.channel}` : ""}</dd>
               <dt className="text-slate-600">Agent confidence</dt>
@@ -80,7 +86,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
               <SimpleTable
                 label="Customer history"
                 headers={["When", "Action", "Decision", "Status", "Amount"]}
-                rows={approval.history.map((h) => ({ key: h.id, cells: [formatDateTime(h.createdAt), h.action, h.decision, h.status.replaceAll("_", " "), formatMoney(h.amount, h.currency)] }))}
+                rows={approval.history.map((h) => ({ key: h.id, cells: [formatDateTime(h.createdAt), actionLabels.get(h.action) ?? h.action, h.decision, h.status.replaceAll("_", " "), formatMoney(h.amount, h.currency)] }))}
               />
             )}
           </Card>
@@ -88,13 +94,13 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
         <aside className="space-y-6">
           <Card title="Approvals">
             <p className="text-sm text-slate-700">
-              Needs {approval.required} approval{approval.required === 1 ? "" : "s"} by {approval.roles.join(" or ")}
+              Needs {approval.required} approval{approval.required === 1 ? "" : "s"} by {roleNames(approval.roles)}
               {approval.required > 1 ? ", from different people" : ""}. Expires {formatRelative(approval.expiresAt, now)} ({formatDateTime(approval.expiresAt)}).
             </p>
             <ul className="mt-2 space-y-1 text-sm" aria-label="Votes">
               {approval.votes.map((v) => (
                 <li key={v.userId}>
-                  <Badge tone={v.verdict === "approve" ? "success" : "danger"}>{v.verdict === "approve" ? "approved" : "rejected"}</Badge> {v.user.name} as {v.role}: {v.reason}
+                  <Badge tone={v.verdict === "approve" ? "success" : "danger"}>{v.verdict === "approve" ? "approved" : "rejected"}</Badge> {v.user.name} as {roleNames([v.role])}: {v.reason}
                 </li>
               ))}
             </ul>
@@ -102,7 +108,9 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
               {mayDecide ? (
                 <DecideForm approvalId={approval.id} open={open} status={approval.status} />
               ) : (
-                <p className="text-sm text-slate-600">{open ? "Your roles cannot decide this tier." : `This request is ${approval.status}.`}</p>
+                <p className="text-sm text-slate-600">{open
+                    ? `Only ${roleNames(approval.roles)} can decide this tier; you are ${roleNames(actor.roles, ", ")}.`
+                    : `This request is ${approval.status}.`}</p>
               )}
             </div>
           </Card>

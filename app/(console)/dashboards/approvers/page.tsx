@@ -87,12 +87,13 @@ export default async function ApproversPage({ searchParams }: { searchParams: Pr
           <SimpleTable
             label="Approvers"
             // The flag comes second so it stays in view when the table scrolls sideways on a phone.
-            headers={["Approver", "Flag", "Approval rate", "Median time to decide", "Decided", "Approved", "Rejected", "Roles"]}
+            headers={["Approver", "Flag", "Approval rate", "Median time to decide", "Decided", "Approved", "Rejected"]}
             rows={approvers.map((a) => ({
               key: a.userId,
               cells: [
                 <span key="n">
                   <span className="font-medium">{a.name}</span>
+                  <span className="block text-xs text-slate-500">{a.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(", ")}</span>
                   <span className="block text-xs text-slate-500">{a.email}</span>
                 </span>,
                 a.flagged ? (
@@ -113,7 +114,6 @@ export default async function ApproversPage({ searchParams }: { searchParams: Pr
                 a.decided.toLocaleString("en-US"),
                 a.approved.toLocaleString("en-US"),
                 a.rejected.toLocaleString("en-US"),
-                a.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(", "),
               ],
             }))}
           />

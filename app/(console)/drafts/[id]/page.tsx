@@ -59,7 +59,7 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
         title={draft.title}
         description={
           <>
-            Draft by {draft.authorLabel}, revision {draft.revision}, last saved {formatDateTime(draft.updatedAt)}
+            Draft by {draft.authorName}, revision {draft.revision}, last saved {formatDateTime(draft.updatedAt)}
             {draft.updatedByLabel ? ` by ${draft.updatedByLabel}` : ""}.
           </>
         }
