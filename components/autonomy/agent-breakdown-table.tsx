@@ -31,9 +31,9 @@ const COLUMNS: ColumnDef<AgentBreakdownRow, unknown>[] = [
   },
   { accessorKey: "volume", header: "Decisions", cell: ({ getValue }) => <span className="tabular-nums">{formatCount(getValue() as number)}</span> },
   { accessorKey: "heldShare", header: "Held", cell: ({ row }) => <span className="tabular-nums">{formatPercent(row.original.heldShare)} ({formatCount(row.original.held)})</span> },
-  { accessorKey: "approvalRate", header: "Approved of decided", cell: ({ getValue }) => <span className="tabular-nums">{formatPercent(getValue() as number | null)}</span> },
-  { accessorKey: "medianSecondsToApprove", header: "Median time to approve", cell: ({ getValue }) => <span className="tabular-nums">{formatSeconds(getValue() as number | null)}</span> },
-  { accessorKey: "reversalRate", header: "Reversed", cell: ({ getValue }) => <span className="tabular-nums">{formatPercent(getValue() as number | null)}</span> },
+  { accessorKey: "approvalRate", header: "Approved", cell: ({ getValue }) => <span className="tabular-nums">{formatPercent(getValue() as number | null)}</span> },
+  { accessorKey: "medianSecondsToApprove", header: "Median to approve", cell: ({ getValue }) => <span className="tabular-nums">{formatSeconds(getValue() as number | null)}</span> },
+  { accessorKey: "reversalRate", header: "Reverted", cell: ({ getValue }) => <span className="tabular-nums">{formatPercent(getValue() as number | null)}</span> },
   { accessorKey: "failed", header: "Failed", cell: ({ getValue }) => <span className="tabular-nums">{formatCount(getValue() as number)}</span> },
   { accessorKey: "limitBreaches", header: "Limit breaches", cell: ({ getValue }) => <span className="tabular-nums">{formatCount(getValue() as number)}</span> },
 ];

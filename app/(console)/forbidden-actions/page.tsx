@@ -17,7 +17,20 @@ export default function ForbiddenActionsPage() {
         <SimpleTable
           label="Forbidden actions"
           headers={["Action", "Legal reason"]}
-          rows={doc.forbidden.map((f) => ({ key: f.action, cells: [<span key="a" className="font-mono">{f.action}</span>, f.reason] }))}
+          rows={doc.forbidden.map((f) => {
+            // Forbidden actions need not be in the permission map; when one is, its name comes first.
+            const label = doc.actions.find((a) => a.key === f.action)?.label;
+            return {
+              key: f.action,
+              cells: [
+                <span key="a">
+                  {label ? <span className="block font-medium">{label}</span> : null}
+                  <span className="font-mono text-xs">{f.action}</span>
+                </span>,
+                f.reason,
+              ],
+            };
+          })}
         />
       )}
     </PolicySectionPage>

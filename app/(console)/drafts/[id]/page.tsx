@@ -26,10 +26,12 @@ export const metadata: Metadata = { title: "Draft" };
 
 function itemsOf(document: Record<string, unknown>, section: ListSection): { key: string; title: string }[] {
   const keyField = LIST_SECTIONS[section].key;
-  return (document[section] as Record<string, unknown>[]).map((item) => ({
-    key: String(item[keyField]),
-    title: String(item.label ?? item.name ?? item.action ?? item[keyField]),
-  }));
+  // A forbidden action is named by its action's label when the policy has one (it need not).
+  const actionLabels = new Map((document.actions as { key: string; label: string }[]).map((a) => [a.key, a.label]));
+  return (document[section] as Record<string, unknown>[]).map((item) => {
+    const key = String(item[keyField]);
+    return { key, title: String(item.label ?? item.name ?? actionLabels.get(key) ?? key) };
+  });
 }
 
 export default async function DraftPage({ params }: { params: Promise<{ id: string }> }) {
@@ -126,11 +128,12 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
                     {items.map((item) => (
                       <li key={item.key} className="flex flex-wrap items-center justify-between gap-2 py-1.5 text-sm">
                         <span>
-                          {item.title} <span className="font-mono text-xs text-slate-500">{item.key}</span>
+                          {item.title}
+                          {item.title !== item.key ? <span className="font-mono text-xs text-slate-500"> {item.key}</span> : null}
                         </span>
                         {canEdit ? (
                           <span className="flex items-center gap-3">
-                            <Link href={`/drafts/${draft.id}/${section}?key=${encodeURIComponent(item.key)}`} className="text-xs font-medium text-brand-700 underline underline-offset-2" aria-label={`Edit ${item.title}`}>
+                            <Link href={`/drafts/${draft.id}/${section}?key=${encodeURIComponent(item.key)}`} className="inline-block py-1 text-sm font-medium text-brand-700 underline underline-offset-2" aria-label={`Edit ${item.title}`}>
                               Edit
                             </Link>
                             <RemoveItemButton draftId={draft.id} revision={draft.revision} section={section} itemKey={item.key} label={item.title} />
@@ -146,7 +149,7 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
         </div>
         <aside className="space-y-6">
           <Card title="Review">
-            <p className="text-sm text-slate-700">Publishing needs a second person{requirements.reasons.length ? ":" : "."}</p>
+            <p className="text-sm text-slate-700">{requirements.reasons.length ? "Before it can be published:" : "Publishing needs a second person."}</p>
             {requirements.reasons.length ? (
               <ul className="mt-1 list-disc pl-5 text-sm text-slate-700">
                 {requirements.reasons.map((r) => (
