@@ -13,8 +13,10 @@ export interface CpuSample {
   postgres: number;
   /** Seconds of CPU: this process, which runs the load generator, and its children once reaped (wrk). */
   loadGenerator: number;
-  /** Seconds of CPU busy on the whole machine. */
+  /** Seconds of CPU busy on the whole machine, steal included. */
   machine: number;
+  /** Seconds of CPU the hypervisor gave to other guests while this one wanted it (steal). */
+  steal: number;
 }
 
 export interface CpuSplit {
@@ -23,6 +25,8 @@ export interface CpuSplit {
   postgresCores: number;
   loadGeneratorCores: number;
   otherCores: number;
+  /** Cores' worth of time taken by the hypervisor (on a VM, the part of "slow minutes" we can see). */
+  stolenCores: number;
   machineCores: number;
 }
 
@@ -85,13 +89,13 @@ export function descendants(rootPid: number): ProcStat[] {
   return out;
 }
 
-function machineBusyTicks(): number {
+function machineTicks(): { busy: number; steal: number } {
   try {
     const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
     const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
-    return (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+    return { busy: (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0), steal: steal ?? 0 };
   } catch {
-    return 0;
+    return { busy: 0, steal: 0 };
   }
 }
 
@@ -103,12 +107,14 @@ export function sampleCpu(serverPid: number): CpuSample {
     else server += stat.ticks;
   }
   const own = readProcStat(process.pid);
+  const machine = machineTicks();
   return {
     wallMs: performance.now(),
     server: server / TICKS_PER_SECOND,
     postgres: postgres / TICKS_PER_SECOND,
     loadGenerator: (own?.ticks ?? 0) / TICKS_PER_SECOND,
-    machine: machineBusyTicks() / TICKS_PER_SECOND,
+    machine: machine.busy / TICKS_PER_SECOND,
+    steal: machine.steal / TICKS_PER_SECOND,
   };
 }
 
@@ -119,11 +125,13 @@ export function cpuSplit(before: CpuSample, after: CpuSample): CpuSplit {
   const postgres = after.postgres - before.postgres;
   const loadGenerator = after.loadGenerator - before.loadGenerator;
   const machine = after.machine - before.machine;
+  const steal = after.steal - before.steal;
   return {
     serverCores: cores(server),
     postgresCores: cores(postgres),
     loadGeneratorCores: cores(loadGenerator),
-    otherCores: cores(machine - server - postgres - loadGenerator),
+    otherCores: cores(machine - server - postgres - loadGenerator - steal),
+    stolenCores: cores(steal),
     machineCores: cores(machine),
   };
 }

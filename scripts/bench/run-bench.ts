@@ -113,12 +113,12 @@ function report({ machine, date, sections, targets }: Summary): string {
       String(run.latencyMs.p90),
       String(run.latencyMs.p99),
       String(run.non2xx + run.errors + run.timeouts),
-      `${run.cpu.serverCores} / ${run.cpu.postgresCores} / ${run.cpu.loadGeneratorCores} / ${run.cpu.otherCores}`,
+      `${run.cpu.serverCores} / ${run.cpu.postgresCores} / ${run.cpu.loadGeneratorCores} / ${run.cpu.otherCores} / ${run.cpu.stolenCores ?? 0}`,
       `${run.cpuPerRequestUs.server} / ${run.cpuPerRequestUs.postgres}`,
     ];
     lines.push(
       table(
-        ["run", "conns", "rate", "req/s", "p50 ms", "p90 ms", "p99 ms", "failed", "cores: node / postgres / loadgen / other", "CPU µs per request: node / postgres"],
+        ["run", "conns", "rate", "req/s", "p50 ms", "p90 ms", "p99 ms", "failed", "cores: node / postgres / loadgen / other / stolen", "CPU µs per request: node / postgres"],
         [row(http.runs.baseline), row(http.runs.hotPath), row(http.runs.fixedRate)],
       ),
     );
