@@ -84,6 +84,8 @@ async function pruneBatch(tx: Tx, actor: Actor, before: Date, batchSize: number)
     counts.reviewCases = await tx.$executeRaw`DELETE FROM review_cases WHERE decision_id = ANY(${ids}::text[])`;
     await tx.$executeRaw`DELETE FROM idempotency_records WHERE decision_id = ANY(${ids}::text[])`;
     counts.decisions = await tx.$executeRaw`DELETE FROM decisions WHERE id = ANY(${ids}::text[])`;
+    // Shadow counts are per second, not per decision: they age out with the decisions they counted.
+    await tx.$executeRaw`DELETE FROM shadow_counts WHERE second < ${before}`;
   }
   // Closed review cases that never had a decision (an agent's own flag) age out the same way.
   const loose = await tx.$queryRaw<{ id: string }[]>`

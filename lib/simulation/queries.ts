@@ -177,9 +177,10 @@ export async function getShadowSummary(db: Db, draftId: string, limit = 10): Pro
   const since = turnedOn[0]?.at ?? null;
   const window = since ? { gte: since } : undefined;
   const [counts, latest] = await Promise.all([
+    // Counted per second: the second in which shadow was turned on counts whole.
     db.$queryRaw<{ evaluated: number; differing: number }[]>`
-      SELECT count(*)::int AS evaluated, count(*) FILTER (WHERE differs)::int AS differing
-        FROM shadow_results WHERE draft_id = ${draftId}::uuid AND created_at >= ${since ?? new Date(0)}`,
+      SELECT coalesce(sum(evaluated), 0)::int AS evaluated, coalesce(sum(differing), 0)::int AS differing
+        FROM shadow_counts WHERE draft_id = ${draftId}::uuid AND second >= date_trunc('second', ${since ?? new Date(0)}::timestamptz)`,
     db.shadowResult.findMany({
       where: { draftId, differs: true, createdAt: window },
       orderBy: { createdAt: "desc" },

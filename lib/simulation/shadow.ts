@@ -53,8 +53,10 @@ const INSERT_CHUNK = 2_000;
 /**
  * Shadow mode. `observe` only queues the decision (nothing at all when no draft is in shadow),
  * so the agent's answer never waits on a draft; every `flushMs` the queue is evaluated against
- * each draft that was in shadow when the decision was made, and the results are inserted in one
- * statement per chunk. Drafts are compiled once per revision and reloaded every `refreshMs`.
+ * each draft that was in shadow when the decision was made, and one statement per chunk counts
+ * the evaluations per draft and second and keeps a row for each decision a draft would have made
+ * differently (the only ones the console lists). Drafts are compiled once per revision and
+ * reloaded every `refreshMs`.
  */
 export class ShadowEvaluator implements ShadowSink {
   private drafts: readonly ShadowDraft[] = [];
@@ -64,8 +66,8 @@ export class ShadowEvaluator implements ShadowSink {
   private refreshing: Promise<void> | null = null;
   private flushing: Promise<void> | null = null;
   private dropped = 0;
-  /** Since start, for tests and the bench. */
-  readonly stats = { observed: 0, written: 0 };
+  /** Since start, for tests and the bench: decisions queued, evaluations recorded, and those that differed. */
+  readonly stats = { observed: 0, written: 0, differing: 0 };
 
   constructor(
     private readonly pool: pg.Pool,
@@ -149,30 +151,19 @@ export class ShadowEvaluator implements ShadowSink {
     this.queue = [];
     for (let offset = 0; offset < queued.length; offset += INSERT_CHUNK) {
       const batch = queued.slice(offset, offset + INSERT_CHUNK);
-      const rows: unknown[] = [];
-      for (const { observation, drafts } of batch) {
-        for (const draft of drafts) {
-          const outcome = evaluateShadow(draft.policy, observation);
-          rows.push({
-            decision_id: observation.decisionId,
-            draft_id: draft.id,
-            decision: outcome.decision,
-            tier: outcome.tier,
-            reasons: outcome.reasons,
-            differs: outcome.decision !== observation.live.decision || outcome.tier !== observation.live.tier,
-            created_at: observation.createdAt.toISOString(),
-          });
-        }
-      }
-      if (rows.length === 0) continue;
+      const { rows, counts } = shadowBatch(batch);
+      if (counts.length === 0) continue;
       try {
-        await this.insert(JSON.stringify(rows));
+        await this.insert(JSON.stringify(rows), JSON.stringify(counts));
       } catch (error) {
         // Kept for the next flush (observe() caps the queue while the database is away).
         this.queue = queued.slice(offset).concat(this.queue);
         throw error;
       }
-      this.stats.written += rows.length;
+      for (const count of counts) {
+        this.stats.written += count.evaluated;
+        this.stats.differing += count.differing;
+      }
     }
   }
 
@@ -181,16 +172,11 @@ export class ShadowEvaluator implements ShadowSink {
    * flusher never queues behind fsync (a crash may lose the last moments of results, never a
    * decision).
    */
-  private async insert(rows: string): Promise<void> {
+  private async insert(rows: string, counts: string): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN; SET LOCAL synchronous_commit = off");
-      await client.query(
-        `INSERT INTO shadow_results (id, decision_id, draft_id, decision, tier, reasons, differs, created_at)
-         SELECT gen_random_uuid(), r.decision_id, r.draft_id, r.decision::"DecisionKind", r.tier, r.reasons, r.differs, r.created_at
-           FROM jsonb_to_recordset($1::jsonb) AS r(decision_id text, draft_id uuid, decision text, tier text, reasons jsonb, differs boolean, created_at timestamptz)`,
-        [rows],
-      );
+      await client.query(SHADOW_INSERT_SQL, [rows, counts]);
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
@@ -204,6 +190,57 @@ export class ShadowEvaluator implements ShadowSink {
     (this.options.onError ?? ((e: unknown) => console.error("mandate: shadow evaluation failed", e)))(error);
   }
 }
+
+interface ShadowCountRow {
+  draft_id: string;
+  second: string;
+  evaluated: number;
+  differing: number;
+}
+
+/**
+ * Evaluates queued decisions against the drafts that were in shadow for them: a row for each
+ * answer that differs from the live one, and every evaluation counted per draft and second.
+ */
+export function shadowBatch(batch: readonly { observation: ShadowObservation; drafts: readonly { id: string; policy: CompiledPolicy }[] }[]): { rows: unknown[]; counts: ShadowCountRow[] } {
+  const rows: unknown[] = [];
+  const counts = new Map<string, ShadowCountRow>();
+  for (const { observation, drafts } of batch) {
+    const second = new Date(Math.floor(observation.createdAt.getTime() / 1000) * 1000).toISOString();
+    for (const draft of drafts) {
+      const outcome = evaluateShadow(draft.policy, observation);
+      const differs = outcome.decision !== observation.live.decision || outcome.tier !== observation.live.tier;
+      const key = `${draft.id} ${second}`;
+      let count = counts.get(key);
+      if (!count) counts.set(key, (count = { draft_id: draft.id, second, evaluated: 0, differing: 0 }));
+      count.evaluated++;
+      if (!differs) continue;
+      count.differing++;
+      rows.push({
+        decision_id: observation.decisionId,
+        draft_id: draft.id,
+        decision: outcome.decision,
+        tier: outcome.tier,
+        reasons: outcome.reasons,
+        differs,
+        created_at: observation.createdAt.toISOString(),
+      });
+    }
+  }
+  return { rows, counts: [...counts.values()] };
+}
+
+/** One flush chunk in one statement: $1 the differing rows, $2 the counts (both JSON arrays). */
+export const SHADOW_INSERT_SQL = `WITH differing AS (
+    INSERT INTO shadow_results (id, decision_id, draft_id, decision, tier, reasons, differs, created_at)
+    SELECT gen_random_uuid(), r.decision_id, r.draft_id, r.decision::"DecisionKind", r.tier, r.reasons, r.differs, r.created_at
+      FROM jsonb_to_recordset($1::jsonb) AS r(decision_id text, draft_id uuid, decision text, tier text, reasons jsonb, differs boolean, created_at timestamptz)
+  )
+  INSERT INTO shadow_counts (draft_id, second, evaluated, differing)
+  SELECT c.draft_id, c.second, c.evaluated, c.differing
+    FROM jsonb_to_recordset($2::jsonb) AS c(draft_id uuid, second timestamptz, evaluated int, differing int)
+  ON CONFLICT (draft_id, second) DO UPDATE
+    SET evaluated = shadow_counts.evaluated + excluded.evaluated, differing = shadow_counts.differing + excluded.differing`;
 
 /**
  * The draft's answer to a live request, with the usage the live decision counted for the same

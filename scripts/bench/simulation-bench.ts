@@ -20,7 +20,7 @@ import { editDraft } from "@/lib/policy/edit-draft";
 import { importPolicy } from "@/lib/policy/import-policy";
 import { decideUnderDraft, UsageLedger } from "@/lib/simulation/replay";
 import { setDraftShadow } from "@/lib/simulation/set-draft-shadow";
-import { evaluateShadow, ShadowEvaluator, type ShadowObservation } from "@/lib/simulation/shadow";
+import { evaluateShadow, SHADOW_INSERT_SQL, shadowBatch, ShadowEvaluator, type ShadowObservation } from "@/lib/simulation/shadow";
 import { startSimulationRunner } from "@/lib/simulation/simulation-runner";
 import { loadExamplePolicy } from "./engine-bench";
 import { sampleCpu, type CpuSample } from "./process-cpu";
@@ -479,34 +479,40 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
 }
 
 /**
- * The shadow's work for one decision, in isolation: evaluating it against the draft and writing
- * its row's JSON (this process's CPU), then inserting rows in batches of 1,000 as the flusher does
- * (the PostgreSQL backend's CPU, read from /proc; rolled back).
+ * The shadow's work for one decision, in isolation, as the flusher does it: evaluating recent
+ * requests against the draft (the live answer from the published policy), counting them and
+ * writing the JSON of the rows that differ (this process's CPU), then running the flusher's
+ * statement for batches of 1,000 (the PostgreSQL backend's CPU, read from /proc; rolled back).
  */
 async function measureShadowCost(pool: pg.Pool, db: Db, draftId: string, document: PolicyDocument): Promise<{ evaluate: number; insert: number }> {
   const draft = await db.policyDraft.findUniqueOrThrow({ where: { id: draftId }, select: { document: true } });
-  const policy = compilePolicy(draft.document as unknown as PolicyDocument, 0);
+  const drafts = [{ id: draftId, policy: compilePolicy(draft.document as unknown as PolicyDocument, 0) }];
+  const live = compilePolicy(document, 0);
   const random = createRandom(5);
   const { rows: recent } = await pool.query<{ id: string }>(`SELECT id FROM decisions ORDER BY created_at DESC LIMIT 1000`);
-  const observations: ShadowObservation[] = recent.map((row) => ({
-    decisionId: row.id,
-    createdAt: new Date(),
-    request: generateRequest(random, document, { customers: 50_000, undefinedDataSources: false }),
-    agentName: "bench",
-    paused: null,
-    live: { decision: "allow", tier: "low" },
-    usage: null,
-  }));
-  const rowsOf = () =>
-    observations.map((observation) => {
-      const outcome = evaluateShadow(policy, observation);
-      return { decision_id: observation.decisionId, draft_id: draftId, ...outcome, differs: outcome.decision !== observation.live.decision, created_at: observation.createdAt.toISOString() };
-    });
-  JSON.stringify(rowsOf()); // warm
+  const batch = recent.map((row) => {
+    const observation: ShadowObservation = {
+      decisionId: row.id,
+      createdAt: new Date(),
+      request: generateRequest(random, document, { customers: 50_000, undefinedDataSources: false }),
+      agentName: "bench",
+      paused: null,
+      live: { decision: "allow", tier: null },
+      usage: null,
+    };
+    const answer = evaluateShadow(live, observation);
+    observation.live = { decision: answer.decision, tier: answer.tier };
+    return { observation, drafts };
+  });
+  const written = () => {
+    const { rows, counts } = shadowBatch(batch);
+    return [JSON.stringify(rows), JSON.stringify(counts)];
+  };
+  written(); // warm
   const rounds = 20;
   const ownBefore = process.cpuUsage();
-  const batches: string[] = [];
-  for (let round = 0; round < rounds; round++) batches.push(JSON.stringify(rowsOf()));
+  const statements: string[][] = [];
+  for (let round = 0; round < rounds; round++) statements.push(written());
   const own = process.cpuUsage(ownBefore);
 
   const client = await pool.connect();
@@ -514,18 +520,13 @@ async function measureShadowCost(pool: pg.Pool, db: Db, draftId: string, documen
     const { rows } = await client.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
     const backend = rows[0]!.pid;
     const before = sampleCpu(backend).postgres;
-    for (const batch of batches) {
+    for (const params of statements) {
       await client.query("BEGIN");
-      await client.query(
-        `INSERT INTO shadow_results (id, decision_id, draft_id, decision, tier, reasons, differs, created_at)
-         SELECT gen_random_uuid(), r.decision_id, r.draft_id, r.decision::"DecisionKind", r.tier, r.reasons, r.differs, r.created_at
-           FROM jsonb_to_recordset($1::jsonb) AS r(decision_id text, draft_id uuid, decision text, tier text, reasons jsonb, differs boolean, created_at timestamptz)`,
-        [batch],
-      );
+      await client.query(SHADOW_INSERT_SQL, params);
       await client.query("ROLLBACK");
     }
     const insertSeconds = sampleCpu(backend).postgres - before;
-    const per = rounds * observations.length;
+    const per = rounds * batch.length;
     return { evaluate: Math.round((((own.user + own.system) / per) * 10)) / 10, insert: Math.round(((insertSeconds * 1e6) / per) * 10) / 10 };
   } finally {
     client.release();
