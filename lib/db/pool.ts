@@ -29,6 +29,11 @@ export function createPool(url: string, max: number, options: PoolOptions = {}):
   });
   // A dropped idle connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
+  // Nor one dropped while checked out (the database stopping or restarting between two of a
+  // transaction's statements): pg-pool listens only to idle clients, so the drop would become an
+  // uncaught exception. The statement under way, or the next one, fails with the error instead,
+  // and the broken client is discarded when it is released.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 

@@ -228,6 +228,26 @@ describe("limits through the group-commit writer", () => {
     }
   });
 
+  it("a connection dropped while checked out fails its next statement, not the process, and the pool goes on", async () => {
+    const pool = createPool(t.url, 1);
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", onUncaught);
+    try {
+      const conn = await pool.connect();
+      const [{ pid }] = (await conn.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
+      await api.pool.query("SELECT pg_terminate_backend($1)", [pid]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await expect(conn.query("SELECT 1")).rejects.toThrow();
+      conn.release();
+      expect(uncaught).toEqual([]);
+      expect((await pool.query<{ one: number }>("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    } finally {
+      process.off("uncaughtException", onUncaught);
+      await pool.end();
+    }
+  });
+
   it("two processes' writers racing on one customer's limit, one of two used, let exactly one through (advisory locks across connections)", async () => {
     const otherPool = createPool(t.url, 5); // a second process's pool (and a third's connection)
     try {
