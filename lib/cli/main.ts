@@ -308,7 +308,7 @@ retention
     } else {
       console.log(
         `Pruned ${c.decisions} decisions made before ${before.toISOString()}, ${c.approvals} approvals (${c.approvalVotes} votes), ${c.outcomes} outcomes, ` +
-          `${c.reviewCases} review cases (${c.reviewNotes} notes), ${c.webhookEvents} webhook events and ${c.shadowResults} shadow results. The audit log is untouched.`,
+          `${c.reviewCases} review cases (${c.reviewNotes} notes), ${c.webhookEvents} webhook events and ${c.shadowResults} shadow results (and ${c.shadowCounts} seconds of shadow counts). The audit log is untouched.`,
       );
     }
   });

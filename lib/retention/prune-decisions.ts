@@ -16,6 +16,8 @@ export interface PruneCounts {
   reviewNotes: number;
   webhookEvents: number;
   shadowResults: number;
+  /** Per-second shadow counts older than every decision still kept. */
+  shadowCounts: number;
 }
 
 export interface PruneResult {
@@ -24,7 +26,7 @@ export interface PruneResult {
   counts: PruneCounts;
 }
 
-const zero = (): PruneCounts => ({ decisions: 0, approvals: 0, approvalVotes: 0, outcomes: 0, reviewCases: 0, reviewNotes: 0, webhookEvents: 0, shadowResults: 0 });
+const zero = (): PruneCounts => ({ decisions: 0, approvals: 0, approvalVotes: 0, outcomes: 0, reviewCases: 0, reviewNotes: 0, webhookEvents: 0, shadowResults: 0, shadowCounts: 0 });
 
 /**
  * Deletes raw decision records made before `before` (which must lie outside the retention window)
@@ -58,6 +60,17 @@ export async function pruneDecisions(
     for (const key of Object.keys(total) as (keyof PruneCounts)[]) total[key] += batch[key];
     if (batch.decisions + batch.reviewCases === 0) break;
   }
+  // Shadow counts are per second, not per decision: once, they go up to the oldest decision still
+  // kept (a kept decision's differing shadow row stays counted).
+  total.shadowCounts = await db.$transaction(async (tx) => {
+    const deleted = await tx.$executeRaw`
+      DELETE FROM shadow_counts
+       WHERE second < LEAST(${before}::timestamptz, coalesce(date_trunc('second', (SELECT min(created_at) FROM decisions)), ${before}::timestamptz))`;
+    if (deleted > 0) {
+      await recordAudit(tx, actor, { action: "retention.prune", subjectType: "retention", subjectId: null, data: { before: before.toISOString(), shadowCounts: deleted } });
+    }
+    return deleted;
+  });
   return { before, dryRun: false, counts: total };
 }
 
@@ -84,8 +97,6 @@ async function pruneBatch(tx: Tx, actor: Actor, before: Date, batchSize: number)
     counts.reviewCases = await tx.$executeRaw`DELETE FROM review_cases WHERE decision_id = ANY(${ids}::text[])`;
     await tx.$executeRaw`DELETE FROM idempotency_records WHERE decision_id = ANY(${ids}::text[])`;
     counts.decisions = await tx.$executeRaw`DELETE FROM decisions WHERE id = ANY(${ids}::text[])`;
-    // Shadow counts are per second, not per decision: they age out with the decisions they counted.
-    await tx.$executeRaw`DELETE FROM shadow_counts WHERE second < ${before}`;
   }
   // Closed review cases that never had a decision (an agent's own flag) age out the same way.
   const loose = await tx.$queryRaw<{ id: string }[]>`

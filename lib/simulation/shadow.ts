@@ -227,7 +227,8 @@ export function shadowBatch(batch: readonly { observation: ShadowObservation; dr
       });
     }
   }
-  return { rows, counts: [...counts.values()] };
+  // In key order, so two processes' flushes upsert the same seconds in the same order (no deadlock).
+  return { rows, counts: [...counts.values()].sort((a, b) => a.draft_id.localeCompare(b.draft_id) || a.second.localeCompare(b.second)) };
 }
 
 /** One flush chunk in one statement: $1 the differing rows, $2 the counts (both JSON arrays). */

@@ -95,6 +95,8 @@ export interface SimulationBenchResult {
     cpuMicrosPerDecisionWith: number[];
     /** More CPU per decision with a draft in shadow, medians: what bounds throughput on a busy machine. */
     cpuOverheadPercent: number;
+    /** Decisions the draft evaluated, and the rows kept for those it would have decided differently. */
+    shadowEvaluations: number;
     shadowRowsWritten: number;
     /**
      * The shadow's own CPU per shadowed decision, measured in isolation: evaluation and JSON in
@@ -437,6 +439,7 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
     const cpuWithout: number[] = [];
     const cpuWith: number[] = [];
     const writtenBefore = shadow.stats.written;
+    const differingBefore = shadow.stats.differing;
     for (let round = 0; round < rounds; round++) {
       // Alternate, so drift (a growing table, another process's load) hits both alike.
       for (const on of round % 2 === 0 ? [false, true] : [true, false]) {
@@ -467,7 +470,8 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
       cpuOverheadPercent: Math.round(((median(cpuWith) - median(cpuWithout)) / median(cpuWithout)) * 1000) / 10,
       shadowCostPercent: Math.round(((shadowMicros.evaluate + shadowMicros.insert) / median(cpuWithout)) * 1000) / 10,
       evaluateMicros: shadowMicros.evaluate,
-      shadowRowsWritten: shadow.stats.written - writtenBefore,
+      shadowEvaluations: shadow.stats.written - writtenBefore,
+      shadowRowsWritten: shadow.stats.differing - differingBefore,
       shadowMicrosPerDecision: shadowMicros,
       differing,
     };
@@ -550,7 +554,8 @@ function splitCores(before: CpuSample, after: CpuSample): CoreSplit {
   const own = after.server - before.server;
   const postgres = after.postgres - before.postgres;
   const machine = after.machine - before.machine;
-  return { benchCores: cores(own), postgresCores: cores(postgres), otherCores: cores(machine - own - postgres), machineCores: cores(machine) };
+  const steal = after.steal - before.steal;
+  return { benchCores: cores(own), postgresCores: cores(postgres), otherCores: cores(machine - own - postgres - steal), machineCores: cores(machine) };
 }
 
 function median(values: number[]): number {

@@ -78,14 +78,25 @@ describe("retention", () => {
     expect(dry.counts.decisions).toBe(1);
     expect(await t.db.decision.count()).toBe(3);
 
+    // Shadow counts per second: one older than every decision kept goes; one as old as the kept,
+    // still-waiting decision and one of today stay.
+    const draft = "00000000-0000-4000-8000-00000000d4af";
+    const second = (at: Date) => new Date(Math.floor(at.getTime() / 1000) * 1000);
+    for (const at of [new Date(longAgo.getTime() - DAY), second(longAgo), second(now)]) {
+      await t.query("INSERT INTO shadow_counts (draft_id, second, evaluated, differing) VALUES ($1, $2, 5, 1)", [draft, at]);
+    }
+
     const auditBefore = await t.db.auditEntry.count();
     const result = await pruneDecisions(t.db, operator, { before: cutoff, retentionDays: 183, batchSize: 1 });
-    expect(result.counts).toMatchObject({ decisions: 1, approvals: 1, approvalVotes: 1, outcomes: 1, reviewCases: 1 });
+    expect(result.counts).toMatchObject({ decisions: 1, approvals: 1, approvalVotes: 1, outcomes: 1, reviewCases: 1, shadowCounts: 1 });
+    expect((await t.query<{ second: Date }>("SELECT second FROM shadow_counts ORDER BY second")).map((r) => r.second.getTime())).toEqual([second(longAgo).getTime(), second(now).getTime()]);
     expect((await t.db.decision.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((d) => d.id).sort()).toEqual([waiting.body.id, recent.body.id].sort());
     // Nothing left the audit log: the pruned decision's entries stay as the evidence of it.
     expect(await t.db.auditEntry.count({ where: { subjectId: done.body.id } })).toBeGreaterThanOrEqual(3);
-    expect(await t.db.auditEntry.count()).toBe(auditBefore + 1);
-    expect(await t.db.auditEntry.findFirst({ where: { action: "retention.prune" }, select: { data: true } })).toMatchObject({ data: { decisions: 1, before: cutoff.toISOString() } });
+    // One entry for the batch that pruned the decision, one for the shadow counts.
+    expect(await t.db.auditEntry.count()).toBe(auditBefore + 2);
+    const pruned = await t.db.auditEntry.findMany({ where: { action: "retention.prune" }, orderBy: { id: "asc" }, select: { data: true } });
+    expect(pruned.map((e) => e.data)).toMatchObject([{ decisions: 1, before: cutoff.toISOString() }, { shadowCounts: 1, before: cutoff.toISOString() }]);
 
     await vi.waitFor(
       async () => {
