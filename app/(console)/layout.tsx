@@ -3,7 +3,7 @@ import { ConsoleNav } from "@/components/console/console-nav";
 import { SignOutButton } from "@/components/console/sign-out-button";
 import { StopBanner } from "@/components/console/stop-banner";
 import { navigationFor } from "@/lib/auth/navigation";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { roleNames } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { listActiveStops } from "@/lib/stop-switches/queries";
@@ -35,7 +35,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <p className="text-sm font-medium text-slate-900" data-testid="signed-in-user">
                 {actor.name}
               </p>
-              <p className="hidden text-xs text-slate-500 sm:block">{actor.roles.map((r) => ROLE_LABELS[r]).join(", ")}</p>
+              <p className="hidden text-xs text-slate-500 sm:block">{roleNames(actor.roles)}</p>
             </div>
             <SignOutButton />
           </div>

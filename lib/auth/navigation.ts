@@ -54,6 +54,6 @@ export const NAVIGATION: NavGroup[] = [
 export function navigationFor(roles: readonly Role[]): { label: string; items: { href: string; label: string; sections?: string[] }[] }[] {
   return NAVIGATION.map((group) => ({
     label: group.label,
-    items: group.items.filter((item) => can(roles, item.permission)).map(({ href, label, sections }) => ({ href, label, ...(sections ? { sections } : {}) })),
+    items: group.items.filter((item) => can(roles, item.permission)).map(({ href, label, sections }) => ({ href, label, sections })),
   })).filter((group) => group.items.length > 0);
 }

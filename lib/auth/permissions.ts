@@ -45,3 +45,8 @@ export const ROLE_LABELS: Record<Role, string> = {
   committee: "Oversight committee",
   auditor: "Auditor (read-only)",
 };
+
+/** People-facing names of roles (a role the console does not know is shown as it is), joined. */
+export function roleNames(roles: readonly string[], joiner = ", "): string {
+  return roles.map((role) => ROLE_LABELS[role as Role] ?? role).join(joiner);
+}

@@ -7,8 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { formatMoney, formatRelative } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { listApprovalQueue } from "@/lib/approvals/queries";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
-import type { Role } from "@/lib/policy/roles";
+import { roleNames } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getCurrentPolicy } from "@/lib/policy/queries";
@@ -112,7 +111,7 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
                   {item.summary ? <p className="mt-1 text-sm text-slate-700">“{item.summary}”{item.confidence !== null ? ` (confidence ${Math.round(item.confidence * 100)}%)` : ""}</p> : null}
                   <p className="mt-1 text-sm text-slate-600">Held because: {item.reasons.map((r) => r.message).join("; ")}</p>
                   <p className="mt-1 text-xs text-slate-500">
-                    Owner {item.owner ? (owners.get(item.owner) ?? item.owner) : "—"} · waiting {formatRelative(item.createdAt, now).replace(" ago", "")} · expires {formatRelative(item.expiresAt, now)} · {item.approvals} of {item.required} approvals ({item.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(" or ")})
+                    Owner {item.owner ? (owners.get(item.owner) ?? item.owner) : "—"} · waiting {formatRelative(item.createdAt, now).replace(" ago", "")} · expires {formatRelative(item.expiresAt, now)} · {item.approvals} of {item.required} approvals ({roleNames(item.roles, " or ")})
                     {item.approvedBy.length ? `, approved by ${item.approvedBy.join(", ")}` : ""}
                   </p>
                 </Link>

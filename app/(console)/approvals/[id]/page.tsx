@@ -8,8 +8,7 @@ import { formatDateTime, formatMoney, formatRelative } from "@/components/ui/for
 import { PageHeader } from "@/components/ui/page-header";
 import { SimpleTable } from "@/components/ui/simple-table";
 import { getApprovalDetail } from "@/lib/approvals/queries";
-import { can, ROLE_LABELS } from "@/lib/auth/permissions";
-import type { Role } from "@/lib/policy/roles";
+import { can, roleNames } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getCurrentPolicy } from "@/lib/policy/queries";
@@ -29,7 +28,6 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
   const intent = doc?.intents.find((i) => i.key === d.intent)?.label ?? d.intent;
   const owner = doc?.owners.find((o) => o.key === d.owner)?.name ?? d.owner;
   const actionLabels = new Map(doc?.actions.map((a) => [a.key, a.label]));
-  const roleNames = (roles: readonly string[], joiner = " or ") => roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(joiner);
   const context = (d.request.context ?? {}) as { summary?: string; confidence?: number; channel?: string };
   const now = new Date();
   const open = approval.status === "pending" && approval.expiresAt > now;
@@ -94,7 +92,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
         <aside className="space-y-6">
           <Card title="Approvals">
             <p className="text-sm text-slate-700">
-              Needs {approval.required} approval{approval.required === 1 ? "" : "s"} by {roleNames(approval.roles)}
+              Needs {approval.required} approval{approval.required === 1 ? "" : "s"} by {roleNames(approval.roles, " or ")}
               {approval.required > 1 ? ", from different people" : ""}. Expires {formatRelative(approval.expiresAt, now)} ({formatDateTime(approval.expiresAt)}).
             </p>
             <ul className="mt-2 space-y-1 text-sm" aria-label="Votes">
@@ -109,7 +107,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
                 <DecideForm approvalId={approval.id} open={open} status={approval.status} />
               ) : (
                 <p className="text-sm text-slate-600">{open
-                    ? `Only ${roleNames(approval.roles)} can decide this tier; you are ${roleNames(actor.roles, ", ")}.`
+                    ? `Only ${roleNames(approval.roles, " or ")} can decide this tier; you are ${roleNames(actor.roles)}.`
                     : `This request is ${approval.status}.`}</p>
               )}
             </div>

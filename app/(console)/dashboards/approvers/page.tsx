@@ -10,13 +10,12 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { SimpleTable } from "@/components/ui/simple-table";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { roleNames } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getApproverStats } from "@/lib/dashboards/get-approver-stats";
 import { parseApproverStatsQuery } from "@/lib/dashboards/schemas";
 import { getPrisma } from "@/lib/db/prisma";
 import { isAppError } from "@/lib/errors";
-import type { Role } from "@/lib/policy/roles";
 
 export const metadata: Metadata = { title: "Rubber-stamp watch" };
 
@@ -93,7 +92,7 @@ export default async function ApproversPage({ searchParams }: { searchParams: Pr
               cells: [
                 <span key="n">
                   <span className="font-medium">{a.name}</span>
-                  <span className="block text-xs text-slate-500">{a.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(", ")}</span>
+                  <span className="block text-xs text-slate-500">{roleNames(a.roles)}</span>
                   <span className="block text-xs text-slate-500">{a.email}</span>
                 </span>,
                 a.flagged ? (
