@@ -1,3 +1,4 @@
+import { Prisma } from "@/lib/generated/prisma/client";
 import { SYSTEM_ACTOR } from "@/lib/audit/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { Db } from "@/lib/db/prisma";
@@ -40,6 +41,15 @@ export async function expireApprovals(db: Db, options: { batch?: number } = {}):
 }
 
 /**
+ * Pending approvals with under a quarter of their time left, not yet escalated, most urgent first.
+ * `approval_escalation_due` (a migration) is that instant; taken in its order, through its partial
+ * index, the sweep reads only the approvals that are due.
+ */
+export const DUE_FOR_ESCALATION = `SELECT id FROM approvals
+  WHERE status = 'pending' AND escalated_at IS NULL AND approval_escalation_due(created_at, expires_at) <= now() AND expires_at > now()
+  ORDER BY approval_escalation_due(created_at, expires_at)`;
+
+/**
  * Items close to expiry (under a quarter of their time left) send their owner a notification
  * record once, so someone acts before the agent is told to stand down.
  */
@@ -48,11 +58,7 @@ export async function escalateApprovals(db: Db, owners: ReadonlyMap<string, { na
     const due = await tx.$queryRaw<{ id: string; decision_id: string; owner: string | null; action: string; expires_at: Date }[]>`
       UPDATE approvals a SET escalated_at = now()
         FROM decisions d
-       WHERE d.id = a.decision_id AND a.id IN (
-         SELECT id FROM approvals
-          WHERE status = 'pending' AND escalated_at IS NULL AND expires_at > now()
-            AND now() >= expires_at - (expires_at - created_at) / 4
-          LIMIT 200 FOR UPDATE SKIP LOCKED)
+       WHERE d.id = a.decision_id AND a.id IN (${Prisma.raw(DUE_FOR_ESCALATION)} LIMIT 200 FOR UPDATE SKIP LOCKED)
       RETURNING a.id, a.decision_id, d.owner, d.action, a.expires_at`;
     for (const row of due) {
       const owner = row.owner ? owners.get(row.owner) : undefined;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/audit/actor";
 import { decideApproval } from "../../lib/approvals/decide-approval";
-import { expireApprovals } from "../../lib/approvals/expire-approvals";
+import { DUE_FOR_ESCALATION, escalateApprovals, expireApprovals } from "../../lib/approvals/expire-approvals";
 import { waitingFor } from "../../lib/console/waiting-for";
 import type { Role } from "../../lib/policy/roles";
 import { client, newAgentKey, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
@@ -97,6 +97,37 @@ describe("exactly once", () => {
     expect(await t.db.reviewCase.count({ where: { decisionId: decision.id, source: "hold_expired" } })).toBe(1);
     const [sup] = await people("late", 1, ["supervisor"]);
     await expect(decideApproval(t.db, sup!, { approvalId, verdict: "approve", reason: "sorry, late" })).rejects.toMatchObject({ code: "already_decided" });
+  });
+});
+
+describe("escalation", () => {
+  it("tells the owner once when a hold has under a quarter of its time left, and not before", async () => {
+    const due = await hold({ action: "refund.issue", customer: { id: "cus_esc1" }, params: { amount: "260" } });
+    const early = await hold({ action: "refund.issue", customer: { id: "cus_esc2" }, params: { amount: "260" } });
+    // 80% and 50% of a four-hour window gone.
+    await t.query(`UPDATE approvals SET created_at = now() - interval '192 minutes', expires_at = now() + interval '48 minutes' WHERE id = $1`, [due.approvalId]);
+    await t.query(`UPDATE approvals SET created_at = now() - interval '2 hours', expires_at = now() + interval '2 hours' WHERE id = $1`, [early.approvalId]);
+    const owners = new Map([["finance-ops", { name: "Finance operations", contact: "finance-ops@example.com" }]]);
+    expect(await escalateApprovals(t.db, owners)).toBe(1);
+    expect(await escalateApprovals(t.db, owners)).toBe(0);
+    const notes = await t.db.notification.findMany({ where: { kind: "approval_escalation", decisionId: { in: [due.decision.id, early.decision.id] } } });
+    expect(notes.map((n) => [n.decisionId, n.recipient])).toEqual([[due.decision.id, "finance-ops@example.com"]]);
+    expect(await t.db.auditEntry.count({ where: { action: "approval.escalate", subjectId: due.decision.id } })).toBe(1);
+  });
+
+  it("finds due approvals through their index, not by reading every approval", async () => {
+    // Inside a transaction that is rolled back: without the other approvals indexes and with
+    // sequential scans priced out, the plan shows whether the sweep's condition can use the index.
+    const plan = await t.db
+      .$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`DROP INDEX approvals_status_expires_at_idx, approvals_status_created_at_idx`);
+        await tx.$executeRawUnsafe(`SET LOCAL enable_seqscan = off`);
+        const rows = await tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${DUE_FOR_ESCALATION} LIMIT 200`);
+        throw Object.assign(new Error("roll back"), { plan: rows.map((r) => r["QUERY PLAN"]).join("\n") });
+      })
+      .catch((error: { plan?: string }) => error.plan ?? String(error));
+    expect(plan).toMatch(/approvals_escalation_due_idx/);
+    expect(plan).toMatch(/Index Cond: .*<= now\(\)/);
   });
 });
 
