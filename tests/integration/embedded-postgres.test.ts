@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { startEmbeddedPostgres } from "../../lib/db/embedded";
+import { sharedBuffersMb, startEmbeddedPostgres } from "../../lib/db/embedded";
 
 describe("embedded PostgreSQL", () => {
   it("starts a real server under the data directory, is joined by a second process, and stops cleanly", async () => {
@@ -14,8 +14,10 @@ describe("embedded PostgreSQL", () => {
       const client = new pg.Client({ connectionString: first.url });
       await client.connect();
       const { rows } = await client.query<{ version: string }>("SELECT version()");
+      const buffers = await client.query<{ mb: number }>("SELECT setting::int * 8 / 1024 AS mb FROM pg_settings WHERE name = 'shared_buffers'");
       await client.end();
       expect(rows[0]!.version).toMatch(/PostgreSQL 17/);
+      expect(buffers.rows[0]!.mb).toBe(sharedBuffersMb());
 
       const second = await startEmbeddedPostgres(dir);
       expect(second.owned).toBe(false);
@@ -29,5 +31,11 @@ describe("embedded PostgreSQL", () => {
     }
     const after = new pg.Client({ connectionString: first.url, connectionTimeoutMillis: 2000 });
     await expect(after.connect()).rejects.toThrow();
+  });
+
+  it("gives PostgreSQL an eighth of the memory for its page cache, from 128 MB to 1 GB", () => {
+    expect(sharedBuffersMb(512 * 2 ** 20)).toBe(128);
+    expect(sharedBuffersMb(4 * 2 ** 30)).toBe(512);
+    expect(sharedBuffersMb(64 * 2 ** 30)).toBe(1024);
   });
 });
