@@ -90,6 +90,11 @@ test("people outside the committee read scorecards and recommendations but canno
   await page.goto("/scorecards/refund.issue?window=30");
   await expect(page.getByRole("heading", { name: "Issue a refund", level: 1 })).toBeVisible();
   await expect(page.getByRole("table", { name: "Per agent" })).toBeVisible();
+  // Review labels and sources in words, not their codes (the demo history labels refund cases).
+  const labels = page.getByRole("table", { name: "Review cases by label" });
+  await expect(labels).toBeVisible();
+  await expect(labels).not.toContainText("_");
+  await expect(page.getByText(/^Opened by: /)).not.toContainText("_");
 });
 
 test("legal has no scorecards", async ({ page }) => {

@@ -8,11 +8,14 @@ import { Stat } from "@/components/ui/stat";
 import type { RecommendationView } from "@/lib/autonomy/queries";
 import type { Scorecard } from "@/lib/autonomy/scorecard-types";
 import { formatAmount } from "@/lib/policy/diff-policy";
+import { REVIEW_LABEL_NAMES, REVIEW_SOURCE_NAMES } from "@/lib/reviews/schemas";
 import { AgentBreakdownTable, type AgentBreakdownRow } from "./agent-breakdown-table";
 import { RecommendationCard } from "./recommendation-card";
 import { HeldAmountChart, WeeklyChart, type AmountChartPoint, type WeeklyChartPoint } from "./scorecard-charts";
 
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+const labelName = (label: string) => REVIEW_LABEL_NAMES[label as keyof typeof REVIEW_LABEL_NAMES] ?? label.replaceAll("_", " ");
+const sourceName = (source: string) => REVIEW_SOURCE_NAMES[source as keyof typeof REVIEW_SOURCE_NAMES] ?? source.replaceAll("_", " ");
 
 function amountLabel(from: string | null, to: string | null, currency: string): string {
   if (from === null) return `≤ ${formatAmount(to, currency)}`;
@@ -77,7 +80,7 @@ export function ScorecardView({
         <Stat label="Reversal rate" value={formatPercent(scorecard.reversalRate)} hint={`${formatCount(t.reverted)} reverted of ${formatCount(t.executed)} executed`} />
         <Stat label="Failure rate" value={formatPercent(scorecard.failureRate)} hint={`${formatCount(t.failed)} failed`} />
         <Stat label="Limit breaches" value={formatCount(t.limitBreaches)} hint={`by ${formatCount(scorecard.limits.customers)} customers`} />
-        <Stat label="Review cases" value={formatCount(scorecard.reviewCases.total)} hint={scorecard.reviewCases.byLabel[0] ? `most labelled ${scorecard.reviewCases.byLabel[0].label}` : "none labelled yet"} />
+        <Stat label="Review cases" value={formatCount(scorecard.reviewCases.total)} hint={scorecard.reviewCases.byLabel[0] ? `most labelled ${labelName(scorecard.reviewCases.byLabel[0].label)}` : "none labelled yet"} />
       </dl>
 
       <section aria-labelledby="action-recommendations" className="space-y-3">
@@ -119,12 +122,12 @@ export function ScorecardView({
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Review cases by label">
           {scorecard.reviewCases.byLabel.length ? (
-            <SimpleTable label="Review cases by label" headers={["Label", "Cases"]} rows={scorecard.reviewCases.byLabel.map((l) => ({ key: l.label, cells: [l.label, formatCount(l.count)] }))} />
+            <SimpleTable label="Review cases by label" headers={["Label", "Cases"]} rows={scorecard.reviewCases.byLabel.map((l) => ({ key: l.label, cells: [labelName(l.label), formatCount(l.count)] }))} />
           ) : (
             <p className="text-sm text-slate-600">No labelled cases.</p>
           )}
           {scorecard.reviewCases.bySource.length ? (
-            <p className="mt-2 text-xs text-slate-500">Opened by: {scorecard.reviewCases.bySource.map((s) => `${s.source.replaceAll("_", " ")} ${formatCount(s.count)}`).join(", ")}.</p>
+            <p className="mt-2 text-xs text-slate-500">Opened by: {scorecard.reviewCases.bySource.map((s) => `${sourceName(s.source)} ${formatCount(s.count)}`).join(", ")}.</p>
           ) : null}
         </Card>
         <Card title="Limit breaches">
