@@ -2,6 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { formatCount, formatPercent } from "@/components/charts/format";
+import { LEGEND_STYLE, legendLabel } from "@/components/charts/legend";
 
 const AXIS_TICK = { fontSize: 11, fill: "#475569" };
 const MARGIN = { top: 8, right: 8, bottom: 0, left: 0 };
@@ -31,7 +32,7 @@ export function WeeklyChart({ data }: { data: WeeklyChartPoint[] }) {
         labelFormatter={(week) => `Week of ${weekLabel(String(week))}`}
         formatter={(value, name) => (name === "Approval rate of held" ? formatPercent(value as number) : formatCount(value as number))}
       />
-      <Legend wrapperStyle={{ fontSize: 12 }} />
+      <Legend wrapperStyle={LEGEND_STYLE} formatter={legendLabel} />
       <Bar yAxisId="count" dataKey="automatic" name="Not held" stackId="v" fill="#a5b4fc" isAnimationActive={false} />
       <Bar yAxisId="count" dataKey="held" name="Held for a person" stackId="v" fill="#f59e0b" isAnimationActive={false} />
       <Line yAxisId="rate" dataKey="approvalRate" name="Approval rate of held" stroke="#047857" strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
@@ -59,7 +60,7 @@ export function HeldAmountChart({ data, marker }: { data: AmountChartPoint[]; ma
       <XAxis dataKey="label" tick={AXIS_TICK} interval={0} angle={-30} textAnchor="end" height={56} />
       <YAxis tick={AXIS_TICK} width={48} tickFormatter={(v: number) => formatCount(v)} />
       <Tooltip formatter={(value) => formatCount(value as number)} />
-      <Legend wrapperStyle={{ fontSize: 12 }} />
+      <Legend wrapperStyle={LEGEND_STYLE} formatter={legendLabel} />
       {marker ? <ReferenceLine x={marker.label} stroke="#4f46e5" strokeDasharray="4 3" label={{ value: marker.text, position: "top", fontSize: 11, fill: "#3730a3" }} /> : null}
       <Bar dataKey="approved" name="Approved" stackId="a" fill="#10b981" isAnimationActive={false} />
       <Bar dataKey="rejected" name="Rejected" stackId="a" fill="#e11d48" isAnimationActive={false} />

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { axisTickFormatter, largestValue, niceTicks } from "./axis-format";
+import { LEGEND_STYLE, legendLabel } from "./legend";
 import type { SeriesSpec } from "./time-series-chart";
 
 export type CategoryPoint = { label: string; href: string | null } & Record<string, string | number | null>;
@@ -21,7 +22,7 @@ export function CategoryBarChart({ data, series, stacked = false }: { data: Cate
       <XAxis type="number" tickFormatter={tick} tick={AXIS_TICK} allowDecimals={false} tickLine={false} ticks={ticks} domain={ticks ? [0, ticks[ticks.length - 1]!] : [0, "auto"]} />
       <YAxis type="category" dataKey="label" width={190} tick={AXIS_TICK} tickLine={false} interval={0} tickFormatter={(v: string) => (v.length > 27 ? `${v.slice(0, 26)}…` : v)} />
       <Tooltip formatter={(value, name) => [Number(value).toLocaleString("en-US"), name]} contentStyle={{ fontSize: 12 }} />
-      {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} iconSize={10} itemSorter={null} /> : null}
+      {series.length > 1 ? <Legend wrapperStyle={LEGEND_STYLE} formatter={legendLabel} iconSize={10} itemSorter={null} /> : null}
       {series.map((s) => (
         <Bar
           key={s.key}

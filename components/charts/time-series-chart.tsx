@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { axisTickFormatter, largestValue, niceTicks } from "./axis-format";
 import { formatBucket, formatBucketTick, formatValue, type Granularity, type ValueKind } from "./format";
+import { LEGEND_STYLE, legendLabel } from "./legend";
 
 export interface SeriesSpec {
   key: string;
@@ -83,7 +84,7 @@ export function TimeSeriesChart({
         formatter={(value, name) => [formatValue(valueKind, value as number | null, { currency, granularity }), name]}
         contentStyle={{ fontSize: 12 }}
       />
-      {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} iconSize={10} itemSorter={null} /> : null}
+      {series.length > 1 ? <Legend wrapperStyle={LEGEND_STYLE} formatter={legendLabel} iconSize={10} itemSorter={null} /> : null}
     </>
   );
   const open = (entry: { payload?: TimeSeriesPoint }) => {

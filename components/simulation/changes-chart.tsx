@@ -1,6 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { LEGEND_STYLE, legendLabel } from "@/components/charts/legend";
 import type { Decision } from "@/lib/engine";
 
 const SERIES: { key: Decision; label: string; color: string }[] = [
@@ -24,7 +25,7 @@ export function ChangesChart({ rows }: { rows: { action: string; counts: Record<
             <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
             <YAxis type="category" dataKey="action" width={130} tick={{ fontSize: 12 }} />
             <Tooltip formatter={(value, name) => [Number(value).toLocaleString("en-US"), String(name)]} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend wrapperStyle={LEGEND_STYLE} formatter={legendLabel} />
             {SERIES.map((series) => (
               <Bar key={series.key} dataKey={series.key} name={series.label} stackId="changes" fill={series.color} isAnimationActive={false} />
             ))}
