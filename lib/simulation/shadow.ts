@@ -67,7 +67,7 @@ export class ShadowEvaluator implements ShadowSink {
   private flushing: Promise<void> | null = null;
   private dropped = 0;
   /** Since start, for tests and the bench: decisions queued, evaluations recorded, and those that differed. */
-  readonly stats = { observed: 0, written: 0, differing: 0 };
+  readonly stats = { observed: 0, evaluated: 0, differing: 0 };
 
   constructor(
     private readonly pool: pg.Pool,
@@ -161,7 +161,7 @@ export class ShadowEvaluator implements ShadowSink {
         throw error;
       }
       for (const count of counts) {
-        this.stats.written += count.evaluated;
+        this.stats.evaluated += count.evaluated;
         this.stats.differing += count.differing;
       }
     }

@@ -438,7 +438,7 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
     const otherCores: number[] = [];
     const cpuWithout: number[] = [];
     const cpuWith: number[] = [];
-    const writtenBefore = shadow.stats.written;
+    const evaluatedBefore = shadow.stats.evaluated;
     const differingBefore = shadow.stats.differing;
     for (let round = 0; round < rounds; round++) {
       // Alternate, so drift (a growing table, another process's load) hits both alike.
@@ -470,7 +470,7 @@ async function measureShadow(db: Db, pool: pg.Pool, draftId: string, options: Si
       cpuOverheadPercent: Math.round(((median(cpuWith) - median(cpuWithout)) / median(cpuWithout)) * 1000) / 10,
       shadowCostPercent: Math.round(((shadowMicros.evaluate + shadowMicros.insert) / median(cpuWithout)) * 1000) / 10,
       evaluateMicros: shadowMicros.evaluate,
-      shadowEvaluations: shadow.stats.written - writtenBefore,
+      shadowEvaluations: shadow.stats.evaluated - evaluatedBefore,
       shadowRowsWritten: shadow.stats.differing - differingBefore,
       shadowMicrosPerDecision: shadowMicros,
       differing,
