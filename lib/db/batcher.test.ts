@@ -50,4 +50,33 @@ describe("Batcher", () => {
     expect(await Promise.all(results)).toEqual(["FIRST", "X", "bad bad", "Y"]);
     expect(batches).toEqual([["first"], ["x", "bad", "y"], ["x"], ["bad"], ["y"]]);
   });
+
+  it("take() hands queued items to another writer, stopping at the first it will not accept; giveBack() queues them again", async () => {
+    const { batcher, batches, finishAll } = controlled({ maxInFlight: 1 });
+    const results = ["first", "a", "b", "skip", "c"].map((item) => batcher.submit(item));
+    const taken = batcher.take(10, (item) => item !== "skip");
+    expect(taken.map((entry) => entry.item)).toEqual(["a", "b"]);
+    taken[0]!.resolve("written elsewhere");
+    batcher.giveBack([taken[1]!]);
+    expect(batcher.take(1, () => true).map((entry) => entry.item)).toEqual(["b"]);
+    batcher.giveBack([taken[1]!]);
+    await finishAll();
+    expect(await Promise.all(results)).toEqual(["FIRST", "written elsewhere", "B", "SKIP", "C"]);
+    expect(batches).toEqual([["first"], ["b", "skip", "c"]]);
+    expect(batcher.idle).toBe(true);
+  });
+
+  it("giveBack() starts a batch at once when none is under way", async () => {
+    const { batcher, batches, finishAll } = controlled({ maxInFlight: 1 });
+    const first = batcher.submit("first");
+    const waiting = batcher.submit("waiting");
+    const taken = batcher.take(10, () => true);
+    await finishAll();
+    expect(await first).toBe("FIRST");
+    expect(batches).toEqual([["first"]]);
+    batcher.giveBack(taken);
+    await finishAll();
+    expect(await waiting).toBe("WAITING");
+    expect(batches).toEqual([["first"], ["waiting"]]);
+  });
 });

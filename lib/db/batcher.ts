@@ -1,4 +1,5 @@
-interface Entry<T, R> {
+/** An item waiting for a batch, with how to settle its caller. */
+export interface Entry<T, R> {
   item: T;
   resolve: (result: R) => void;
   reject: (error: unknown) => void;
@@ -35,6 +36,22 @@ export class Batcher<T, R> {
       this.queue.push({ item, resolve, reject });
       this.pump();
     });
+  }
+
+  /**
+   * Takes up to `max` items from the head of the queue, while `accept` holds, for a caller that
+   * writes them with work of its own: it must resolve or reject each, or hand them back.
+   */
+  take(max: number, accept: (item: T) => boolean): Entry<T, R>[] {
+    let count = 0;
+    while (count < max && count < this.queue.length && accept(this.queue[count]!.item)) count++;
+    return this.queue.splice(0, count);
+  }
+
+  /** Puts items taken with take() back at the head of the queue, for a batch of their own. */
+  giveBack(entries: Entry<T, R>[]): void {
+    this.queue.unshift(...entries);
+    this.pump();
   }
 
   /** Nothing queued and no batch under way. */

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { LimitUsage } from "@/lib/engine";
-import { Batcher } from "@/lib/db/batcher";
+import { Batcher, type Entry } from "@/lib/db/batcher";
 import { ensurePrepared, execute, literal, simpleQuery, type SqlStatement } from "@/lib/db/simple-query";
 import { beginLockAndCount, SQL_COUNT_USAGE, SQL_LOCK_SCOPES, withBatchUsage, type LimitedRequest } from "./limit-usage";
 
@@ -139,7 +139,9 @@ export interface LimitedWrite extends LimitedRequest {
  * batch of them is written in one transaction of two round trips: the first begins it, locks
  * every scope the batch counts under and counts their usage; node decides each row in arrival
  * order (adding the batch's earlier allowed rows to the count); the second inserts and commits.
- * Concurrent requests cannot slip under a limit together, in this process or another.
+ * Concurrent requests cannot slip under a limit together, in this process or another. That commit
+ * also carries the plain rows queued behind the plain write in flight, which saves them a commit
+ * of their own (measured at 1,000/s: fewer commits, 13% less PostgreSQL CPU; BENCHMARKS.md, 2026-11-22).
  *
  * Every caller hears only after its own row committed: durability is unchanged. A batch that
  * fails is retried row by row, so one bad row cannot fail its neighbours.
@@ -147,6 +149,10 @@ export interface LimitedWrite extends LimitedRequest {
 export class DecisionWriter {
   private readonly plain: Batcher<DecisionRow, void>;
   private readonly limited: Batcher<LimitedWrite, DecisionRow>;
+  private readonly maxBatch: number;
+  /** Plain rows a limited commit carried that it failed to write: they go in a plain batch of their own. */
+  private readonly notCarried = new WeakSet<DecisionRow>();
+  private carried = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -157,7 +163,7 @@ export class DecisionWriter {
      */
     options: { maxBatch?: number; maxInFlight?: number } = {},
   ) {
-    const maxBatch = options.maxBatch ?? 100;
+    const maxBatch = (this.maxBatch = options.maxBatch ?? 100);
     this.plain = new Batcher((rows) => insertDecisionRows(this.pool, rows).then(() => rows.map(() => undefined)), { maxInFlight: options.maxInFlight ?? 1, maxBatch });
     // One batch at a time: its batches would mostly wait on each other's locks anyway (every refund
     // of an agent counts under that agent's scope), so the next batch gathers everything that
@@ -168,15 +174,17 @@ export class DecisionWriter {
 
   /**
    * Write statements run and rows they carried (a batch retried row by row counts its retries
-   * too), the largest batch, and the rows decided under limits.
+   * too), the largest batch, the rows decided under limits, and the plain rows a limited commit
+   * carried.
    */
   get stats() {
     const [plain, limited] = [this.plain.stats, this.limited.stats];
     return {
       statements: plain.batches + limited.batches,
-      rows: plain.items + limited.items,
+      rows: plain.items + limited.items + this.carried,
       largest: Math.max(plain.largest, limited.largest),
       limited: limited.items,
+      carried: this.carried,
     };
   }
 
@@ -197,18 +205,31 @@ export class DecisionWriter {
 
   private async writeLocked(writes: LimitedWrite[]): Promise<DecisionRow[]> {
     const client = await this.pool.connect();
+    let carried: Entry<DecisionRow, void>[] = [];
     try {
       await ensurePrepared(client, [SQL_LOCK_SCOPES, SQL_COUNT_USAGE, SQL_INSERT_LIMITED]);
       const counted = await beginLockAndCount(client, writes);
       const rows: DecisionRow[] = [];
       writes.forEach((write, i) => rows.push(write.decide(withBatchUsage(counted[i]!, write, rows))));
-      await simpleQuery(client, [execute(SQL_INSERT_LIMITED, [literal(JSON.stringify(rows), "jsonb")]), "COMMIT"]);
+      // Plain rows waiting behind the plain write in flight ride along in this commit: they need no
+      // lock and would otherwise wait for that write, then pay a commit of their own.
+      carried = this.plain.take(this.maxBatch - rows.length, (row) => row.idempotency_key === null && !this.notCarried.has(row));
+      const all = carried.length > 0 ? [...rows, ...carried.map((entry) => entry.item)] : rows;
+      await simpleQuery(client, [execute(SQL_INSERT_LIMITED, [literal(JSON.stringify(all), "jsonb")]), "COMMIT"]);
+      this.carried += carried.length;
+      for (const entry of carried) entry.resolve();
       return rows;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
-      throw error;
+      if (carried.length === 0) throw error;
     } finally {
       client.release();
     }
+    // Nothing was written, and a carried row may be why: the carried rows go back for a plain batch
+    // of their own (which finds a bad one among them) and are not carried again, and this batch
+    // is decided and written anew, so a bad plain row cannot fail a limited one.
+    for (const entry of carried) this.notCarried.add(entry.item);
+    this.plain.giveBack(carried);
+    return this.writeLocked(writes);
   }
 }

@@ -248,6 +248,90 @@ describe("limits through the group-commit writer", () => {
     }
   });
 
+  // A plain (unlimited) row of `agentId`, as the writer takes it.
+  function plainRow(id: string, agentId: string): DecisionRow {
+    const at = new Date();
+    const audit = buildAuditContent({ type: "agent", id: agentId, label: "support-bot" }, { action: "decision.create", subjectType: "decision", subjectId: id, data: {} }, at);
+    return {
+      id, agent_id: agentId, policy_version: 1, action: "contract.negotiate", intent: null, customer_id: "cus_carry", amount: null, currency: null,
+      channel: null, confidence: null, conversation_id: null, request: { action: "contract.negotiate" }, decision: "deny", status: "denied", authority: null,
+      tier: null, owner: null, reasons: [], reason_codes: ["forbidden"], action_digest: "sha256:x", review_sampled: false, counts_to_limits: false,
+      created_at: at.toISOString(), agent_name: "support-bot", audit_action: "decision.create", audit_data: {}, audit_hash: hashAuditContent(audit),
+      approvals_required: 0, approval_roles: [], approval_expires_at: null, review_id: null, review_source: null, review_reason: "", idempotency_key: null,
+      request_hash: null, response: null, idempotency_expires_at: at.toISOString(),
+    };
+  }
+
+  // Holds the plain lane: its write in flight waits on a row lock until release() (the foreign-key
+  // check of a row of `blocked` cannot take its share lock while another transaction holds the agent FOR UPDATE).
+  async function holdPlainLane(writer: DecisionWriter, tag: string) {
+    await newAgentKey(t, `blocked-${tag}`);
+    const [blocked] = await t.query<{ id: string }>(`SELECT id::text FROM agents WHERE name = $1`, [`blocked-${tag}`]);
+    const holder = createPool(t.url, 1);
+    const conn = await holder.connect();
+    await conn.query("BEGIN");
+    await conn.query("SELECT 1 FROM agents WHERE id = $1 FOR UPDATE", [blocked!.id]);
+    let settled = false;
+    const inFlight = writer.write(plainRow(`dec_carry_${tag}_blocked`, blocked!.id)).finally(() => (settled = true));
+    for (let i = 0; i < 100; i++) {
+      const waiting = await t.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%jsonb_to_recordset%'`);
+      if (waiting.length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return {
+      settled: () => settled,
+      async release() {
+        await conn.query("COMMIT");
+        conn.release();
+        await holder.end();
+        await inFlight;
+      },
+    };
+  }
+
+  it("a limited commit carries the plain rows waiting behind the plain write in flight, which commit with it", async () => {
+    const writer = new DecisionWriter(api.pool, { maxInFlight: 1 });
+    const [agent] = await t.query<{ id: string }>(`SELECT id::text FROM agents WHERE name = 'support-bot'`);
+    const lane = await holdPlainLane(writer, "ok");
+    try {
+      const queued = [writer.write(plainRow("dec_carry_a", agent!.id)), writer.write(plainRow("dec_carry_b", agent!.id))];
+      const limited = await writer.writeLimited((await limitedWrite("cus_carry", "carry")).write);
+      expect(limited.decision).toBe("allow");
+      const late = new Promise((_, reject) => setTimeout(() => reject(new Error("the queued rows waited for the plain write in flight")), 5_000));
+      await Promise.race([Promise.all(queued), late]);
+      expect(lane.settled()).toBe(false);
+    } finally {
+      await lane.release();
+    }
+    const written = await t.query<{ id: string }>(`SELECT id FROM decisions WHERE id IN ('dec_carry_a', 'dec_carry_b', 'dec_lim_carry', 'dec_carry_ok_blocked') ORDER BY id`);
+    expect(written.map((row) => row.id)).toEqual(["dec_carry_a", "dec_carry_b", "dec_carry_ok_blocked", "dec_lim_carry"]);
+    const audits = await t.query(`SELECT 1 FROM audit_entries WHERE subject_id IN ('dec_carry_a', 'dec_carry_b')`);
+    expect(audits).toHaveLength(2);
+    expect(writer.stats).toMatchObject({ statements: 2, limited: 1, carried: 2, rows: 4 });
+  });
+
+  it("a bad plain row a limited commit carried fails only itself: the limited row and the other plain row are written", async () => {
+    const writer = new DecisionWriter(api.pool, { maxInFlight: 1 });
+    const [agent] = await t.query<{ id: string }>(`SELECT id::text FROM agents WHERE name = 'support-bot'`);
+    const lane = await holdPlainLane(writer, "bad");
+    let queued: Promise<string>[] = [];
+    try {
+      queued = [writer.write(plainRow("dec_carry_good", agent!.id)), writer.write(plainRow("dec_carry_orphan", "00000000-0000-4000-8000-000000000000"))].map((write) =>
+        write.then(() => "written", (error: Error) => error.message),
+      );
+      const limited = await writer.writeLimited((await limitedWrite("cus_carry_bad", "carry_bad")).write);
+      expect(limited.decision).toBe("allow");
+      expect(writer.stats.carried).toBe(0);
+    } finally {
+      await lane.release();
+    }
+    const results = await Promise.all(queued);
+    expect(results[0]).toBe("written");
+    expect(results[1]).toMatch(/foreign key/);
+    const written = await t.query<{ id: string }>(`SELECT id FROM decisions WHERE id IN ('dec_carry_good', 'dec_carry_orphan', 'dec_lim_carry_bad') ORDER BY id`);
+    expect(written.map((row) => row.id)).toEqual(["dec_carry_good", "dec_lim_carry_bad"]);
+  });
+
   it("two processes' writers racing on one customer's limit, one of two used, let exactly one through (advisory locks across connections)", async () => {
     const otherPool = createPool(t.url, 5); // a second process's pool (and a third's connection)
     try {
