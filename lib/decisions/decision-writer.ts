@@ -203,7 +203,7 @@ export class DecisionWriter {
     while (!this.plain.idle || !this.limited.idle) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
-  private async writeLocked(writes: LimitedWrite[]): Promise<DecisionRow[]> {
+  private async writeLocked(writes: LimitedWrite[], carry = true): Promise<DecisionRow[]> {
     const client = await this.pool.connect();
     let carried: Entry<DecisionRow, void>[] = [];
     try {
@@ -213,7 +213,7 @@ export class DecisionWriter {
       writes.forEach((write, i) => rows.push(write.decide(withBatchUsage(counted[i]!, write, rows))));
       // Plain rows waiting behind the plain write in flight ride along in this commit: they need no
       // lock and would otherwise wait for that write, then pay a commit of their own.
-      carried = this.plain.take(this.maxBatch - rows.length, (row) => row.idempotency_key === null && !this.notCarried.has(row));
+      if (carry) carried = this.plain.take(this.maxBatch - rows.length, (row) => row.idempotency_key === null && !this.notCarried.has(row));
       const all = carried.length > 0 ? [...rows, ...carried.map((entry) => entry.item)] : rows;
       await simpleQuery(client, [execute(SQL_INSERT_LIMITED, [literal(JSON.stringify(all), "jsonb")]), "COMMIT"]);
       this.carried += carried.length;
@@ -227,9 +227,9 @@ export class DecisionWriter {
     }
     // Nothing was written, and a carried row may be why: the carried rows go back for a plain batch
     // of their own (which finds a bad one among them) and are not carried again, and this batch
-    // is decided and written anew, so a bad plain row cannot fail a limited one.
+    // is decided and written anew, alone, so a bad plain row cannot fail a limited one.
     for (const entry of carried) this.notCarried.add(entry.item);
     this.plain.giveBack(carried);
-    return this.writeLocked(writes);
+    return this.writeLocked(writes, false);
   }
 }
