@@ -112,6 +112,10 @@ export function sharedBuffersMb(totalBytes = os.totalmem()): number {
   return Math.min(1024, Math.max(128, Math.floor(totalBytes / 8 / 2 ** 20)));
 }
 
+/** WAL kept between checkpoints, and the longest time between two (PostgreSQL: 1GB and 5min). */
+export const MAX_WAL_SIZE = "4GB";
+export const CHECKPOINT_TIMEOUT = "15min";
+
 /**
  * Starts (or joins) the PostgreSQL cluster kept under `<dataDir>/pg`. A cluster already run by
  * another process of ours (the console while the CLI runs) is reused, never started twice.
@@ -141,6 +145,10 @@ export async function startEmbeddedPostgres(
     postgresFlags: [
       ...["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
       ...["-c", `shared_buffers=${sharedBuffersMb()}MB`],
+      // Checkpoints by time, not by WAL volume: with the default 1 GB, a full decision load forced
+      // one about every minute, each followed by a second of full-page images in which commits
+      // halved (BENCHMARKS.md, "Later morning"). Recovery after a crash replays at most this much.
+      ...["-c", `max_wal_size=${MAX_WAL_SIZE}`, "-c", `checkpoint_timeout=${CHECKPOINT_TIMEOUT}`],
     ],
     onLog: (message) => {
       if (/FATAL|PANIC|ERROR/.test(message)) errors.push(message.trim());

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { sharedBuffersMb, startEmbeddedPostgres } from "../../lib/db/embedded";
+import { CHECKPOINT_TIMEOUT, MAX_WAL_SIZE, sharedBuffersMb, startEmbeddedPostgres } from "../../lib/db/embedded";
 
 describe("embedded PostgreSQL", () => {
   it("starts a real server under the data directory, is joined by a second process, and stops cleanly", async () => {
@@ -15,9 +15,11 @@ describe("embedded PostgreSQL", () => {
       await client.connect();
       const { rows } = await client.query<{ version: string }>("SELECT version()");
       const buffers = await client.query<{ mb: number }>("SELECT setting::int * 8 / 1024 AS mb FROM pg_settings WHERE name = 'shared_buffers'");
+      const wal = await client.query<{ max_wal_size: string; checkpoint_timeout: string }>("SELECT current_setting('max_wal_size') AS max_wal_size, current_setting('checkpoint_timeout') AS checkpoint_timeout");
       await client.end();
       expect(rows[0]!.version).toMatch(/PostgreSQL 17/);
       expect(buffers.rows[0]!.mb).toBe(sharedBuffersMb());
+      expect(wal.rows[0]).toEqual({ max_wal_size: MAX_WAL_SIZE, checkpoint_timeout: CHECKPOINT_TIMEOUT });
 
       const second = await startEmbeddedPostgres(dir);
       expect(second.owned).toBe(false);
