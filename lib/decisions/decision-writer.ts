@@ -141,7 +141,8 @@ export interface LimitedWrite extends LimitedRequest {
  * order (adding the batch's earlier allowed rows to the count); the second inserts and commits.
  * Concurrent requests cannot slip under a limit together, in this process or another. That commit
  * also carries the plain rows queued behind the plain write in flight, which saves them a commit
- * of their own (measured at 1,000/s: fewer commits, 5–20% less PostgreSQL CPU a decision; BENCHMARKS.md, 2026-11-22).
+ * of their own (at 1,000/s: fewer commits, 5–20% less PostgreSQL CPU a decision; BENCHMARKS.md,
+ * 2026-11-22).
  *
  * Every caller hears only after its own row committed: durability is unchanged. A batch that
  * fails is retried row by row, so one bad row cannot fail its neighbours.
