@@ -21,6 +21,8 @@ export default defineConfig({
           name: "integration",
           include: ["lib/**/*.int.test.ts", "tests/integration/**/*.test.ts"],
           globalSetup: ["tests/integration/global-setup.ts"],
+          // The key store and a fallback witness of the test run, never the developer's own.
+          env: { MANDATE_KEYS_DIR: ".data/test-integration-keys", MANDATE_AUDIT_WITNESS: ".data/test-integration-witness.ndjson" },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",

@@ -8,6 +8,11 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
     .optional(),
+  // The owner role, for migrations and maintenance; DATABASE_URL is then the application's role.
+  DATABASE_OWNER_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
+    .optional(),
   MANDATE_DATA_DIR: z.string().default(".data"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
@@ -25,10 +30,13 @@ const envSchema = z.object({
   MANDATE_BENCH_BASELINE: z.enum(["0", "1"]).default("0"),
   MANDATE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // Days raw decision records are kept at least (lib/retention): six months is the floor.
+  // The key store (lib/keys) and the audit log's witness (lib/audit/witness.ts): outside the database.
+  MANDATE_KEYS_DIR: z.string().optional(),
+  MANDATE_AUDIT_WITNESS: z.string().optional(),
   MANDATE_RETENTION_DAYS: z.coerce.number().int().min(183, "must be at least 183 (six months)").default(183),
 });
 
-export type Env = z.infer<typeof envSchema> & { dataDir: string; oidcEnabled: boolean };
+export type Env = z.infer<typeof envSchema> & { dataDir: string; keysDir: string; auditWitness: string; oidcEnabled: boolean };
 
 let cached: Env | null = null;
 
@@ -48,7 +56,14 @@ export function getEnv(): Env {
   if (oidcVars.some(Boolean) && !oidcVars.every(Boolean)) {
     throw new EnvError("Invalid environment:\n  OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together");
   }
-  cached = { ...e, dataDir: path.resolve(e.MANDATE_DATA_DIR), oidcEnabled: oidcVars.every(Boolean) };
+  const dataDir = path.resolve(e.MANDATE_DATA_DIR);
+  cached = {
+    ...e,
+    dataDir,
+    keysDir: path.resolve(e.MANDATE_KEYS_DIR ?? path.join(dataDir, "keys")),
+    auditWitness: e.MANDATE_AUDIT_WITNESS ?? path.join(dataDir, "audit-witness", "witness.ndjson"),
+    oidcEnabled: oidcVars.every(Boolean),
+  };
   return cached;
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type pg from "pg";
 import type { z } from "zod";
-import { buildAuditContent, hashAuditContent } from "@/lib/audit/record-audit";
+import { writeAudit } from "@/lib/audit/record-audit";
 import { createDecision } from "@/lib/decisions/create-decision";
 import { getDecisionForAgent } from "@/lib/decisions/get-decision";
 import type { PolicyRuntime } from "@/lib/decisions/policy-runtime";
@@ -44,17 +44,12 @@ function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 async function auditRefusal(pool: pg.Pool, agent: AgentPrincipal, req: ApiRequest, error: AppError): Promise<void> {
-  const at = new Date();
-  const content = buildAuditContent(
-    { type: "agent", id: agent.agentId, label: agent.agentName },
-    { action: "api.request_refused", subjectType: "agent", subjectId: agent.agentId, data: { method: req.method, path: req.path, status: error.status, code: error.code } },
-    at,
-  );
-  await pool.query(
-    `INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
-     VALUES ($1, 'agent', $2, $3, $4, 'agent', $2, $5::jsonb, $6)`,
-    [at, agent.agentId, agent.agentName, content.action, JSON.stringify(content.data), hashAuditContent(content)],
-  );
+  await writeAudit(pool, { type: "agent", id: agent.agentId, label: agent.agentName }, {
+    action: "api.request_refused",
+    subjectType: "agent",
+    subjectId: agent.agentId,
+    data: { method: req.method, path: req.path, status: error.status, code: error.code },
+  });
 }
 
 function methodNotAllowed(allow: string, path: string): ApiResponse {

@@ -1,8 +1,21 @@
 import type { Db } from "@/lib/db/prisma";
-import { hashAuditContent } from "./record-audit";
+import { getAuditTrust, type AuditTrust } from "./audit-trust";
+import { checkEntryMac, hashAuditContent } from "./entry-format";
 import { EntriesDigest, GENESIS_SEAL_HASH, hashSeal } from "./seal-hash";
+import { sealHead, verifySealHead } from "./signed-head";
+import { checkWitness, type WitnessGap } from "./verify-witness";
 
-export type AuditFailureKind = "entry_hash" | "seal_digest" | "seal_chain" | "seal_hash" | "uncovered_entry";
+export type AuditFailureKind =
+  | "entry_hash"
+  | "entry_mac"
+  | "duplicate_entry"
+  | "seal_digest"
+  | "seal_chain"
+  | "seal_hash"
+  | "seal_signature"
+  | "uncovered_entry"
+  | "witness"
+  | "trusted_head";
 
 export interface AuditFailure {
   kind: AuditFailureKind;
@@ -18,7 +31,27 @@ export interface AuditVerification {
   unsealedEntries: number;
   oldestUnsealedAt: string | null;
   failure: AuditFailure | null;
+  /** Things that verify but need a person's attention (an entry waiting far too long for its seal). */
+  flags: string[];
+  /** Ranges of seals given up by an explicit, signed re-anchoring after a restore. */
+  gaps: WitnessGap[];
+  /** The newest seal, for `--trusted-head` next time. */
+  head: { sealId: number; hash: string } | null;
 }
+
+export interface VerifyOptions {
+  batchSize?: number;
+  trust?: AuditTrust;
+  /** A head the caller trusted before: the log must still hold it (it may only have grown). */
+  trustedHead?: { sealId: number; hash: string } | null;
+  /** Unsealed entries older than this are flagged (default five minutes; sealing runs every second). */
+  staleAfterMs?: number;
+  now?: Date;
+  /** Check the database on its own, without the witness (before a re-anchoring). */
+  skipWitness?: boolean;
+}
+
+const DEFAULT_STALE_MS = 5 * 60_000;
 
 const DEFAULT_BATCH_SIZE = 5_000;
 // Seals verified together share one entry query; this caps the per-seal state held meanwhile.
@@ -35,7 +68,9 @@ const ENTRY_FIELDS = {
   subjectType: true,
   subjectId: true,
   data: true,
+  nonce: true,
   hash: true,
+  mac: true,
 } as const;
 
 const SEAL_FIELDS = {
@@ -46,6 +81,9 @@ const SEAL_FIELDS = {
   entriesDigest: true,
   prevHash: true,
   hash: true,
+  sealedAt: true,
+  keyId: true,
+  signature: true,
 } as const;
 
 type EntryRow = Awaited<ReturnType<typeof readEntryPage>>[number];
@@ -57,14 +95,21 @@ interface Progress {
   sealsChecked: number;
 }
 
+/** Per run: the keys, and the first signed seal (entries without a MAC are legacy only up to it). */
+interface Context {
+  trust: AuditTrust;
+  firstSignedSealId: number | null;
+}
+
 /**
  * Checks the whole audit log: every entry against its own hash, the seals as a chain, and each
  * seal against the entries in its txid range; entries not sealed yet are checked against their
  * hash and counted. Reports the first failure in log order (seal by seal, then the unsealed tail).
  * Reads in batches outside any transaction, so it neither holds memory nor holds back sealing.
  */
-export async function verifyAuditChain(db: Db, options: { batchSize?: number } = {}): Promise<AuditVerification> {
+export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Promise<AuditVerification> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const ctx: Context = { trust: options.trust ?? getAuditTrust(), firstSignedSealId: null };
   const progress: Progress = { entriesChecked: 0, sealsChecked: 0 };
   const failed = (failure: AuditFailure): AuditVerification => ({
     ok: false,
@@ -72,25 +117,29 @@ export async function verifyAuditChain(db: Db, options: { batchSize?: number } =
     unsealedEntries: 0,
     oldestUnsealedAt: null,
     failure,
+    flags: [],
+    gaps: [],
+    head: null,
   });
 
   let previous: SealRow | null = null;
   let group: SealRow[] = [];
   let groupEntries = 0;
   for await (const seal of readSeals(db, batchSize)) {
-    const broken = checkSealLink(seal, previous);
-    if (broken) return failed((await verifySealGroup(db, group, batchSize, progress)) ?? broken);
+    const broken = checkSealLink(seal, previous) ?? checkSealSignature(ctx, seal);
+    if (broken) return failed((await verifySealGroup(db, ctx, group, batchSize, progress)) ?? broken);
+    if (seal.signature && ctx.firstSignedSealId === null) ctx.firstSignedSealId = seal.id;
     group.push(seal);
     groupEntries += seal.entryCount;
     previous = seal;
     if (groupEntries >= batchSize || group.length >= MAX_SEALS_PER_GROUP) {
-      const failure = await verifySealGroup(db, group, batchSize, progress);
+      const failure = await verifySealGroup(db, ctx, group, batchSize, progress);
       if (failure) return failed(failure);
       group = [];
       groupEntries = 0;
     }
   }
-  const failure = await verifySealGroup(db, group, batchSize, progress);
+  const failure = await verifySealGroup(db, ctx, group, batchSize, progress);
   if (failure) return failed(failure);
 
   // Seals cover [0, last to_txid) without gaps, so only a forged negative txid escapes every range.
@@ -105,14 +154,89 @@ export async function verifyAuditChain(db: Db, options: { batchSize?: number } =
 
   let unsealedEntries = 0;
   let oldestUnsealed: Date | null = null;
+  // Once anything is signed, every entry still waiting for its seal must carry a valid MAC.
+  const legacyTail = ctx.firstSignedSealId === null;
   for await (const entry of readEntries(db, { gte: previous?.toTxid ?? 0n }, batchSize)) {
     if (!entryHashMatches(entry)) return failed(entryHashFailure(entry, null));
+    const macFailure = checkMac(ctx, entry, legacyTail, null);
+    if (macFailure) return failed(macFailure);
     progress.entriesChecked += 1;
     unsealedEntries += 1;
     if (!oldestUnsealed || entry.occurredAt < oldestUnsealed) oldestUnsealed = entry.occurredAt;
   }
 
-  return { ok: true, ...progress, unsealedEntries, oldestUnsealedAt: oldestUnsealed?.toISOString() ?? null, failure: null };
+  const duplicate = await findDuplicateEntry(db);
+  if (duplicate) return failed(duplicate);
+
+  const head = previous ? { sealId: previous.id, hash: previous.hash } : null;
+  const witness = options.skipWitness ? { failure: null, flags: [], gaps: [] } : await checkWitness(db, ctx.trust, head, options.trustedHead ?? null);
+  if (witness.failure) return failed(witness.failure);
+
+  const flags = [...witness.flags];
+  const now = options.now ?? new Date();
+  const staleAfter = options.staleAfterMs ?? DEFAULT_STALE_MS;
+  if (oldestUnsealed && now.getTime() - oldestUnsealed.getTime() > staleAfter) {
+    flags.push(
+      `${plural(unsealedEntries, "entry has", "entries have")} waited ${formatAge(now.getTime() - oldestUnsealed.getTime())} for ${unsealedEntries === 1 ? "its" : "their"} seal (sealing runs every second): ` +
+        "no server is sealing, or the sealer refuses an entry (see the server's log).",
+    );
+  }
+
+  return { ok: true, ...progress, unsealedEntries, oldestUnsealedAt: oldestUnsealed?.toISOString() ?? null, failure: null, flags, gaps: witness.gaps, head };
+}
+
+/** A seal's signature: by a key this verifier holds; none only before the first signed seal. */
+function checkSealSignature(ctx: Context, seal: SealRow): AuditFailure | null {
+  if (!seal.signature || !seal.keyId) {
+    if (ctx.firstSignedSealId === null) return null;
+    return {
+      kind: "seal_signature",
+      sealId: seal.id,
+      message: `Seal ${seal.id} carries no signature but follows signed seal ${ctx.firstSignedSealId}: it was not made by Mandate's sealer (forged or rewritten in the database).`,
+    };
+  }
+  const key = ctx.trust.keys.signingKey(seal.keyId);
+  if (!key) {
+    return {
+      kind: "seal_signature",
+      sealId: seal.id,
+      message: `Seal ${seal.id} is signed by key ${seal.keyId}, which is not in this key store: it was forged, or the key store is not this log's.`,
+    };
+  }
+  if (!verifySealHead(sealHead(seal, seal.keyId), seal.signature, key.publicKey)) {
+    return {
+      kind: "seal_signature",
+      sealId: seal.id,
+      message: `Seal ${seal.id}'s signature does not verify: the seal was rewritten in the database after it was signed.`,
+    };
+  }
+  return null;
+}
+
+function checkMac(ctx: Context, entry: EntryRow, legacyOk: boolean, sealId: number | null): AuditFailure | null {
+  if (legacyOk && entry.mac === null && entry.nonce === null) return null;
+  const check = checkEntryMac((id) => ctx.trust.keys.macKey(id), entry.hash, entry.mac);
+  if (check === "valid") return null;
+  const why =
+    check === "missing"
+      ? "carries no MAC"
+      : check === "unknown_key"
+        ? "names a MAC key that is not in this key store"
+        : "carries a MAC that does not match its hash";
+  return {
+    kind: "entry_mac",
+    entryId: entry.id.toString(),
+    ...(sealId === null ? {} : { sealId }),
+    message: `Entry ${entry.id} ${why}: it was not written by Mandate (forged, or altered and re-hashed in the database).`,
+  };
+}
+
+/** Entries carry a random nonce, so two equal hashes mean one entry was copied. */
+async function findDuplicateEntry(db: Db): Promise<AuditFailure | null> {
+  const [row] = await db.$queryRaw<{ first: bigint; copy: bigint }[]>`
+    SELECT min(id) AS first, max(id) AS copy FROM audit_entries WHERE nonce IS NOT NULL GROUP BY hash HAVING count(*) > 1 ORDER BY min(id) LIMIT 1`;
+  if (!row) return null;
+  return { kind: "duplicate_entry", entryId: row.copy.toString(), message: `Entry ${row.copy} is a copy of entry ${row.first}: an entry was replayed in the database.` };
 }
 
 /** The checks a seal passes on its own and against the seal before it. */
@@ -154,23 +278,28 @@ function checkSealLink(seal: SealRow, previous: SealRow | null): AuditFailure | 
  * Recomputes the digests of consecutive, already linked seals from one id-ordered pass over
  * their txid span: entries ordered by id interleave between ranges, so each goes to its seal.
  */
-async function verifySealGroup(db: Db, group: SealRow[], batchSize: number, progress: Progress): Promise<AuditFailure | null> {
+async function verifySealGroup(db: Db, ctx: Context, group: SealRow[], batchSize: number, progress: Progress): Promise<AuditFailure | null> {
   const first = group[0];
   const last = group[group.length - 1];
   if (!first || !last) return null;
-  const states = group.map(() => ({ digest: new EntriesDigest(), altered: null as EntryRow | null }));
+  const states = group.map(() => ({ digest: new EntriesDigest(), altered: null as AuditFailure | null }));
+  // Entries without a MAC are legacy only in seals up to the first signed one.
+  const legacyOk = (seal: SealRow) => ctx.firstSignedSealId === null || seal.id <= ctx.firstSignedSealId;
 
   for await (const entry of readEntries(db, { gte: first.fromTxid, lt: last.toTxid }, batchSize)) {
-    const state = states[sealIndexFor(group, entry.txid)];
+    const index = sealIndexFor(group, entry.txid);
+    const state = states[index];
     if (!state) continue;
-    if (!state.altered && !entryHashMatches(entry)) state.altered = entry;
+    if (!state.altered) {
+      state.altered = entryHashMatches(entry) ? checkMac(ctx, entry, legacyOk(group[index]!), group[index]!.id) : entryHashFailure(entry, group[index]!.id);
+    }
     state.digest.add(entry);
   }
 
   for (const [i, seal] of group.entries()) {
     const state = states[i];
     if (!state) continue;
-    if (state.altered) return entryHashFailure(state.altered, seal.id);
+    if (state.altered) return state.altered;
     const count = state.digest.entryCount;
     if (count !== seal.entryCount || state.digest.digest() !== seal.entriesDigest) return digestFailure(seal, count);
     progress.entriesChecked += count;
@@ -201,6 +330,7 @@ function entryHashMatches(entry: EntryRow): boolean {
     subjectType: entry.subjectType,
     subjectId: entry.subjectId,
     data: entry.data,
+    nonce: entry.nonce,
   });
   return recomputed === entry.hash;
 }
@@ -271,6 +401,15 @@ async function* readSeals(db: Db, batchSize: number) {
 /** One line for the CLI and logs: the verdict, the counts, and how long the oldest entry has waited for its seal. */
 export function formatAuditVerification(result: AuditVerification, now: Date = new Date()): string {
   if (result.failure) return `Audit log FAILED verification: ${result.failure.message}`;
+  const notes = [
+    ...result.gaps.map((gap) => `Known gap: ${gap.message}`),
+    ...result.flags.map((flag) => `FLAGGED: ${flag}`),
+    ...(result.head ? [`Head: seal ${result.head.sealId} ${result.head.hash} (keep it and pass --trusted-head ${result.head.sealId}:${result.head.hash} next time).`] : []),
+  ];
+  return [formatVerdict(result, now), ...notes].join("\n");
+}
+
+function formatVerdict(result: AuditVerification, now: Date): string {
   if (result.entriesChecked === 0) return "Audit log verified: no entries yet.";
   const sealedEntries = result.entriesChecked - result.unsealedEntries;
   const sealed = `${plural(sealedEntries, "entry", "entries")} in ${plural(result.sealsChecked, "seal", "seals")}`;

@@ -19,7 +19,10 @@ process.on("exit", () => {
 });
 
 export interface EmbeddedDatabase {
+  /** The owner (superuser) of the cluster: migrations and maintenance only. */
   url: string;
+  /** The password the application's role signs in with (lib/db/app-role.ts). */
+  appPassword: string;
   /** False when another process of ours already runs this cluster: then stop() leaves it up. */
   owned: boolean;
   stop(): Promise<void>;
@@ -29,6 +32,8 @@ interface Credentials {
   user: string;
   password: string;
   database: string;
+  /** The password of the application's own role (lib/db/app-role.ts), made on first need. */
+  appPassword?: string;
 }
 
 const DATABASE = "mandate";
@@ -45,10 +50,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function readCredentials(dataDir: string): Promise<Credentials> {
+async function readCredentials(dataDir: string): Promise<Required<Credentials>> {
   const file = path.join(dataDir, "db.json");
-  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as Credentials;
-  const credentials = { user: "mandate", password: randomBytes(18).toString("base64url"), database: DATABASE };
+  const found = existsSync(file) ? (JSON.parse(await readFile(file, "utf8")) as Credentials) : null;
+  if (found?.appPassword) return found as Required<Credentials>;
+  const credentials = {
+    ...(found ?? { user: "mandate", password: randomBytes(18).toString("base64url"), database: DATABASE }),
+    appPassword: randomBytes(18).toString("base64url"),
+  };
   await mkdir(dataDir, { recursive: true });
   await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
   return credentials;
@@ -128,7 +137,7 @@ export async function startEmbeddedPostgres(
   const credentials = await readCredentials(dataDir);
 
   const running = await runningCluster(clusterDir);
-  if (running) return { url: urlFor(credentials, running.port), owned: false, stop: async () => {} };
+  if (running) return { url: urlFor(credentials, running.port), appPassword: credentials.appPassword, owned: false, stop: async () => {} };
 
   const port = await freePort();
   const errors: string[] = [];
@@ -166,7 +175,7 @@ export async function startEmbeddedPostgres(
   } catch {
     // Another process may have won the race to start the same cluster.
     const winner = await runningCluster(clusterDir);
-    if (winner) return { url: urlFor(credentials, winner.port), owned: false, stop: async () => {} };
+    if (winner) return { url: urlFor(credentials, winner.port), appPassword: credentials.appPassword, owned: false, stop: async () => {} };
     throw new Error(`Embedded PostgreSQL did not start: ${errors.slice(-3).join(" | ") || "no output"}`);
   }
 
@@ -182,6 +191,7 @@ export async function startEmbeddedPostgres(
   let stopped = false;
   return {
     url: urlFor(credentials, port),
+    appPassword: credentials.appPassword,
     owned: true,
     stop: async () => {
       if (stopped) return;

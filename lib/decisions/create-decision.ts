@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { AgentPrincipal } from "@/lib/api/agent-auth";
-import { buildAuditContent, hashAuditContent } from "@/lib/audit/record-audit";
+import { buildAuditRow } from "@/lib/audit/record-audit";
 import {
   actionDigest,
   canonicalJson,
@@ -251,7 +251,7 @@ function decisionRow(input: {
   const { id, agent, body, result, response, createdAt } = input;
   const amount = amountOf(body);
   const codes = result.reasons.map((r) => r.code);
-  const audit = buildAuditContent(
+  const audit = buildAuditRow(
     { type: "agent", id: agent.agentId, label: agent.agentName },
     {
       action: "decision.create",
@@ -301,10 +301,7 @@ function decisionRow(input: {
     review_sampled: result.review_sampled,
     counts_to_limits: result.decision === "allow",
     created_at: createdAt.toISOString(),
-    agent_name: agent.agentName,
-    audit_action: audit.action,
-    audit_data: audit.data,
-    audit_hash: hashAuditContent(audit),
+    audit,
     approvals_required: result.decision === "hold" ? (result.approval?.required ?? 1) : 0,
     approval_roles: result.approval?.roles ?? [],
     approval_expires_at: response.approval?.expires_at ?? null,

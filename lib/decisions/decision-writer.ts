@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { LimitUsage } from "@/lib/engine";
+import { auditInsertSelect, type AuditRow } from "@/lib/audit/record-audit";
 import { Batcher, type Entry } from "@/lib/db/batcher";
 import { ensurePrepared, execute, literal, simpleQuery, type SqlStatement } from "@/lib/db/simple-query";
 import { beginLockAndCount, SQL_COUNT_USAGE, SQL_LOCK_SCOPES, withBatchUsage, type LimitedRequest } from "./limit-usage";
@@ -37,10 +38,8 @@ export interface DecisionColumns {
  * of rows travel as one parameter.
  */
 export interface DecisionRow extends DecisionColumns {
-  agent_name: string;
-  audit_action: string;
-  audit_data: unknown;
-  audit_hash: string;
+  /** The decision's audit entry, built by lib/audit (the one format every writer uses). */
+  audit: AuditRow;
   approvals_required: number;
   approval_roles: string[];
   approval_expires_at: string | null;
@@ -63,7 +62,7 @@ const RECORDSET = `x AS (
      id text, agent_id uuid, policy_version int, action text, intent text, customer_id text, amount numeric, currency text,
      channel text, confidence double precision, conversation_id text, request jsonb, decision "DecisionKind", status "DecisionStatus",
      authority text, tier text, owner text, reasons jsonb, reason_codes text[], action_digest text, review_sampled boolean,
-     counts_to_limits boolean, created_at timestamptz, agent_name text, audit_action text, audit_data jsonb, audit_hash text,
+     counts_to_limits boolean, created_at timestamptz, audit jsonb,
      approvals_required int, approval_roles "Role"[], approval_expires_at timestamptz, review_id text, review_source "ReviewSource",
      review_reason text, idempotency_key text, request_hash text, response jsonb, idempotency_expires_at timestamptz)
  )`;
@@ -77,8 +76,7 @@ const DECISIONS = `d AS (
      x.action_digest, x.review_sampled, x.counts_to_limits, x.created_at, x.created_at
      FROM x LEFT JOIN policy_versions pv ON pv.version = x.policy_version
  ), a AS (
-   INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
-   SELECT x.created_at, 'agent', x.agent_id::text, x.agent_name, x.audit_action, 'decision', x.id, x.audit_data, x.audit_hash FROM x ORDER BY x.created_at, x.id
+   ${auditInsertSelect("x.audit", "x", "x.created_at, x.id")}
  )`;
 
 const APPROVALS = `ap AS (

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { AgentPrincipal } from "@/lib/api/agent-auth";
-import { buildAuditContent, hashAuditContent, type AuditEvent } from "@/lib/audit/record-audit";
+import { writeAudit, type AuditEvent } from "@/lib/audit/record-audit";
 import { canonicalJson } from "@/lib/engine";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -10,13 +10,7 @@ import type { DecisionResponse, OutcomeRequestBody } from "./schemas";
 const EXECUTABLE = new Set(["allowed", "approved"]);
 
 async function audit(client: pg.PoolClient, agent: AgentPrincipal, event: AuditEvent): Promise<void> {
-  const at = new Date();
-  const content = buildAuditContent({ type: "agent", id: agent.agentId, label: agent.agentName }, event, at);
-  await client.query(
-    `INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
-     VALUES ($1, 'agent', $2, $3, $4, $5, $6, $7::jsonb, $8)`,
-    [at, agent.agentId, agent.agentName, content.action, content.subjectType, content.subjectId, JSON.stringify(content.data), hashAuditContent(content)],
-  );
+  await writeAudit(client, { type: "agent", id: agent.agentId, label: agent.agentName }, event);
 }
 
 async function openReviewCase(client: pg.PoolClient, decision: { id: string; agentId: string; action: string; tier: string | null }, source: string, reason: string): Promise<void> {

@@ -32,7 +32,7 @@ export async function getDecisionLineage(db: Db, id: string) {
   const audit = await db.auditEntry.findMany({
     where: { subjectId: { in: [decision.id, ...decision.reviewCases.map((c) => c.id)] } },
     orderBy: { id: "asc" },
-    select: { id: true, txid: true, occurredAt: true, actorType: true, actorId: true, actorLabel: true, action: true, subjectType: true, subjectId: true, data: true, hash: true },
+    select: { id: true, txid: true, occurredAt: true, actorType: true, actorId: true, actorLabel: true, action: true, subjectType: true, subjectId: true, data: true, nonce: true, hash: true },
   });
   const seals = audit.length
     ? await db.auditSeal.findMany({ where: { fromTxid: { lte: audit[audit.length - 1]!.txid }, toTxid: { gt: audit[0]!.txid } }, select: { id: true, fromTxid: true, toTxid: true, sealedAt: true } })
@@ -57,7 +57,7 @@ export async function getDecisionLineage(db: Db, id: string) {
     audit: audit.map((a) => {
       const seal = sealOf(a.txid);
       const intact =
-        hashAuditContent({ occurredAt: a.occurredAt.toISOString(), actorType: a.actorType, actorId: a.actorId, actorLabel: a.actorLabel, action: a.action, subjectType: a.subjectType, subjectId: a.subjectId, data: a.data }) === a.hash;
+        hashAuditContent({ occurredAt: a.occurredAt.toISOString(), actorType: a.actorType, actorId: a.actorId, actorLabel: a.actorLabel, action: a.action, subjectType: a.subjectType, subjectId: a.subjectId, data: a.data, nonce: a.nonce }) === a.hash;
       return { id: a.id.toString(), at: a.occurredAt, actor: a.actorLabel, action: a.action, hash: a.hash, intact, seal: seal ? { id: seal.id, sealedAt: seal.sealedAt } : null };
     }),
   };

@@ -1,9 +1,8 @@
 import type { DecisionColumns } from "@/lib/decisions/decision-writer";
-import { createHash } from "node:crypto";
 import type pg from "pg";
 import { z } from "zod";
 import type { Actor } from "@/lib/audit/actor";
-import type { AuditEvent } from "@/lib/audit/record-audit";
+import { auditInsertFromArray, buildAuditRow, writeAudit, type AuditEvent, type AuditRow } from "@/lib/audit/record-audit";
 import { roleForVote } from "@/lib/approvals/approval-roles";
 import {
   actionDigest,
@@ -236,17 +235,7 @@ export interface ReviewRow {
   updated_at: string;
 }
 
-export interface AuditRow {
-  occurred_at: string;
-  actor_type: string;
-  actor_id: string | null;
-  actor_label: string;
-  action: string;
-  subject_type: string;
-  subject_id: string | null;
-  data: unknown;
-  hash: string;
-}
+export type { AuditRow } from "@/lib/audit/record-audit";
 
 /** One decision with everything that followed from it before the history's end. */
 export interface GeneratedDecision {
@@ -262,45 +251,10 @@ type AuditActor = Pick<Actor, "type" | "id" | "label">;
 
 const SYSTEM: AuditActor = { type: "system", id: null, label: "system" };
 
-/**
- * The audit row the live code path writes for this event. The hash is SHA-256 over the same
- * canonical JSON as hashAuditContent(buildAuditContent(…)); it is built here without the JSON
- * round trip and the cycle checks, which a history of plain JSON values never needs and which
- * cost a third of the generator's time. seed-history.test.ts proves both give the same hash.
- */
+/** The audit row the live code path writes for this event (lib/audit's one format). */
 function auditRow(actor: AuditActor, event: AuditEvent, at: number): AuditRow {
-  const occurredAt = iso(at);
-  const data = event.data ?? {};
-  const subjectId = event.subjectId ?? null;
-  const canonical = `{"action":${JSON.stringify(event.action)},"actorId":${JSON.stringify(actor.id)},"actorLabel":${JSON.stringify(actor.label)},"actorType":${JSON.stringify(actor.type)},"data":${canonicalPlain(data)},"occurredAt":"${occurredAt}","subjectId":${JSON.stringify(subjectId)},"subjectType":${JSON.stringify(event.subjectType)}}`;
-  return {
-    occurred_at: occurredAt,
-    actor_type: actor.type,
-    actor_id: actor.id,
-    actor_label: actor.label,
-    action: event.action,
-    subject_type: event.subjectType,
-    subject_id: subjectId,
-    data,
-    hash: createHash("sha256").update(canonical).digest("hex"),
-  };
-}
-
-/** canonicalJson for plain JSON values (no undefined in arrays, no toJSON, no cycles, finite numbers). */
-function canonicalPlain(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    let out = "[";
-    for (let i = 0; i < value.length; i++) out += (i ? "," : "") + canonicalPlain(value[i]);
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  let out = "{";
-  for (const key of Object.keys(record).sort()) {
-    if (record[key] === undefined) continue;
-    out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${canonicalPlain(record[key])}`;
-  }
-  return `${out}}`;
+  // The history's data are plain JSON values built here: no round trip needed.
+  return buildAuditRow(actor, event, new Date(at), { plainJson: true });
 }
 
 const iso = (at: number) => new Date(at).toISOString();
@@ -1030,12 +984,7 @@ export const HISTORY_PEOPLE: { email: string; name: string; roles: Role[]; style
 ];
 
 async function insertAudit(client: pg.PoolClient, actor: Actor, event: AuditEvent): Promise<void> {
-  const row = auditRow(actor, event, Date.now());
-  await client.query(
-    `INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
-     VALUES ($1, $2::"ActorType", $3, $4, $5, $6, $7, $8::jsonb, $9)`,
-    [row.occurred_at, row.actor_type, row.actor_id, row.actor_label, row.action, row.subject_type, row.subject_id, JSON.stringify(row.data), row.hash],
-  );
+  await writeAudit(client, actor, event);
 }
 
 /** The published policy, the agents and the people the history needs, created when missing. */
@@ -1106,9 +1055,7 @@ const INSERT_BATCH = `WITH d AS (
       conversation_id text, status "ReviewStatus", labels text[], assignee_id uuid, resolution text, resolved_by_id uuid, resolved_at timestamptz,
       created_at timestamptz, updated_at timestamptz)
   ), e AS (
-    INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
-    SELECT * FROM json_to_recordset($6::json) AS x(occurred_at timestamptz, actor_type "ActorType", actor_id text, actor_label text, action text, subject_type text,
-      subject_id text, data jsonb, hash text)
+    ${auditInsertFromArray("$6")}
   )
   SELECT 1`;
 

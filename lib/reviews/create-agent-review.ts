@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { AgentPrincipal } from "@/lib/api/agent-auth";
-import { buildAuditContent, hashAuditContent } from "@/lib/audit/record-audit";
+import { auditInsertSelect, buildAuditRow } from "@/lib/audit/record-audit";
 import type { ReviewRequestBody } from "@/lib/decisions/schemas";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -20,7 +20,7 @@ export async function createAgentReview(pool: pg.Pool, agent: AgentPrincipal, bo
   }
   const id = newId("rev");
   const at = new Date();
-  const content = buildAuditContent(
+  const audit = buildAuditRow(
     { type: "agent", id: agent.agentId, label: agent.agentName },
     { action: "review.open", subjectType: "review_case", subjectId: id, data: { reason: body.reason, decision_id: body.decision_id ?? null } },
     at,
@@ -30,8 +30,7 @@ export async function createAgentReview(pool: pg.Pool, agent: AgentPrincipal, bo
        INSERT INTO review_cases (id, source, reason, detail, decision_id, agent_id, action, tier, conversation_id, labels, created_at, updated_at)
        VALUES ($1, 'agent', $2, $3, $4, $5::uuid, $6, $7, $8, '{}', $9, $9)
      )
-     INSERT INTO audit_entries (occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, hash)
-     VALUES ($9, 'agent', $5, $10, 'review.open', 'review_case', $1, $11::jsonb, $12)`,
+     ${auditInsertSelect("$10::jsonb", "(SELECT 1) AS one", "1")}`,
     [
       id,
       body.reason,
@@ -42,9 +41,7 @@ export async function createAgentReview(pool: pg.Pool, agent: AgentPrincipal, bo
       decision?.tier ?? null,
       body.conversation_id ?? decision?.conversation_id ?? null,
       at,
-      agent.agentName,
-      JSON.stringify(content.data),
-      hashAuditContent(content),
+      JSON.stringify(audit),
     ],
   );
   return { id, status: "open" };

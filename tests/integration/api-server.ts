@@ -23,7 +23,8 @@ export interface ApiServer {
 
 /** The real agent API (the same handler `mandate start` mounts) over real HTTP on a free port. */
 export async function startApiServer(t: TestDatabase, options: { refreshMs?: number } = {}): Promise<ApiServer> {
-  const pool = createPool(t.url, 30, { genericPlans: true }); // as getAgentPool() makes it
+  // As getAgentPool() makes it, signed in as the application's role, as a server is.
+  const pool = createPool(t.appUrl, 30, { genericPlans: true });
   const runtime = new PolicyRuntime(pool, { refreshMs: options.refreshMs ?? 100 });
   await runtime.start();
   const auth = new AgentAuthenticator(pool, 200);

@@ -109,13 +109,16 @@ describe("a sealed audit log", () => {
       unsealedEntries: 3,
       oldestUnsealedAt: oldest.occurredAt.toISOString(),
       failure: null,
+      flags: [],
+      gaps: [],
+      head: { sealId: seals[seals.length - 1]!.id, hash: seals[seals.length - 1]!.hash },
     });
-    expect(formatAuditVerification(result, new Date(oldest.occurredAt.getTime() + 800))).toBe(
+    expect(formatAuditVerification(result, new Date(oldest.occurredAt.getTime() + 800)).split("\n")[0]).toBe(
       `Audit log verified: 18 entries in ${seals.length} seals, 3 entries awaiting their seal (oldest 0.8 s).`,
     );
 
     await sealEverything(t.db);
-    expect(formatAuditVerification(await verify(t.db))).toMatch(/^Audit log verified: 21 entries in \d+ seals, all sealed\.$/);
+    expect(formatAuditVerification(await verify(t.db))).toMatch(/^Audit log verified: 21 entries in \d+ seals, all sealed\.\nHead: seal \d+ [0-9a-f]{64}/);
   });
 
   it("is append-only in the database itself", async () => {
@@ -158,11 +161,13 @@ describe("a sealed audit log", () => {
       subjectType: row.subjectType,
       subjectId: row.subjectId,
       data: row.data,
+      nonce: row.nonce,
     });
     await tamper(t, "audit_entries", "UPDATE audit_entries SET hash = $2 WHERE id = $1", [altered, forgedHash]);
 
+    // Its MAC, made with a key the database does not hold, no longer matches the new hash.
     const failure = (await verify(t.db)).failure;
-    expect(failure).toMatchObject({ kind: "seal_digest", sealId: await sealOf(t, altered) });
+    expect(failure).toMatchObject({ kind: "entry_mac", entryId: altered, sealId: await sealOf(t, altered) });
     expect(failure?.message).toMatch(/altered and re-hashed/);
   });
 

@@ -1,10 +1,25 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
+import type { AuditTrust } from "../../lib/audit/audit-trust";
+import { openWitness } from "../../lib/audit/witness";
+import { APP_ROLE, urlAs } from "../../lib/db/app-role";
 import { createPrismaClient, type Db } from "../../lib/db/prisma";
+import { exportToProcessEnv } from "../../lib/env";
+import { getKeyStore } from "../../lib/keys/current-key-store";
+import { TEST_APP_PASSWORD } from "./test-roles";
 
 export interface TestDatabase {
+  /** The server's superuser: the test's own setup, and the attacker of the tamper tests. */
   url: string;
+  /** The application's role (lib/db/app-role.ts), as a server connects. */
+  appUrl: string;
+  /** The run's key store and a witness of this database's own, outside it. */
+  trust: AuditTrust;
+  witnessPath: string;
   db: Db;
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   drop(): Promise<void>;
@@ -33,8 +48,14 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   const url = databaseUrl(name);
   const db = createPrismaClient(url, 5);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const witnessPath = path.join(mkdtempSync(path.join(os.tmpdir(), "mandate-witness-")), "witness.ndjson");
+  // The newest test database's witness is also this process's default (and its CLI children's).
+  exportToProcessEnv({ MANDATE_AUDIT_WITNESS: witnessPath });
   return {
     url,
+    appUrl: urlAs(url, APP_ROLE, TEST_APP_PASSWORD),
+    trust: { keys: getKeyStore(), witness: openWitness(witnessPath) },
+    witnessPath,
     db,
     query: async (sql, params) => (await pool.query(sql, params as unknown[])).rows,
     drop: async () => {

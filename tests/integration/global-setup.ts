@@ -3,9 +3,12 @@ import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/db/embedded";
+import { grantAppRole } from "../../lib/db/app-role";
 import { migrate } from "../../lib/db/migrate";
+import { TEST_APP_PASSWORD } from "./test-roles";
 
 export const TEMPLATE_DB = "mandate_test_template";
+
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -40,6 +43,8 @@ export default async function setup(project: TestProject) {
   await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   await admin.end();
   await migrate(withDatabase(serverUrl, TEMPLATE_DB));
+  await grantAppRole(withDatabase(serverUrl, TEMPLATE_DB), { loginPassword: TEST_APP_PASSWORD });
+  await rm(path.resolve(".data/test-integration-keys"), { recursive: true, force: true });
   project.provide("serverUrl", serverUrl);
 
   return async () => {
