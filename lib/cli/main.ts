@@ -11,6 +11,11 @@ import { cliActor } from "@/lib/audit/actor";
 import { generateRecommendations } from "@/lib/autonomy/generate-recommendations";
 import { DEFAULT_WINDOW_DAYS } from "@/lib/autonomy/scorecards";
 import { formatAuditVerification, verifyAuditChain } from "@/lib/audit/verify-audit-chain";
+import { reanchorAuditLog } from "@/lib/audit/reanchor-audit-log";
+import { loadBundleTrust } from "@/lib/evidence/bundle-trust";
+import { buildStandaloneVerifier } from "@/lib/evidence/build-standalone-verifier";
+import { getKeyStore } from "@/lib/keys/current-key-store";
+import { rotateKeys } from "@/lib/keys/rotate-keys";
 import { createAgent } from "@/lib/agents/create-agent";
 import { createApiKey, revokeApiKey } from "@/lib/agents/manage-api-keys";
 import { openDatabase } from "@/lib/db/connect";
@@ -248,19 +253,71 @@ agent
 const audit = program.command("audit").description("the tamper-evident audit log");
 audit
   .command("verify")
-  .description("check every entry and seal of the audit chain; names the first that does not verify")
+  .description("check every entry, MAC, seal and signature of the audit log against the witness; names the first that does not verify (exit 1), or flags what needs a look (exit 2)")
   .option("--json", "print the full result as JSON")
+  .option("--trusted-head <seal:hash>", "a head printed by an earlier verify: the log must still hold it")
   .option("--bundle <file>", "verify an evidence bundle offline instead (no database is opened)")
-  .action(async (options: { json?: boolean; bundle?: string }) => {
+  .option("--key <file>", "with --bundle: the server's public key(s), a JWK Set or JWK file")
+  .option("--jwks <url>", "with --bundle: the server's JWKS URL (…/.well-known/jwks.json)")
+  .option("--fingerprint <fp>", "with --bundle: the signing key's fingerprint, as the Evidence page shows it")
+  .action(async (options: { json?: boolean; bundle?: string; trustedHead?: string; key?: string; jwks?: string; fingerprint?: string }) => {
     if (options.bundle !== undefined) {
-      const bundleResult = await verifyEvidenceBundle(options.bundle);
+      const bundleResult = await verifyEvidenceBundle(options.bundle, await loadBundleTrust(options));
       console.log(options.json ? JSON.stringify(bundleResult, null, 2) : formatEvidenceVerification(bundleResult));
       if (!bundleResult.ok) process.exitCode = 1;
       return;
     }
-    const result = await withDatabase((client) => verifyAuditChain(client));
+    let trustedHead: { sealId: number; hash: string } | null = null;
+    if (options.trustedHead !== undefined) {
+      const match = /^(\d{1,10}):([0-9a-f]{64})$/.exec(options.trustedHead.trim());
+      if (!match) throw new AppError("validation_failed", "--trusted-head is <seal number>:<64 hex digits>, as `mandate audit verify` prints it.");
+      trustedHead = { sealId: Number(match[1]), hash: match[2]! };
+    }
+    const result = await withDatabase((client) => verifyAuditChain(client, { trustedHead }));
     console.log(options.json ? JSON.stringify(result, null, 2) : formatAuditVerification(result));
     if (!result.ok) process.exitCode = 1;
+    else if (result.flags.length > 0) process.exitCode = 2;
+  });
+
+audit
+  .command("reanchor")
+  .description("after a legitimate restore from backup: record, signed and in the witness, that the log continues from the database's newest seal")
+  .requiredOption("--reason <text>", "why (signed, kept in the witness and the audit log)")
+  .action(async (options: { reason: string }) => {
+    const result = await withDatabase((client) => reanchorAuditLog(client, actor, { reason: options.reason }));
+    const from = result.continueFrom ? `seal ${result.continueFrom.seal_id}` : "an empty log";
+    const gave = result.lastWitnessed ? ` The witness's last head was seal ${result.lastWitnessed.seal_id}; verify will name what lies between as a known gap.` : "";
+    console.log(`Re-anchored: the audit log continues from ${from}.${gave}`);
+  });
+
+audit
+  .command("verifier")
+  .description("write the standalone evidence verifier: one file that checks a bundle on Node.js alone, for auditors")
+  .option("--output <file>", "where to write it", "mandate-verify-evidence.mjs")
+  .action(async (options: { output: string }) => {
+    await buildStandaloneVerifier(options.output);
+    console.log(`Wrote ${options.output}. An auditor runs: node ${path.basename(options.output)} <bundle> --fingerprint <fingerprint from the Evidence page>`);
+  });
+
+const keys = program.command("keys").description("the signing and MAC keys, kept outside the database (MANDATE_KEYS_DIR)");
+keys
+  .command("list")
+  .description("the signing keys' fingerprints (compare them with the Evidence page) and the MAC key versions")
+  .action(() => {
+    const store = getKeyStore();
+    for (const key of store.signing) console.log(`signing ${key.kid}  created ${key.createdAt}${key === store.currentSigning() ? "  (current)" : ""}`);
+    for (const key of store.mac) console.log(`mac     ${key.id}  created ${key.createdAt}${key === store.currentMac() ? "  (current)" : ""}`);
+  });
+keys
+  .command("rotate")
+  .description("make new current keys; old keys stay and keep verifying (audited)")
+  .option("--signing", "only the signing key")
+  .option("--mac", "only the MAC key")
+  .action(async (options: { signing?: boolean; mac?: boolean }) => {
+    const which = options.signing || options.mac ? { signing: !!options.signing, mac: !!options.mac } : { signing: true, mac: true };
+    const result = await withDatabase((client) => rotateKeys(client, actor, which));
+    if (result.signing) console.log(`New signing key ${result.signing.kid} (servers sharing the key folder use it within seconds).`);
+    if (result.mac) console.log(`New MAC key ${result.mac.id}.`);
   });
 
 audit
@@ -279,7 +336,7 @@ audit
       return file;
     });
     console.log(`Wrote the evidence for ${period.from.toISOString()} to ${period.to.toISOString()} to ${output}.`);
-    console.log(`Check it anywhere with: mandate audit verify --bundle ${output}`);
+    console.log(`Check it anywhere with: mandate audit verify --bundle ${output} --fingerprint ${getKeyStore().currentSigning().kid}`);
   });
 
 const retention = program.command("retention").description("how long raw decision records are kept (MANDATE_RETENTION_DAYS)");

@@ -6,6 +6,8 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { GENESIS_SEAL_HASH } from "@/lib/audit/seal-hash";
 import { authorize } from "@/lib/auth/authorize";
 import type { Db } from "@/lib/db/prisma";
+import { getKeyStore } from "@/lib/keys/current-key-store";
+import { publicJwks } from "@/lib/keys/key-store";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import {
   AUDIT_MARGIN_MS,
@@ -44,6 +46,8 @@ interface SealRow {
   prevHash: string;
   hash: string;
   sealedAt: Date;
+  keyId: string | null;
+  signature: string | null;
 }
 
 interface Plan {
@@ -54,7 +58,7 @@ interface Plan {
   head: ManifestLine["head"];
 }
 
-const SEAL_SELECT = { id: true, fromTxid: true, toTxid: true, entryCount: true, entriesDigest: true, prevHash: true, hash: true, sealedAt: true } as const;
+const SEAL_SELECT = { id: true, fromTxid: true, toTxid: true, entryCount: true, entriesDigest: true, prevHash: true, hash: true, sealedAt: true, keyId: true, signature: true } as const;
 
 /**
  * Prepares the evidence bundle of one period for an auditor: every decision, approval (with its
@@ -100,6 +104,7 @@ export async function buildEvidenceBundle(
       "Then the decisions made in the period (and earlier decisions that records of the period refer to), approvals created, " +
       "decided or voted on in the period, votes, outcomes, review cases opened, resolved or annotated in the period, and notes, " +
       "as they stood at export.",
+    signing_keys: publicJwks(getKeyStore()).keys.map((key) => ({ ...key })),
   };
 
   async function* lines(): AsyncGenerator<string> {
@@ -213,6 +218,7 @@ async function* pageEntries(db: Db, where: Prisma.AuditEntryWhereInput, sealId: 
         subject_type: e.subjectType,
         subject_id: e.subjectId,
         data: e.data,
+        nonce: e.nonce,
         hash: e.hash,
       };
     }
@@ -233,6 +239,8 @@ function toSealLine(seal: SealRow): SealLine {
     prev_hash: seal.prevHash,
     hash: seal.hash,
     sealed_at: seal.sealedAt.toISOString(),
+    key_id: seal.keyId,
+    signature: seal.signature,
   };
 }
 

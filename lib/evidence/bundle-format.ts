@@ -14,7 +14,8 @@ import { z } from "zod";
  * (PostgreSQL bigint does not fit a JSON number); times are ISO 8601 UTC.
  */
 export const EVIDENCE_FORMAT = "mandate-evidence";
-export const EVIDENCE_FORMAT_VERSION = 1;
+/** 2: seals carry their Ed25519 signature and key id, entries their nonce, the manifest the public keys. */
+export const EVIDENCE_FORMAT_VERSION = 2;
 
 /**
  * Audit entries are selected a little either side of the period: a record and its audit entry
@@ -40,6 +41,11 @@ export const manifestLine = z.object({
   /** The last included seal, or the latest seal at export when the bundle holds none. */
   head: z.object({ seal_id: z.number().int().nullable(), hash: sha256 }),
   contents: z.string(),
+  /**
+   * The public keys that signed the bundle's seals. They only say which key to look for: a
+   * verifier trusts a key it obtained separately (a key file, the JWKS URL, or a fingerprint).
+   */
+  signing_keys: z.array(z.object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string() }).passthrough()).default([]),
 });
 
 export const sealLine = z.object({
@@ -52,6 +58,9 @@ export const sealLine = z.object({
   prev_hash: sha256,
   hash: sha256,
   sealed_at: isoTime,
+  /** Null on seals made before seals were signed. */
+  key_id: z.string().nullable(),
+  signature: z.string().nullable(),
 });
 
 export const auditEntryLine = z.object({
@@ -68,6 +77,8 @@ export const auditEntryLine = z.object({
   subject_type: z.string(),
   subject_id: z.string().nullable(),
   data: z.unknown(),
+  /** Part of the hashed content; null on entries written before keyed MACs. */
+  nonce: z.string().nullable(),
   hash: sha256,
 });
 

@@ -7,6 +7,8 @@ import DecimalJs from "decimal.js";
 import type { z } from "zod";
 import { hashAuditContent } from "@/lib/audit/record-audit";
 import { EntriesDigest, GENESIS_SEAL_HASH, hashSeal } from "@/lib/audit/seal-hash";
+import { publicKeyFromJwk, verifySealHead } from "@/lib/audit/signed-head";
+import { jwkThumbprint } from "@/lib/keys/key-store";
 import {
   EVIDENCE_FORMAT,
   EVIDENCE_FORMAT_VERSION,
@@ -37,7 +39,9 @@ export type EvidenceFailureKind =
   | "missing_record"
   | "truncated"
   | "counts"
-  | "lines_digest";
+  | "lines_digest"
+  | "seal_signature"
+  | "origin";
 
 export interface EvidenceFailure {
   kind: EvidenceFailureKind;
@@ -59,7 +63,18 @@ export interface EvidenceVerification {
   counts: Record<CountedKind, number>;
   /** Entries exported before their seal existed: checked against their own hash only. */
   unsealedEntries: number;
+  /** The key (fingerprint) that signed the head seal, when the bundle verified against a trusted key. */
+  signedBy: string | null;
   failure: EvidenceFailure | null;
+}
+
+/**
+ * The key(s) the verifier trusts, obtained apart from the bundle: public JWKs (a key file or the
+ * server's JWKS), or a fingerprint (then the bundle's own key with exactly that thumbprint).
+ */
+export interface BundleTrust {
+  keys?: readonly { kty?: unknown; crv?: unknown; x?: unknown; kid?: unknown }[];
+  fingerprint?: string;
 }
 
 const RECORD_LABELS: Record<RecordKind, string> = {
@@ -89,8 +104,8 @@ interface DecisionEvidence {
  * from the manifest's anchor to its head, and every decision, approval, vote, outcome, review case
  * and note against the audit entries about it. Reports the first problem in plain words.
  */
-export async function verifyEvidenceBundle(source: string | Readable | AsyncIterable<Uint8Array>): Promise<EvidenceVerification> {
-  const state = new BundleVerifier();
+export async function verifyEvidenceBundle(source: string | Readable | AsyncIterable<Uint8Array>, trust: BundleTrust = {}): Promise<EvidenceVerification> {
+  const state = new BundleVerifier(trust);
   let input: Readable | null = null;
   try {
     input = await decompressed(typeof source === "string" ? createReadStream(source) : source instanceof Readable ? source : Readable.from(source));
@@ -126,7 +141,14 @@ async function decompressed(raw: Readable): Promise<Readable> {
   return head[0] === 0x1f && head[1] === 0x8b ? whole.pipe(createGunzip()) : whole;
 }
 
+type KeyObjectLike = NonNullable<ReturnType<typeof publicKeyFromJwk>>;
+
 class BundleVerifier {
+  constructor(private readonly trust: BundleTrust) {}
+
+  private trustedKeys: Map<string, KeyObjectLike> | null = null;
+  private firstSignedSeal: number | null = null;
+  private signedBy: string | null = null;
   private lineNo = 0;
   private readonly sha = createHash("sha256");
   private manifest: ManifestLine | null = null;
@@ -183,6 +205,9 @@ class BundleVerifier {
   finish(): void {
     if (this.lineNo === 0) this.fail("unreadable", "The file is empty.", { line: null });
     if (!this.end) this.fail("truncated", `The bundle stops after line ${this.lineNo} without its end line: it was truncated.`, { line: null });
+    if (this.counts.audit_entry > 0 && !this.signedBy) {
+      this.fail("origin", "Nothing in this bundle is signed (its entries were not sealed yet at export), so nothing proves where it came from: export it again in a minute.", { line: null });
+    }
   }
 
   result(failure: EvidenceFailure | null): EvidenceVerification {
@@ -195,6 +220,7 @@ class BundleVerifier {
       head: this.manifest?.head ?? null,
       counts: { ...this.counts },
       unsealedEntries: this.unsealed,
+      signedBy: failure ? null : this.signedBy,
       failure,
     };
   }
@@ -265,7 +291,49 @@ class BundleVerifier {
     if (hashSeal(fields) !== seal.hash) {
       this.fail("seal_hash", `Seal ${sealId} no longer matches its own hash: its range, entry count or digest was altered.`, { sealId });
     }
+    this.checkSignature(seal);
     this.currentSeal = { line: seal, digest: new EntriesDigest() };
+  }
+
+  /** The keys this verifier trusts, settled once the manifest is read. */
+  private keys(): Map<string, KeyObjectLike> {
+    if (this.trustedKeys) return this.trustedKeys;
+    const keys = new Map<string, KeyObjectLike>();
+    const add = (jwk: { kty?: unknown; crv?: unknown; x?: unknown }) => {
+      const key = publicKeyFromJwk(jwk);
+      if (key && typeof jwk.x === "string") keys.set(jwkThumbprint({ crv: String(jwk.crv), kty: String(jwk.kty), x: jwk.x }), key);
+    };
+    for (const jwk of this.trust.keys ?? []) add(jwk);
+    const fingerprint = this.trust.fingerprint?.replace(/^(sha256:|SHA256:)/, "");
+    if (fingerprint) {
+      for (const jwk of this.manifest?.signing_keys ?? []) if (jwkThumbprint(jwk) === fingerprint) add(jwk);
+      if (keys.size === 0) this.fail("origin", `The bundle names no signing key with the fingerprint ${fingerprint}: it was not signed by the key you were told about.`);
+    }
+    this.trustedKeys = keys;
+    return keys;
+  }
+
+  private checkSignature(seal: SealLine): void {
+    const sealId = seal.id;
+    if (!seal.signature || !seal.key_id) {
+      if (this.firstSignedSeal !== null) {
+        this.fail("seal_signature", `Seal ${sealId} carries no signature but follows signed seal ${this.firstSignedSeal}: it was forged or rewritten.`, { sealId });
+      }
+      return;
+    }
+    const keys = this.keys();
+    if (keys.size === 0) {
+      this.fail(
+        "origin",
+        "No trusted key was given, so nothing proves where this bundle came from: pass the public key you obtained from the server separately (--key <file>, --jwks <url> or --fingerprint <fingerprint>).",
+      );
+    }
+    const key = keys.get(seal.key_id);
+    if (!key) this.fail("seal_signature", `Seal ${sealId} is signed by key ${seal.key_id}, which is not a key you trust: the bundle was not signed by that server, or you were given another key.`, { sealId });
+    const head = { seal_id: sealId, from_txid: seal.from_txid, to_txid: seal.to_txid, entry_count: seal.entry_count, entries_digest: seal.entries_digest, prev_hash: seal.prev_hash, hash: seal.hash, sealed_at: seal.sealed_at, kid: seal.key_id };
+    if (!verifySealHead(head, seal.signature, key)) this.fail("seal_signature", `Seal ${sealId}'s signature does not verify: the seal was altered after it was signed.`, { sealId });
+    this.firstSignedSeal ??= sealId;
+    this.signedBy = seal.key_id;
   }
 
   /** Checks that the seal being read got exactly the entries it sealed. */
@@ -298,6 +366,9 @@ class BundleVerifier {
     if (this.previousSeal && this.previousSeal.hash !== head.hash) {
       this.fail("seal_chain", `The last seal in the bundle (${this.previousSeal.id}) is not the head named in the manifest: seals were removed from the end.`, { sealId: this.previousSeal.id });
     }
+    if (this.previousSeal && !this.previousSeal.signature) {
+      this.fail("origin", `The bundle's last seal (${this.previousSeal.id}) is not signed, so nothing proves where the bundle came from: export it again from a server that signs its seals.`, { sealId: this.previousSeal.id });
+    }
   }
 
   private entry(entry: AuditEntryLine): void {
@@ -329,6 +400,7 @@ class BundleVerifier {
       subjectType: entry.subject_type,
       subjectId: entry.subject_id,
       data: entry.data,
+      nonce: entry.nonce,
     });
     if (recomputed !== entry.hash) {
       this.fail("entry_hash", `Audit entry ${entryId} (${entry.action} at ${entry.occurred_at}) no longer matches its hash: its content was altered after it was written.`, {
@@ -501,6 +573,7 @@ export function formatEvidenceVerification(result: EvidenceVerification): string
   return (
     `Evidence bundle verified${period}: ${plural(sealed, "audit entry", "audit entries")} in ${plural(c.seal, "seal", "seals")}${chain}${waiting}. ` +
     `Every record has audit evidence: ${records}. ` +
+    (result.signedBy ? `Its seals are signed by the key you trust (${result.signedBy}). ` : "Nothing in it is sealed yet, so nothing proves its origin. ") +
     "To tie the bundle to the live log, compare the head seal's hash with `mandate audit verify` on the server."
   );
 }

@@ -1,4 +1,7 @@
+import { mkdtemp, readFile } from "node:fs/promises";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import next from "next";
 import { createNodeHandler, isAgentApiPath } from "@/lib/api/agent-api";
 import { AgentAuthenticator } from "@/lib/api/agent-auth";
@@ -22,6 +25,9 @@ import { exportToProcessEnv, getEnv } from "@/lib/env";
 import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
 import { ensureBuild, PROJECT_ROOT } from "./build";
 import { persistedSecret } from "./secret";
+import { getKeyStore } from "@/lib/keys/current-key-store";
+import { publicJwks } from "@/lib/keys/key-store";
+import { buildStandaloneVerifier } from "@/lib/evidence/build-standalone-verifier";
 
 const log = (line: string) => console.log(`mandate: ${line}`);
 
@@ -40,6 +46,14 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   if (options.build) await ensureBuild(log);
 
   const database = await openDatabase(log);
+  const keys = getKeyStore();
+  log(`audit seals are signed by key ${keys.currentSigning().kid} (keys in ${keys.dir}, witness ${env.auditWitness})`);
+  if (database.embedded && process.getuid?.() !== 0) {
+    log(
+      "warning: the embedded PostgreSQL runs as this same operating-system user, so a database superuser could read the key store and the witness " +
+        "(pg_read_file, COPY … TO). Run Mandate as root (PostgreSQL then runs as the postgres user) or use an external PostgreSQL on another host (README, \"Audit log\").",
+    );
+  }
   exportToProcessEnv({
     NODE_ENV: "production",
     NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? (await persistedSecret(env.dataDir)),
@@ -84,6 +98,15 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
       return;
     }
+    if (req.url === "/.well-known/jwks.json") {
+      // The public keys that sign audit seals (and grants): for auditors and systems of record.
+      res.writeHead(200, { "content-type": "application/jwk-set+json", "cache-control": "public, max-age=300" }).end(JSON.stringify(publicJwks(getKeyStore())));
+      return;
+    }
+    if (req.url === "/downloads/mandate-verify-evidence.mjs") {
+      void serveStandaloneVerifier(res);
+      return;
+    }
     if (isAgentApiPath(req.url)) void agentApi(req, res);
     else void handle(req, res);
   });
@@ -118,6 +141,25 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       await database.close();
     })());
   return { url, close };
+}
+
+let verifierFile: Promise<Buffer> | null = null;
+
+/** The standalone evidence verifier, built once per process from the sources (not secret: anyone may check a bundle). */
+async function serveStandaloneVerifier(res: http.ServerResponse): Promise<void> {
+  try {
+    verifierFile ??= (async () => {
+      const file = path.join(await mkdtemp(path.join(os.tmpdir(), "mandate-verifier-")), "mandate-verify-evidence.mjs");
+      await buildStandaloneVerifier(file);
+      return readFile(file);
+    })();
+    const body = await verifierFile;
+    res.writeHead(200, { "content-type": "text/javascript; charset=utf-8", "content-disposition": 'attachment; filename="mandate-verify-evidence.mjs"' }).end(body);
+  } catch (error) {
+    verifierFile = null;
+    log(`building the standalone verifier failed: ${(error as Error).message}`);
+    res.writeHead(503, { "content-type": "application/problem+json" }).end(JSON.stringify({ title: "Verifier unavailable", status: 503, detail: "Try again shortly, or run `mandate audit verifier`." }));
+  }
 }
 
 /**

@@ -15,6 +15,11 @@ import { verifyEvidenceBundle } from "../../lib/evidence/verify-evidence-bundle"
 import { pruneDecisions } from "../../lib/retention/prune-decisions";
 import { client, newAgentKey, operator, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
+import { getKeyStore } from "../../lib/keys/current-key-store";
+import { publicJwks } from "../../lib/keys/key-store";
+
+/** The server's public keys, as an auditor fetches them from its JWKS. */
+const trusted = () => ({ keys: publicJwks(getKeyStore()).keys });
 
 let t: TestDatabase;
 let api: ApiServer;
@@ -114,7 +119,7 @@ describe("retention", () => {
     const bundle = await buildEvidenceBundle(t.db, auditor, { from: new Date(now.getTime() - DAY), to: new Date(Date.now() + 60_000) });
     const file = path.join(dir, "after-prune.ndjson");
     await pipeline(Readable.from(bundle.lines()), createWriteStream(file));
-    const verified = await verifyEvidenceBundle(file);
+    const verified = await verifyEvidenceBundle(file, trusted());
     expect(verified.failure).toBeNull();
     expect(verified.counts.decision).toBe(1);
   });

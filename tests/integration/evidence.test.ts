@@ -15,6 +15,11 @@ import { evidencePeriodInput } from "../../lib/evidence/schemas";
 import { formatEvidenceVerification, verifyEvidenceBundle, type EvidenceVerification } from "../../lib/evidence/verify-evidence-bundle";
 import { client, newAgentKey, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
+import { getKeyStore } from "../../lib/keys/current-key-store";
+import { publicJwks } from "../../lib/keys/key-store";
+
+/** The server's public keys, as an auditor fetches them from its JWKS. */
+const trusted = () => ({ keys: publicJwks(getKeyStore()).keys });
 
 let t: TestDatabase;
 let api: ApiServer;
@@ -105,7 +110,7 @@ describe("evidence bundle", () => {
   it("holds the day's records, its audit entries and their seals, and verifies offline", async () => {
     await sealEverything();
     const file = await exportBundle("day");
-    const result = await verifyEvidenceBundle(file);
+    const result = await verifyEvidenceBundle(file, trusted());
     expect(result.failure).toBeNull();
     expect(result.ok).toBe(true);
     expect(result.counts).toMatchObject({ decision: 4, approval: 1, approval_vote: 1, outcome: 3, review_case: 2 });
@@ -135,7 +140,7 @@ describe("evidence bundle", () => {
         return line.replace("shipping error we caused", "shipping error we cau$ed");
       }),
     );
-    const result = await verifyEvidenceBundle(changed);
+    const result = await verifyEvidenceBundle(changed, trusted());
     expectFailure(result, "entry_hash", new RegExp(`^Audit entry ${target} \\(approval\\.approve at .*\\) no longer matches its hash`));
     expect(result.failure?.entryId).toBe(target);
   });
@@ -143,14 +148,14 @@ describe("evidence bundle", () => {
   it("catches an altered record against the audit entry written when it was made", async () => {
     const file = await exportBundle("record");
     const changed = await tampered(file, "record-changed", (lines) => lines.map((line) => (line.includes('"type":"decision"') ? line.replace('"amount":"180"', '"amount":"1800"') : line)));
-    const result = await verifyEvidenceBundle(changed);
+    const result = await verifyEvidenceBundle(changed, trusted());
     expectFailure(result, "record_mismatch", /^Decision dec_\S+ says its amount is "1800", but audit entry \d+, written when it was decided, recorded "180(\.0+)?"/);
   });
 
   it("catches a record with no audit evidence, such as a note written straight into the database", async () => {
     const reviewCase = await t.db.reviewCase.findFirstOrThrow({ where: { source: "agent" } });
     await t.db.reviewNote.create({ data: { caseId: reviewCase.id, authorId: supervisor.id!, body: "nothing to see here" } });
-    const result = await verifyEvidenceBundle(await exportBundle("note"));
+    const result = await verifyEvidenceBundle(await exportBundle("note"), trusted());
     expectFailure(result, "record_without_evidence", /^Review note \S+ has no audit entry by supervisor@example\.com about its case in the bundle/);
     await t.db.reviewNote.deleteMany({});
   });
@@ -163,31 +168,31 @@ describe("evidence bundle", () => {
       const i = lines.findIndex((l) => l.includes('"type":"audit_entry"') && !l.includes('"seal_id":null'));
       return lines.filter((_, j) => j !== i);
     });
-    expectFailure(await verifyEvidenceBundle(noEntry), "seal_digest", /^Seal \d+ \(transactions \d+ to \d+\) sealed \d+ entr(y|ies) but the bundle holds \d+ of them/);
+    expectFailure(await verifyEvidenceBundle(noEntry, trusted()), "seal_digest", /^Seal \d+ \(transactions \d+ to \d+\) sealed \d+ entr(y|ies) but the bundle holds \d+ of them/);
 
     const noDecision = await tampered(file, "no-decision", (lines) => {
       const approval = parsed(lines).find((l) => l.type === "approval")!;
       return lines.filter((l) => !(l.includes('"type":"decision"') && l.includes(`"id":"${approval.decision_id as string}"`)));
     });
-    expectFailure(await verifyEvidenceBundle(noDecision), "missing_record", /^Approval \S+ refers to decision dec_\S+, which is not in the bundle/);
+    expectFailure(await verifyEvidenceBundle(noDecision, trusted()), "missing_record", /^Approval \S+ refers to decision dec_\S+, which is not in the bundle/);
 
     const forgedSeal = await tampered(file, "forged-seal", (lines) => lines.map((l) => (l.includes('"type":"seal"') ? l.replace(/"entry_count":(\d+)/, (_, n) => `"entry_count":${Number(n) + 1}`) : l)));
-    expectFailure(await verifyEvidenceBundle(forgedSeal), "seal_hash", /^Seal \d+ no longer matches its own hash/);
+    expectFailure(await verifyEvidenceBundle(forgedSeal, trusted()), "seal_hash", /^Seal \d+ no longer matches its own hash/);
 
     const text = gunzipSync(await readFile(file));
     const cut = path.join(dir, "cut.ndjson.gz");
     await writeFile(cut, gzipSync(text.subarray(0, Math.floor(text.length * 0.6))));
-    const truncated = await verifyEvidenceBundle(cut);
+    const truncated = await verifyEvidenceBundle(cut, trusted());
     expect(truncated.ok).toBe(false);
     expect(["truncated", "format"]).toContain(truncated.failure?.kind);
 
     const halfGzip = path.join(dir, "half.ndjson.gz");
     const gz = await readFile(file);
     await writeFile(halfGzip, gz.subarray(0, gz.length - 20));
-    expectFailure(await verifyEvidenceBundle(halfGzip), "unreadable", /not a complete gzip stream/);
+    expectFailure(await verifyEvidenceBundle(halfGzip, trusted()), "unreadable", /not a complete gzip stream/);
 
     const recordEdit = await tampered(file, "reason-edit", (lines) => lines.map((l) => (l.includes('"type":"review_case"') ? l.replace("legal action", "legal actions") : l)));
-    expectFailure(await verifyEvidenceBundle(recordEdit), "lines_digest", /a line was changed after export/);
+    expectFailure(await verifyEvidenceBundle(recordEdit, trusted()), "lines_digest", /a line was changed after export/);
   });
 
   it("ties the first seal to the anchor: a bundle that drops its first seal no longer links", async () => {
@@ -197,7 +202,7 @@ describe("evidence bundle", () => {
       const first = parsed(lines).find((l) => l.type === "seal")!;
       return lines.filter((l) => !(l.includes(`"type":"seal","id":${first.id as number},`) || l.includes(`"seal_id":${first.id as number},`)));
     });
-    const result = await verifyEvidenceBundle(changed);
+    const result = await verifyEvidenceBundle(changed, trusted());
     expect(result.ok).toBe(false);
     expect(result.failure?.kind).toBe("seal_chain");
   });
@@ -207,7 +212,7 @@ describe("evidence bundle", () => {
     const bundle = await buildEvidenceBundle(t.db, auditor, period);
     const file = path.join(dir, "empty.ndjson");
     await pipeline(Readable.from(bundle.lines()), createWriteStream(file));
-    const result = await verifyEvidenceBundle(file);
+    const result = await verifyEvidenceBundle(file, trusted());
     expect(result).toMatchObject({ ok: true, counts: { audit_entry: 0, seal: 0, decision: 0 } });
   });
 
@@ -217,21 +222,69 @@ describe("evidence bundle", () => {
     const to = new Date(Date.now() + 60_000).toISOString();
     const exported = await mandate(["audit", "export", "--from", from, "--to", to, "--output", out], t.url);
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toContain(`mandate audit verify --bundle ${out}`);
+    const fingerprint = getKeyStore().currentSigning().kid;
+    expect(exported.stdout).toContain(`mandate audit verify --bundle ${out} --fingerprint ${fingerprint}`);
 
     // An unreachable DATABASE_URL proves that verification never opens one.
-    const verified = await mandate(["audit", "verify", "--bundle", out], "postgresql://nobody@127.0.0.1:1/none");
+    const verified = await mandate(["audit", "verify", "--bundle", out, "--fingerprint", fingerprint], "postgresql://nobody@127.0.0.1:1/none");
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/^Evidence bundle verified/);
+    expect(verified.stdout).toContain(`Its seals are signed by the key you trust (${fingerprint})`);
+
+    // Without a key obtained apart from the bundle, nothing proves where it came from.
+    const unkeyed = await mandate(["audit", "verify", "--bundle", out], "postgresql://nobody@127.0.0.1:1/none");
+    expect(unkeyed.code).toBe(1);
+    expect(unkeyed.stdout).toMatch(/No trusted key was given, so nothing proves where this bundle came from/);
 
     const broken = await tampered(out, "cli-broken", (lines) => lines.map((l) => (l.includes('"action":"decision.create"') ? l.replace('"actor_label":"support-bot"', '"actor_label":"support-b0t"') : l)));
-    const failed = await mandate(["audit", "verify", "--bundle", broken], "postgresql://nobody@127.0.0.1:1/none");
+    const failed = await mandate(["audit", "verify", "--bundle", broken, "--fingerprint", fingerprint], "postgresql://nobody@127.0.0.1:1/none");
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^Evidence bundle FAILED verification \(line \d+\): Audit entry \d+ \(decision\.create at .*\) no longer matches its hash/);
 
     const refused = await mandate(["audit", "export", "--from", "2026-02-01", "--to", "2026-01-01"], t.url);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("to: The end must come after the start");
+  });
+});
+
+describe("the standalone verifier", () => {
+  it("runs on Node alone from another folder, against a key file, and refuses forged signatures and other keys", async () => {
+    await sealEverything();
+    const bundle = await exportBundle("standalone");
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), "auditor-"));
+    const verifier = path.join(elsewhere, "mandate-verify-evidence.mjs");
+    const built = await mandate(["audit", "verifier", "--output", verifier], "postgresql://nobody@127.0.0.1:1/none");
+    expect(built.code).toBe(0);
+    const keyFile = path.join(elsewhere, "jwks.json");
+    await writeFile(keyFile, JSON.stringify(publicJwks(getKeyStore())));
+    const { generateKeyPairSync } = await import("node:crypto");
+    const otherFile = path.join(elsewhere, "other.json");
+    await writeFile(otherFile, JSON.stringify({ keys: [{ ...generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }), kid: "other" }] }));
+
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string }>((resolve) =>
+        execFile(process.execPath, [verifier, ...args], { cwd: elsewhere, env: { PATH: process.env.PATH ?? "" } as NodeJS.ProcessEnv, timeout: 60_000 }, (error, stdout) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout }),
+        ),
+      );
+    const ok = await run([bundle, "--key", keyFile]);
+    expect(ok.stdout).toMatch(/^Evidence bundle verified/);
+    expect(ok.code).toBe(0);
+
+    const other = await run([bundle, "--key", otherFile]);
+    expect(other.code).toBe(1);
+    expect(other.stdout).toMatch(/Seal \d+ is signed by key \S+, which is not a key you trust/);
+
+    const wrongPrint = await run([bundle, "--fingerprint", "A".repeat(43)]);
+    expect(wrongPrint.code).toBe(1);
+    expect(wrongPrint.stdout).toMatch(/names no signing key with the fingerprint/);
+
+    const forged = await tampered(bundle, "forged-signature", (lines) =>
+      lines.map((l) => (l.startsWith('{"type":"seal"') ? l.replace(/"signature":"[A-Za-z0-9_-]{10}/, '"signature":"AAAAAAAAAA') : l)),
+    );
+    const refused = await run([forged, "--key", keyFile]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/Seal \d+'s signature does not verify: the seal was altered after it was signed/);
   });
 });
 

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getEnv } from "@/lib/env";
+import { getKeyStore } from "@/lib/keys/current-key-store";
 import { getEvidencePreview, getLatestSeal } from "@/lib/evidence/queries";
 import { evidencePeriodInput, MAX_PERIOD_DAYS, type EvidencePeriod } from "@/lib/evidence/schemas";
 import { retentionCutoff } from "@/lib/retention/retention-window";
@@ -39,6 +40,7 @@ export default async function EvidencePage({ searchParams }: { searchParams: Pro
   const db = getPrisma();
   const [preview, seal] = await Promise.all([period ? getEvidencePreview(db, period) : null, getLatestSeal(db)]);
   const retentionDays = getEnv().MANDATE_RETENTION_DAYS;
+  const keys = getKeyStore().signing.map((key) => ({ kid: key.kid, createdAt: key.createdAt }));
   const clock = new Date();
   // Quick periods end at the next whole minute, so what just happened is inside.
   const now = new Date(Math.ceil(clock.getTime() / 60_000) * 60_000);
@@ -116,14 +118,39 @@ export default async function EvidencePage({ searchParams }: { searchParams: Pro
         )}
 
         <Card title="Verify a bundle offline">
-          <p className="text-sm text-slate-700">Anyone with the file and Mandate&apos;s command line can check it, with no database and no network:</p>
+          <p className="text-sm text-slate-700">
+            Auditors check a bundle on their own machine with the{" "}
+            <a href="/downloads/mandate-verify-evidence.mjs" download className="font-medium text-brand-700 underline">
+              standalone verifier
+            </a>{" "}
+            (one file, Node.js 20 or later, no database, no network), against this server&apos;s signing key:
+          </p>
           <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 text-xs text-slate-100">
-            <code>mandate audit verify --bundle mandate-evidence_….ndjson.gz</code>
+            <code>node mandate-verify-evidence.mjs mandate-evidence_….ndjson.gz --fingerprint {keys[keys.length - 1]?.kid ?? "…"}</code>
           </pre>
           <p className="mt-2 text-sm text-slate-700">
-            It recomputes every audit entry&apos;s hash and every seal&apos;s digest, checks that the seals chain from the anchor to the head, and that every decision, approval, vote,
-            outcome, review case and note has an audit entry about it, and names the first thing that does not hold.
+            It recomputes every audit entry&apos;s hash and every seal&apos;s digest, checks each seal&apos;s signature and that the seals chain from the anchor to the head, and that every
+            decision, approval, vote, outcome, review case and note has an audit entry about it, and names the first thing that does not hold.
           </p>
+          <h3 className="mt-3 text-sm font-semibold text-slate-900">Signing keys</h3>
+          <p className="text-xs text-slate-500">
+            Give auditors a fingerprint by a channel other than the bundle (or the key set at{" "}
+            <a href="/.well-known/jwks.json" className="underline">
+              /.well-known/jwks.json
+            </a>
+            ). Older keys stay valid for what they signed.
+          </p>
+          <ul className="mt-1 space-y-1 text-sm" aria-label="Signing key fingerprints">
+            {keys.map((key, i) => (
+              <li key={key.kid}>
+                <code className="font-mono text-xs break-all">{key.kid}</code>{" "}
+                <span className="text-slate-500">
+                  since {formatDateTime(new Date(key.createdAt))}
+                  {i === keys.length - 1 ? " (current)" : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
           <p className="mt-2 text-sm text-slate-700">
             To tie a bundle to this server&apos;s log, compare its head seal with the latest seal here:{" "}
             {seal ? (
