@@ -263,7 +263,7 @@ describe("the standalone verifier", () => {
 
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string }>((resolve) =>
-        execFile(process.execPath, [verifier, ...args], { cwd: elsewhere, env: { PATH: process.env.PATH ?? "" } as NodeJS.ProcessEnv, timeout: 60_000 }, (error, stdout) =>
+        execFile(process.execPath, [verifier, ...args], { cwd: elsewhere, env: { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv, timeout: 60_000 }, (error, stdout) =>
           resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout }),
         ),
       );
