@@ -92,7 +92,12 @@ test("an auditor downloads the last day's evidence, which verifies offline; one 
   const file = testInfo.outputPath(download.suggestedFilename());
   await download.saveAs(file);
 
-  const verified = await verifyEvidenceBundle(file);
+  // The auditor trusts the key the server publishes, obtained apart from the bundle.
+  const jwks = await (await request.get("/.well-known/jwks.json")).json();
+  const trust = { keys: jwks.keys };
+  const fingerprint = jwks.keys.at(-1).kid as string;
+  await expect(page.getByRole("list", { name: "Signing key fingerprints" })).toContainText(fingerprint);
+  const verified = await verifyEvidenceBundle(file, trust);
   expect(verified.failure).toBeNull();
   expect(verified.ok).toBe(true);
   expect(verified.counts.decision).toBeGreaterThan(0);
@@ -106,7 +111,7 @@ test("an auditor downloads the last day's evidence, which verifies offline; one 
   lines[index] = lines[index]!.replace("cus_evidence", "cus_evidencf");
   const tampered = testInfo.outputPath("tampered.ndjson.gz");
   await writeFile(tampered, gzipSync(lines.join("\n")));
-  const failed = await verifyEvidenceBundle(tampered);
+  const failed = await verifyEvidenceBundle(tampered, trust);
   expect(failed.ok).toBe(false);
   expect(failed.failure).toMatchObject({ kind: "entry_hash", entryId });
   expect(failed.failure?.message).toMatch(new RegExp(`^Audit entry ${entryId} \\(decision\\.create at .*\\) no longer matches its hash`));
