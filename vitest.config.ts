@@ -13,6 +13,7 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
+          env: { MANDATE_KEYS_DIR: ".data/test-unit-keys" },
         },
       },
       {

@@ -34,8 +34,11 @@ export async function grantAppRole(ownerUrl: string, options: { loginPassword?: 
     await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
     await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+    // ANALYZE after the demo history's bulk load (PostgreSQL 17's MAINTAIN; older servers skip it with a warning).
+    const { rows: version } = await client.query<{ v: number }>("SELECT current_setting('server_version_num')::int AS v");
+    if (version[0]!.v >= 170000) await client.query(`GRANT MAINTAIN ON ALL TABLES IN SCHEMA public TO ${role}`);
     for (const table of APPEND_ONLY_TABLES) {
-      await client.query(`REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ${client.escapeIdentifier(table)} FROM ${role}`);
+      await client.query(`REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER${version[0]!.v >= 170000 ? ", MAINTAIN" : ""} ON ${client.escapeIdentifier(table)} FROM ${role}`);
     }
     await client.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "_prisma_migrations" FROM ${role}`);
   } finally {

@@ -34,9 +34,20 @@ export interface PublicJwk {
   use: "sig";
 }
 
+/** AES-256-GCM keys that encrypt secrets the database must hold (webhook and upstream credentials). */
+export interface EncryptionKey {
+  /** "e1", "e2", … written beside each ciphertext. */
+  id: string;
+  key: Buffer;
+  createdAt: string;
+}
+
 export interface KeyStore {
   readonly dir: string;
   readonly mac: readonly MacKey[];
+  readonly encryption: readonly EncryptionKey[];
+  currentEncryption(): EncryptionKey;
+  encryptionKey(id: string): EncryptionKey | undefined;
   readonly signing: readonly SigningKey[];
   currentMac(): MacKey;
   currentSigning(): SigningKey;
@@ -49,6 +60,8 @@ interface KeyFile {
   version: 1;
   mac: { id: string; key: string; created_at: string }[];
   signing: { kid: string; private_pkcs8: string; created_at: string }[];
+  /** Added after the first stores were made: filled in when missing. */
+  encryption?: { id: string; key: string; created_at: string }[];
 }
 
 const FILE_NAME = "keys.json";
@@ -73,6 +86,10 @@ function signingFromPkcs8(pkcs8: string, createdAt: string): SigningKey {
 
 function newMac(index: number, now: Date): KeyFile["mac"][number] {
   return { id: `m${index}`, key: randomBytes(32).toString("base64url"), created_at: now.toISOString() };
+}
+
+function newEncryption(index: number, now: Date): NonNullable<KeyFile["encryption"]>[number] {
+  return { id: `e${index}`, key: randomBytes(32).toString("base64url"), created_at: now.toISOString() };
 }
 
 function newSigning(now: Date): KeyFile["signing"][number] {
@@ -101,12 +118,21 @@ function toStore(dir: string, raw: KeyFile): KeyStore {
     return { id: m.id, key, createdAt: m.created_at };
   });
   const signing = raw.signing.map((s) => signingFromPkcs8(s.private_pkcs8, s.created_at));
+  const encryption = (raw.encryption ?? []).map((e) => {
+    const key = Buffer.from(e.key, "base64url");
+    if (!/^e\d+$/.test(e.id) || key.length !== 32) throw new Error(`the key store's encryption key ${e.id} is malformed`);
+    return { id: e.id, key, createdAt: e.created_at };
+  });
+  const encryptionById = new Map(encryption.map((e) => [e.id, e]));
   const macById = new Map(mac.map((m) => [m.id, m]));
   const signingByKid = new Map(signing.map((s) => [s.kid, s]));
   return {
     dir,
     mac,
     signing,
+    encryption,
+    currentEncryption: () => encryption[encryption.length - 1]!,
+    encryptionKey: (id) => encryptionById.get(id),
     currentMac: () => mac[mac.length - 1]!,
     currentSigning: () => signing[signing.length - 1]!,
     macKey: (id) => macById.get(id),
@@ -139,7 +165,7 @@ export function openKeyStore(dir: string, options: { create?: boolean } = {}): K
   if (!existsSync(file)) {
     if (options.create === false) throw new Error(`no key store at ${file}`);
     const now = new Date();
-    const raw: KeyFile = { format: "mandate-keys", version: 1, mac: [newMac(1, now)], signing: [newSigning(now)] };
+    const raw: KeyFile = { format: "mandate-keys", version: 1, mac: [newMac(1, now)], signing: [newSigning(now)], encryption: [newEncryption(1, now)] };
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
     try {
@@ -156,16 +182,24 @@ export function openKeyStore(dir: string, options: { create?: boolean } = {}): K
   }
   const mode = statSync(file).mode & 0o077;
   if (mode !== 0) chmodSync(file, 0o600);
-  return toStore(dir, parseKeyFile(readFileSync(file, "utf8"), file));
+  const raw = parseKeyFile(readFileSync(file, "utf8"), file);
+  if (!raw.encryption?.length) {
+    raw.encryption = [newEncryption(1, new Date())];
+    writeKeyFile(dir, raw);
+    // Another process may have added its own at the same moment: the file as it now stands wins.
+    return toStore(dir, parseKeyFile(readFileSync(file, "utf8"), file));
+  }
+  return toStore(dir, raw);
 }
 
 export interface RotationResult {
   mac?: { id: string };
+  encryption?: { id: string };
   signing?: { kid: string };
 }
 
 /** Adds a new current key of each kind asked for; older keys stay and keep verifying. */
-export function rotateKeyStore(dir: string, which: { mac: boolean; signing: boolean }, now = new Date()): RotationResult {
+export function rotateKeyStore(dir: string, which: { mac: boolean; signing: boolean; encryption?: boolean }, now = new Date()): RotationResult {
   const file = keyFilePath(dir);
   const raw = parseKeyFile(readFileSync(file, "utf8"), file);
   const result: RotationResult = {};
@@ -173,6 +207,12 @@ export function rotateKeyStore(dir: string, which: { mac: boolean; signing: bool
     const next = newMac(raw.mac.length + 1, now);
     raw.mac.push(next);
     result.mac = { id: next.id };
+  }
+  if (which.encryption) {
+    raw.encryption ??= [];
+    const next = newEncryption(raw.encryption.length + 1, now);
+    raw.encryption.push(next);
+    result.encryption = { id: next.id };
   }
   if (which.signing) {
     const next = newSigning(now);

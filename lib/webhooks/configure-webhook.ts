@@ -1,4 +1,5 @@
 import type { Actor } from "@/lib/audit/actor";
+import { sealSecret } from "@/lib/keys/secret-box";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { authorize } from "@/lib/auth/authorize";
 import type { Db } from "@/lib/db/prisma";
@@ -36,7 +37,8 @@ export async function setAgentWebhook(db: Db, actor: Actor, input: SetAgentWebho
       return { agent: agent.name, url: null, secret: null };
     }
     const secret = generateWebhookSecret();
-    await tx.agent.update({ where: { id: agentId }, data: { webhookUrl: url, webhookSecret: secret } });
+    // Stored encrypted under the key store's key, bound to this agent (lib/keys/secret-box.ts).
+    await tx.agent.update({ where: { id: agentId }, data: { webhookUrl: url, webhookSecret: sealSecret(secret, `agent:${agentId}:webhook`) } });
     // The secret never enters the audit log.
     await recordAudit(tx, actor, { action: "agent.webhook_set", subjectType: "agent", subjectId: agentId, data: { agent: agent.name, url, previous_url: agent.webhook_url } });
     return { agent: agent.name, url, secret };

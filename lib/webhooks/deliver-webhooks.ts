@@ -1,3 +1,4 @@
+import { openSecret } from "@/lib/keys/secret-box";
 import type { Db } from "@/lib/db/prisma";
 import { nextRetry } from "./retry-schedule";
 import { signWebhook } from "./signature";
@@ -31,6 +32,7 @@ interface ClaimedEvent {
   created_at: Date;
   webhook_url: string | null;
   webhook_secret: string | null;
+  agent_id: string;
 }
 
 interface AttemptResult {
@@ -61,7 +63,8 @@ export async function deliverDueWebhooks(db: Db, options: DeliverWebhooksOptions
      WHERE e.id = due.id
     RETURNING e.id, e.type, e.payload, e.attempts, e.created_at,
               (SELECT a.webhook_url FROM agents a WHERE a.id = e.agent_id) AS webhook_url,
-              (SELECT a.webhook_secret FROM agents a WHERE a.id = e.agent_id) AS webhook_secret`;
+              (SELECT a.webhook_secret FROM agents a WHERE a.id = e.agent_id) AS webhook_secret,
+              e.agent_id::text AS agent_id`;
 
   const results = await Promise.allSettled(events.map((event) => deliverOne(db, event, { ...options, now, timeoutMs })));
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -87,7 +90,7 @@ async function deliverOne(
     const problem = webhookUrlProblem(event.webhook_url);
     result = problem
       ? { statusCode: null, error: `Webhook URL refused: ${problem}.` }
-      : await post(event, event.webhook_url, event.webhook_secret, options);
+      : await post(event, event.webhook_url, openSecret(event.webhook_secret, `agent:${event.agent_id}:webhook`), options);
   }
 
   const durationMs = Math.round(performance.now() - started);

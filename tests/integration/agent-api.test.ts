@@ -236,7 +236,7 @@ describe("limits through the group-commit writer", () => {
     try {
       const conn = await pool.connect();
       const [{ pid }] = (await conn.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows as [{ pid: number }];
-      await api.pool.query("SELECT pg_terminate_backend($1)", [pid]);
+      await t.query("SELECT pg_terminate_backend($1)", [pid]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       await expect(conn.query("SELECT 1")).rejects.toThrow();
       conn.release();

@@ -13,6 +13,7 @@ import { verifyWebhook } from "../../lib/webhooks/signature";
 import { startWebhookDispatcher, type WebhookDispatcher } from "../../lib/webhooks/webhook-dispatcher";
 import { newAgentKey, operator } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
+import { openSecret } from "../../lib/keys/secret-box";
 
 let t: TestDatabase;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -320,7 +321,13 @@ describe("configuring webhooks", () => {
     const second = await setAgentWebhook(t.db, user(["admin"]), { agentId, url: "http://localhost:4000/h" });
     expect(second.secret).toMatch(/^whsec_/);
     expect(second.secret).not.toBe(first.secret);
-    expect(await t.db.agent.findUniqueOrThrow({ where: { id: agentId }, select: { webhookUrl: true, webhookSecret: true } })).toEqual({ webhookUrl: "http://localhost:4000/h", webhookSecret: second.secret });
+    // Regression: the secret was stored in clear. Now only its AES-GCM ciphertext, bound to this agent, is in the database.
+    const stored = await t.db.agent.findUniqueOrThrow({ where: { id: agentId }, select: { webhookUrl: true, webhookSecret: true } });
+    expect(stored.webhookUrl).toBe("http://localhost:4000/h");
+    expect(stored.webhookSecret).toMatch(/^enc:e\d+:/);
+    expect(stored.webhookSecret).not.toContain(second.secret!.slice("whsec_".length));
+    expect(openSecret(stored.webhookSecret!, `agent:${agentId}:webhook`)).toBe(second.secret);
+    expect(() => openSecret(stored.webhookSecret!, "agent:another:webhook")).toThrow();
 
     await expect(sendTestWebhook(t.db, user(["auditor"]), { agentId })).rejects.toMatchObject({ code: "forbidden" });
     await setAgentWebhook(t.db, it_, { agentId, url: "" });
