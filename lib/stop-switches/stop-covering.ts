@@ -48,11 +48,11 @@ export function describeStopTarget(stop: Pick<StopInForce, "scope" | "target">):
   return stop.scope === "all" ? "everything" : `${stop.scope} ${JSON.stringify(stop.target)}`;
 }
 
-/** For people: `Everything is paused by committee@northwind.example since 2026-12-07 17:00 UTC: “incident 42”.` */
+/** For people: `Agent “support-bot” is paused by committee@northwind.example since 2026-12-07 17:00 UTC: “incident 42”.` */
 export function describeStopForPeople(stop: StopInForce): string {
-  const what = describeStopTarget(stop);
+  const what = stop.scope === "all" ? "Everything" : `${stop.scope === "agent" ? "Agent" : "Action"} “${stop.target}”`;
   const since = `${stop.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-  return `${what[0]!.toUpperCase()}${what.slice(1)} is paused by ${stop.createdBy} since ${since}: “${stop.reason}”.`;
+  return `${what} is paused by ${stop.createdBy} since ${since}: “${stop.reason}”.`;
 }
 
 /**

@@ -68,8 +68,8 @@ afterAll(async () => {
 describe("approving a held action during a stop", () => {
   const scopes: { scope: string; target: (agentName: string) => StopTarget; names: string }[] = [
     { scope: "everything", target: () => ({ scope: "all" }), names: "Everything is paused" },
-    { scope: "agent", target: (name) => ({ scope: "agent", target: name }), names: 'Agent "approve-bot-agent" is paused' },
-    { scope: "action", target: () => ({ scope: "action", target: "refund.issue" }), names: 'Action "refund.issue" is paused' },
+    { scope: "agent", target: (name) => ({ scope: "agent", target: name }), names: "Agent “approve-bot-agent” is paused" },
+    { scope: "action", target: () => ({ scope: "action", target: "refund.issue" }), names: "Action “refund.issue” is paused" },
   ];
 
   for (const { scope, target, names } of scopes) {
