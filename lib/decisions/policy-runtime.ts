@@ -19,6 +19,7 @@ export class PolicyRuntime {
   private current: (RuntimeSnapshot & { version: number | null; loadedAt: number }) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -53,8 +54,23 @@ export class PolicyRuntime {
     return (await this.pool.query<StopInForce>(STOPS_IN_FORCE_SQL)).rows;
   }
 
+  /**
+   * Resolves once a load that started after this call has finished, so a caller that has just
+   * committed a stop or a publish sees it. A load already under way may have read before that
+   * commit: the call then waits for it and one more (shared by every caller meanwhile).
+   */
   refresh(): Promise<void> {
-    return (this.refreshing ??= this.load().finally(() => (this.refreshing = null)));
+    if (!this.refreshing) return (this.refreshing = this.load().finally(() => (this.refreshing = null)));
+    const running = this.refreshing;
+    return (this.queued ??= running.then(
+      () => this.runQueued(),
+      () => this.runQueued(),
+    ));
+  }
+
+  private runQueued(): Promise<void> {
+    this.queued = null;
+    return this.refresh();
   }
 
   private async load(): Promise<void> {

@@ -235,6 +235,39 @@ describe("reading a decision during a stop", () => {
   });
 });
 
+describe("the runtime's cached stops", () => {
+  it("refresh() called after a pause commits sees it, even with a load already under way (it used to return that older load)", async () => {
+    // A real pool whose answers are held at a gate: a load can be caught between reading and finishing.
+    let gate: Promise<void> = Promise.resolve();
+    const held = new Proxy(api.pool, {
+      get(target, prop, receiver) {
+        if (prop !== "query") return Reflect.get(target, prop, receiver);
+        return async (...args: unknown[]) => {
+          const result = await (target.query as (...a: unknown[]) => Promise<unknown>)(...args);
+          await gate;
+          return result;
+        };
+      },
+    });
+    const { PolicyRuntime } = await import("../../lib/decisions/policy-runtime");
+    const runtime = new PolicyRuntime(held);
+    await newAgentKey(t, "runtime-bot");
+    await runtime.refresh();
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const before = runtime.refresh(); // reads now: no stop yet
+    await new Promise((r) => setTimeout(r, 100));
+    await pause(t.db, committee, { target: { scope: "agent", target: "runtime-bot" }, reason: "mid-load" });
+    const after = runtime.refresh();
+    open();
+    await Promise.all([before, after]);
+    expect((await runtime.stopsInForce()).map((s) => s.reason)).toContain("mid-load");
+    runtime.stop();
+    await resume(t.db, committee, { target: { scope: "agent", target: "runtime-bot" }, reason: "done" });
+    await api.runtime.refresh();
+  });
+});
+
 describe("outcomes reported during a stop", () => {
   it("`executed` is recorded, opens a review case naming the stop and is audited with it, in one transaction", async () => {
     const bot = await agent("exec-bot");
