@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   action_mismatch: 409,
   not_executable: 409,
   already_decided: 409,
+  paused: 409,
   stale_revision: 409,
   idempotency_in_progress: 409,
   payload_too_large: 413,

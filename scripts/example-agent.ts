@@ -5,7 +5,7 @@
 // conversation drifts into renegotiating her contract.
 import { parseArgs } from "node:util";
 import { DEMO_AGENT_KEY } from "../lib/demo/demo-credentials";
-import { MandateApiError, MandateClient, type Decision, type DecisionRequest } from "../lib/client/mandate-client";
+import { executionPause, MandateApiError, MandateClient, mayExecute, type Decision, type DecisionRequest } from "../lib/client/mandate-client";
 
 const { values } = parseArgs({
   options: {
@@ -47,7 +47,9 @@ try {
     if (waitSeconds > 0) {
       const decided = await mandate.waitForDecision(held.id, { timeoutMs: waitSeconds * 1000 });
       console.log(`${"".padEnd(34)}   now ${decided.status}`);
-      if (decided.status === "approved") {
+      const pause = executionPause(decided);
+      if (pause) console.log(`${"".padEnd(34)}   not executed: ${pause.message}`);
+      if (mayExecute(decided)) {
         await mandate.reportOutcome(held.id, { status: "executed", action_digest: held.action_digest, external_ref: "re_goodwill" });
         console.log(`${"".padEnd(34)}   executed (re_goodwill) and reported`);
       }

@@ -11,10 +11,15 @@ const BUTTON_TONES = {
   none: "bg-slate-700 hover:bg-slate-800",
 } as const;
 
-/** Approve or reject with a reason; nothing is chosen in advance, so approving is never one keypress. Keys: `a` approve, `r` reject (focus the reason), Ctrl+Enter to send. */
-export function DecideForm({ approvalId, open, status }: { approvalId: string; open: boolean; status: string }) {
+/**
+ * Approve or reject with a reason; nothing is chosen in advance, so approving is never one keypress. Keys: `a` approve, `r` reject (focus the reason), Ctrl+Enter to send.
+ * `approveBlocked` (why approving is refused now: a stop switch) disables Approve; the server refuses it anyway.
+ */
+export function DecideForm({ approvalId, open, status, approveBlocked = null }: { approvalId: string; open: boolean; status: string; approveBlocked?: string | null }) {
   const [state, action, pending] = useActionState(decideApprovalAction, INITIAL_FORM_STATE);
-  const [verdict, setVerdict] = useState<"approve" | "reject" | null>(null);
+  const [chosen, setVerdict] = useState<"approve" | "reject" | null>(null);
+  // A stop that starts while the page is open takes an approve choice back.
+  const verdict = approveBlocked && chosen === "approve" ? null : chosen;
   const [reason, setReason] = useState("");
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -23,6 +28,7 @@ export function DecideForm({ approvalId, open, status }: { approvalId: string; o
     function onKey(event: KeyboardEvent) {
       if (!open) return;
       if ((event.target as HTMLElement).closest("input, textarea, select") || event.metaKey || event.ctrlKey || event.altKey) return;
+      if (event.key === "a" && approveBlocked) return;
       if (event.key === "a" || event.key === "r") {
         setVerdict(event.key === "a" ? "approve" : "reject");
         reasonRef.current?.focus();
@@ -31,7 +37,7 @@ export function DecideForm({ approvalId, open, status }: { approvalId: string; o
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [open]);
+  }, [open, approveBlocked]);
 
   return (
     <form ref={formRef} action={action} className="space-y-3" aria-label="Decide">
@@ -42,13 +48,26 @@ export function DecideForm({ approvalId, open, status }: { approvalId: string; o
       <fieldset hidden={!open} aria-describedby={state.fieldErrors.verdict ? "decide-verdict-error" : undefined}>
         <legend className="text-sm font-medium text-slate-700">Decision</legend>
         <div className="mt-1 flex gap-4 text-sm">
-          <label className="inline-flex items-center gap-2">
-            <input type="radio" name="verdict-choice" checked={verdict === "approve"} onChange={() => setVerdict("approve")} /> Approve <kbd className="rounded border px-1 text-xs">a</kbd>
+          <label className={`inline-flex items-center gap-2 ${approveBlocked ? "text-slate-400" : ""}`}>
+            <input
+              type="radio"
+              name="verdict-choice"
+              checked={verdict === "approve"}
+              disabled={!!approveBlocked}
+              aria-describedby={approveBlocked ? "decide-approve-blocked" : undefined}
+              onChange={() => setVerdict("approve")}
+            />{" "}
+            Approve <kbd className="rounded border px-1 text-xs">a</kbd>
           </label>
           <label className="inline-flex items-center gap-2">
             <input type="radio" name="verdict-choice" checked={verdict === "reject"} onChange={() => setVerdict("reject")} /> Reject <kbd className="rounded border px-1 text-xs">r</kbd>
           </label>
         </div>
+        {approveBlocked ? (
+          <p id="decide-approve-blocked" className="mt-1 text-sm text-slate-700">
+            {approveBlocked}
+          </p>
+        ) : null}
         {state.fieldErrors.verdict ? (
           <p id="decide-verdict-error" className="mt-1 text-sm text-rose-700">
             {state.fieldErrors.verdict}

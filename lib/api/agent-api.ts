@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { z } from "zod";
 import { writeAudit } from "@/lib/audit/record-audit";
 import { createDecision } from "@/lib/decisions/create-decision";
-import { getDecisionForAgent } from "@/lib/decisions/get-decision";
+import { readDecisionForAgent } from "@/lib/decisions/get-decision";
 import type { PolicyRuntime } from "@/lib/decisions/policy-runtime";
 import { reportOutcome } from "@/lib/decisions/report-outcome";
 import { decisionRequestSchema, idempotencyKeySchema, outcomeRequestSchema, reviewRequestSchema } from "@/lib/decisions/schemas";
@@ -90,7 +90,7 @@ export function createAgentApi(deps: AgentApiDeps): (req: ApiRequest) => Promise
       const created = await createDecision(deps, agent, body, key);
       return json(created.status, created.body, created.status === 201 ? { location: `/api/v1/decisions/${created.body.id}` } : {});
     }
-    if (single && !single[2]) return json(200, await getDecisionForAgent(deps.pool, agent.agentId, single[1]!));
+    if (single && !single[2]) return json(200, await readDecisionForAgent(deps, agent, single[1]!));
     if (single) {
       const body = parse(outcomeRequestSchema, await readJsonBody(req));
       const result = await reportOutcome(deps.pool, agent, single[1]!, body);

@@ -65,6 +65,10 @@ export function buildOpenApiDocument() {
         get: {
           operationId: "getDecision",
           summary: "The decision as it stands now",
+          description:
+            "While a stop switch covers the decision's agent or action, an `allowed` or `approved` decision that has not been executed carries, first among its `reasons`, " +
+            "a reason with code `paused` (rule `stop_switch`) whose message names what is paused, since when and why. Its `status` is unchanged: do not execute while that " +
+            "reason is present; read the decision again after the stop is lifted. Executed, denied, held, rejected and expired decisions never carry it.",
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
           responses: { "200": { description: "The decision", content: json("Decision") }, "404": problem("No such decision for this agent"), ...COMMON_ERRORS },
         },
@@ -76,7 +80,7 @@ export function buildOpenApiDocument() {
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
           requestBody: { required: true, content: json("OutcomeRequest") },
           responses: {
-            "201": { description: "Outcome recorded", content: json("Decision") },
+            "201": { description: "Outcome recorded. An `executed` report while a stop switch covers the decision is recorded too (the action happened) and opens a review case.", content: json("Decision") },
             "200": { description: "The same outcome was already recorded", content: json("Decision") },
             "400": problem("Invalid request"),
             "404": problem("No such decision for this agent"),

@@ -7,6 +7,8 @@ import { loadDecisionResponse } from "@/lib/decisions/get-decision";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import type { Role } from "@/lib/policy/roles";
+import { STOP_CHANGE_LOCK_KEY } from "@/lib/stop-switches/pause";
+import { describeStopForPeople, getStopCovering, readStopsInForce } from "@/lib/stop-switches/stop-covering";
 import { parseOrThrow } from "@/lib/validation";
 import { enqueueDecisionWebhook } from "@/lib/webhooks/enqueue-webhook";
 import { wakeWebhookDispatchers } from "@/lib/webhooks/webhook-dispatcher";
@@ -29,7 +31,9 @@ export interface ApprovalDecision {
  * A person approves or rejects a held decision. The approval row is locked for the whole
  * transaction, so however many supervisors click at once, each item is decided exactly once and
  * every later click is told who decided it. The agent is told through the webhook outbox, written
- * in the same transaction.
+ * in the same transaction. While a stop switch covers the decision's agent or action, approving is
+ * refused (checked in this transaction, so a stop flipped after the page loaded still counts);
+ * rejecting stays open, since it only tells the agent not to act, which the stop asks anyway.
  */
 export async function decideApproval(db: Db, actor: Actor, input: z.input<typeof decideApprovalSchema>): Promise<ApprovalDecision> {
   authorize(actor, "approvals:decide");
@@ -37,9 +41,12 @@ export async function decideApproval(db: Db, actor: Actor, input: z.input<typeof
   const data = parseOrThrow(decideApprovalSchema, input);
 
   const result = await db.$transaction(async (tx) => {
-    const [approval] = await tx.$queryRaw<{ id: string; status: string; required: number; roles: Role[]; expires_at: Date; decision_id: string; tier: string | null; action: string; agent_id: string; conversation_id: string | null }[]>`
-      SELECT a.id, a.status::text AS status, a.required, a.roles::text[] AS roles, a.expires_at, a.decision_id, d.tier, d.action, d.agent_id::text AS agent_id, d.conversation_id
-        FROM approvals a JOIN decisions d ON d.id = a.decision_id
+    // Shared with every other vote, exclusive with a pause: a stop commits either before this
+    // vote reads the stops (and refuses it) or after this vote has committed.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${STOP_CHANGE_LOCK_KEY}::bigint)`;
+    const [approval] = await tx.$queryRaw<{ id: string; status: string; required: number; roles: Role[]; expires_at: Date; decision_id: string; tier: string | null; action: string; agent_id: string; agent_name: string; conversation_id: string | null }[]>`
+      SELECT a.id, a.status::text AS status, a.required, a.roles::text[] AS roles, a.expires_at, a.decision_id, d.tier, d.action, d.agent_id::text AS agent_id, g.name AS agent_name, d.conversation_id
+        FROM approvals a JOIN decisions d ON d.id = a.decision_id JOIN agents g ON g.id = d.agent_id
        WHERE a.id = ${data.approvalId}::uuid FOR UPDATE OF a`;
     if (!approval) throw new AppError("not_found", "That approval request does not exist.");
     const votes = await tx.approvalVote.findMany({ where: { approvalId: approval.id }, orderBy: { createdAt: "asc" }, select: { userId: true, verdict: true, role: true, user: { select: { name: true } } } });
@@ -50,6 +57,10 @@ export async function decideApproval(db: Db, actor: Actor, input: z.input<typeof
       throw new AppError("already_decided", approval.status === "expired" ? "This request expired before anyone decided it." : `Already ${approval.status}${by}.`);
     }
     if (approval.expires_at.getTime() <= Date.now()) throw new AppError("already_decided", "This request has just expired: the agent was told to stand down.");
+    if (data.verdict === "approve") {
+      const stop = getStopCovering(await readStopsInForce(tx), { agentName: approval.agent_name, action: approval.action });
+      if (stop) throw new AppError("paused", `Approving is refused while a stop switch covers this action. ${describeStopForPeople(stop)} You can still reject it; to approve, wait until the stop is lifted.`);
+    }
     if (votes.some((v) => v.userId === actor.id)) throw new AppError("conflict", "You already approved this request: a different person must give the next approval.");
 
     const choice = roleForVote(approval, votes, actor.roles);

@@ -24,6 +24,12 @@ export interface DecisionRequest {
   context?: { conversation_id?: string; channel?: string; confidence?: number; summary?: string; [name: string]: string | number | boolean | null | undefined };
 }
 
+export interface Reason {
+  code: string;
+  message: string;
+  rule: string;
+}
+
 export interface Decision {
   id: string;
   decision: DecisionKind;
@@ -32,7 +38,8 @@ export interface Decision {
   authority: "say" | "recommend" | "execute" | null;
   tier: string | null;
   owner: string | null;
-  reasons: { code: string; message: string; rule: string }[];
+  /** Why. On a read, an allowed or approved decision covered by a stop switch carries `paused` first. */
+  reasons: Reason[];
   approval: { required: number; roles: string[]; expires_at: string; approvals?: number; decided_by?: string[]; decided_at?: string | null } | null;
   policy_version: number | null;
   action_digest: string;
@@ -57,6 +64,20 @@ export class MandateApiError extends Error {
     super(message);
     this.name = "MandateApiError";
   }
+}
+
+/**
+ * The `paused` reason of an allowed or approved decision while a stop switch covers it (on
+ * `getDecision`, `waitForDecision` and an idempotent replay), or null: wait while there is one.
+ */
+export function executionPause(decision: Decision): Reason | null {
+  if (decision.status !== "allowed" && decision.status !== "approved") return null;
+  return decision.reasons.find((r) => r.code === "paused") ?? null;
+}
+
+/** Whether the agent may carry the action out now: allowed or approved, and no stop in force. */
+export function mayExecute(decision: Decision): boolean {
+  return (decision.status === "allowed" || decision.status === "approved") && !executionPause(decision);
 }
 
 const FINAL: ReadonlySet<DecisionStatus> = new Set(["approved", "rejected", "expired", "executed", "failed", "reverted"]);

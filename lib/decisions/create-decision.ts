@@ -18,6 +18,7 @@ import {
 import { AppError } from "@/lib/errors";
 import { drawFromId, newId } from "@/lib/ids";
 import type { ShadowObservation, ShadowSink } from "@/lib/simulation/shadow";
+import { withExecutionPause } from "@/lib/stop-switches/stop-covering";
 import { DecisionWriter, insertDecisionRows, type DecisionRow } from "./decision-writer";
 import { countUsage, lockScopes, scopeKey } from "./limit-usage";
 import { findStop, type PolicyRuntime } from "./policy-runtime";
@@ -120,7 +121,8 @@ export async function createDecision(
         const replay = await checkIdempotency(client, agent.agentId, idempotencyKey, requestHash!);
         if (replay) {
           await client.query("ROLLBACK");
-          return { status: 200, body: replay };
+          // The original answer, but an allow replayed during a stop says so: the agent must wait.
+          return { status: 200, body: withExecutionPause(replay, snapshot.stops, agent.agentName) };
         }
       }
 

@@ -1,5 +1,7 @@
 import type pg from "pg";
 import { AppError } from "@/lib/errors";
+import { withExecutionPause } from "@/lib/stop-switches/stop-covering";
+import type { PolicyRuntime } from "./policy-runtime";
 import type { DecisionResponse } from "./schemas";
 
 interface DecisionRow {
@@ -74,4 +76,18 @@ export async function getDecisionForAgent(db: pg.Pool | pg.PoolClient, agentId: 
   const row = rows[0];
   if (!row || row.agent_id !== agentId) throw new AppError("not_found", `No decision ${id} for this agent.`);
   return rowToResponse(row);
+}
+
+/**
+ * GET /api/v1/decisions/{id}: the decision as it stands now and, while a stop switch covers an
+ * allowed or approved decision not yet executed, a `paused` reason first (read-time only: the
+ * stored status is untouched). Stops come from the runtime's in-memory snapshot, not a query.
+ */
+export async function readDecisionForAgent(
+  service: { pool: pg.Pool; runtime: PolicyRuntime },
+  agent: { agentId: string; agentName: string },
+  id: string,
+): Promise<DecisionResponse> {
+  const [decision, stops] = await Promise.all([getDecisionForAgent(service.pool, agent.agentId, id), service.runtime.stopsInForce()]);
+  return withExecutionPause(decision, stops, agent.agentName);
 }

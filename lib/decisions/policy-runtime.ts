@@ -1,17 +1,12 @@
 import type pg from "pg";
 import { compilePolicy, type CompiledPolicy, type StopSwitch } from "@/lib/engine";
 import { validatePolicyDocument } from "@/lib/policy/validate-policy";
-
-interface ActiveStop {
-  scope: "all" | "agent" | "action";
-  target: string | null;
-  reason: string;
-}
+import { getStopCovering, STOPS_IN_FORCE_SQL, type StopInForce } from "@/lib/stop-switches/stop-covering";
 
 export interface RuntimeSnapshot {
   policy: CompiledPolicy | null;
   policyId: string | null;
-  stops: ActiveStop[];
+  stops: StopInForce[];
 }
 
 /**
@@ -24,6 +19,7 @@ export class PolicyRuntime {
   private current: (RuntimeSnapshot & { version: number | null; loadedAt: number }) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -48,14 +44,39 @@ export class PolicyRuntime {
     return this.current;
   }
 
+  /**
+   * The stops in force, from the snapshot while it is fresh (no query per call); when it is stale,
+   * read now, and fail (the caller answers 503) rather than guess that nothing is stopped.
+   */
+  async stopsInForce(): Promise<StopInForce[]> {
+    const fresh = this.snapshot();
+    if (fresh) return fresh.stops;
+    return (await this.pool.query<StopInForce>(STOPS_IN_FORCE_SQL)).rows;
+  }
+
+  /**
+   * Resolves once a load that started after this call has finished, so a caller that has just
+   * committed a stop or a publish sees it. A load already under way may have read before that
+   * commit: the call then waits for it and one more (shared by every caller meanwhile).
+   */
   refresh(): Promise<void> {
-    return (this.refreshing ??= this.load().finally(() => (this.refreshing = null)));
+    if (!this.refreshing) return (this.refreshing = this.load().finally(() => (this.refreshing = null)));
+    const running = this.refreshing;
+    return (this.queued ??= running.then(
+      () => this.runQueued(),
+      () => this.runQueued(),
+    ));
+  }
+
+  private runQueued(): Promise<void> {
+    this.queued = null;
+    return this.refresh();
   }
 
   private async load(): Promise<void> {
     const [latest, stops] = await Promise.all([
       this.pool.query<{ id: string; version: number }>(`SELECT id, version FROM policy_versions ORDER BY version DESC LIMIT 1`),
-      this.pool.query<ActiveStop>(`SELECT scope, target, reason FROM stop_switches WHERE lifted_at IS NULL ORDER BY created_at`),
+      this.pool.query<StopInForce>(STOPS_IN_FORCE_SQL),
     ]);
     const head = latest.rows[0] ?? null;
     let policy = this.current?.policy ?? null;
@@ -77,11 +98,8 @@ export class PolicyRuntime {
   }
 }
 
-/** The stop switch covering this agent or action, everything first. */
-export function findStop(stops: readonly ActiveStop[], agentName: string, action: string): StopSwitch | null {
-  const hit =
-    stops.find((s) => s.scope === "all") ??
-    stops.find((s) => s.scope === "agent" && s.target === agentName) ??
-    stops.find((s) => s.scope === "action" && s.target === action);
+/** The stop switch covering this agent or action, everything first, as the engine takes it. */
+export function findStop(stops: readonly StopInForce[], agentName: string, action: string): StopSwitch | null {
+  const hit = getStopCovering(stops, { agentName, action });
   return hit ? { scope: hit.scope, reason: hit.reason } : null;
 }

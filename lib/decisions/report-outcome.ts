@@ -4,6 +4,7 @@ import { writeAudit, type AuditEvent } from "@/lib/audit/record-audit";
 import { canonicalJson } from "@/lib/engine";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { describeStopTarget, getExecutionPause, STOPS_IN_FORCE_SQL, type StopInForce } from "@/lib/stop-switches/stop-covering";
 import { getDecisionForAgent } from "./get-decision";
 import type { DecisionResponse, OutcomeRequestBody } from "./schemas";
 
@@ -13,18 +14,23 @@ async function audit(client: pg.PoolClient, agent: AgentPrincipal, event: AuditE
   await writeAudit(client, { type: "agent", id: agent.agentId, label: agent.agentName }, event);
 }
 
-async function openReviewCase(client: pg.PoolClient, decision: { id: string; agentId: string; action: string; tier: string | null }, source: string, reason: string): Promise<void> {
+async function openReviewCase(client: pg.PoolClient, decision: { id: string; agentId: string; action: string; tier: string | null }, source: string, reason: string): Promise<string> {
+  const id = newId("rev");
   await client.query(
     `INSERT INTO review_cases (id, source, reason, decision_id, agent_id, action, tier, labels, created_at, updated_at)
      VALUES ($1, $2::"ReviewSource", $3, $4, $5::uuid, $6, $7, '{}', now(), now())`,
-    [newId("rev"), source, reason, decision.id, decision.agentId, decision.action, decision.tier],
+    [id, source, reason, decision.id, decision.agentId, decision.action, decision.tier],
   );
+  return id;
 }
 
 /**
  * Records what the agent did with a decision. `executed` and `failed` only for an allowed or
  * approved decision, once; `reverted` only after `executed`. A refused `executed` report is itself
- * audited and opened as a review case, committed even though the request fails.
+ * audited and opened as a review case, committed even though the request fails. An `executed`
+ * report while a stop switch covers the decision is recorded all the same (the action happened:
+ * refusing the report would only lose the evidence) and opens a review case naming the stop.
+ * `failed` during a stop is recorded as any failure: nothing happened, and it opens its own case.
  */
 export async function reportOutcome(
   pool: pg.Pool,
@@ -76,6 +82,16 @@ export async function reportOutcome(
       throw refusal;
     }
 
+    // Read in this transaction, not from a cache: the review case is evidence of what was in force.
+    let stop: StopInForce | null = null;
+    if (body.status === "executed") {
+      const stops = (await client.query<StopInForce>(STOPS_IN_FORCE_SQL)).rows;
+      stop = getExecutionPause(stops, { agentName: agent.agentName, action: decision.action, status: decision.status });
+    }
+    const pausedCase = stop
+      ? await openReviewCase(client, ref, "executed_while_paused", `The agent reported executing while ${describeStopTarget(stop)} was paused by a stop switch (${stop.createdBy}, since ${stop.createdAt.toISOString()}): ${stop.reason}`)
+      : null;
+
     await client.query(
       `INSERT INTO outcomes (id, decision_id, status, action_digest, external_ref, detail, created_at) VALUES (gen_random_uuid(), $1, $2::"OutcomeStatus", $3, $4, $5::jsonb, now())`,
       [decision.id, body.status, body.action_digest ?? null, body.external_ref ?? null, body.detail ? JSON.stringify(body.detail) : null],
@@ -85,7 +101,11 @@ export async function reportOutcome(
       action: `outcome.${body.status}`,
       subjectType: "decision",
       subjectId: decision.id,
-      data: { external_ref: body.external_ref ?? null, detail: body.detail ?? null },
+      data: {
+        external_ref: body.external_ref ?? null,
+        detail: body.detail ?? null,
+        ...(stop ? { during_stop: { stop_id: stop.id, scope: stop.scope, target: stop.target, reason: stop.reason }, review_case_id: pausedCase } : {}),
+      },
     });
     if (body.status !== "executed") {
       await openReviewCase(client, ref, body.status === "failed" ? "outcome_failed" : "outcome_reverted", `The agent reported the action ${body.status}`);

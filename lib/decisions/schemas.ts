@@ -95,7 +95,9 @@ export const decisionResponseSchema = z
     authority: z.enum(["say", "recommend", "execute"]).nullable(),
     tier: z.string().nullable(),
     owner: z.string().nullable(),
-    reasons: z.array(reasonSchema).min(1),
+    reasons: z.array(reasonSchema).min(1).meta({
+      description: "Why, with the rule each comes from. On a read, `paused` (rule `stop_switch`) first means a stop switch is in force: do not execute now.",
+    }),
     approval: z
       .object({
         required: z.number().int(),

@@ -6,6 +6,12 @@ import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/validation";
 import { stopInputSchema, type StopTarget } from "./schemas";
 
+/**
+ * Taken exclusively by a pause, shared by every approval vote: an approval either commits before
+ * the stop exists or sees it (decide-approval.ts).
+ */
+export const STOP_CHANGE_LOCK_KEY = 72_707_369_501;
+
 function describe(target: StopTarget): string {
   return target.scope === "all" ? "every agent and action" : `${target.scope} ${target.target}`;
 }
@@ -19,6 +25,7 @@ export async function pause(db: Db, actor: Actor, input: { target: StopTarget; r
     throw new AppError("unknown_reference", `There is no agent named ${targetName}.`, [{ path: "target.target", message: "Unknown agent" }]);
   }
   return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${STOP_CHANGE_LOCK_KEY}::bigint)`;
     const active = await tx.stopSwitch.findFirst({ where: { scope: target.scope, target: targetName, liftedAt: null } });
     if (active) throw new AppError("conflict", `A stop for ${describe(target)} is already in force.`);
     const stop = await tx.stopSwitch.create({ data: { scope: target.scope, target: targetName, reason, createdBy: actor.label } });

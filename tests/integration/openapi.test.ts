@@ -23,6 +23,8 @@ describe("OpenAPI document", () => {
     const doc = (await client(api.url, null)("GET", "/api/v1/openapi.json")).body;
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(["/api/v1/decisions", "/api/v1/decisions/{id}", "/api/v1/decisions/{id}/outcome", "/api/v1/reviews"]);
+    // The stop overlay on reads is part of the contract (issue #19): documented where agents look.
+    expect(doc.paths["/api/v1/decisions/{id}"].get.description).toMatch(/code `paused`.*do not execute while that reason is present/s);
 
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     for (const [id, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema as object, `#/components/schemas/${id}`);

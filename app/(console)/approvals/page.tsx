@@ -11,6 +11,8 @@ import { roleNames } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getCurrentPolicy } from "@/lib/policy/queries";
+import { listActiveStops } from "@/lib/stop-switches/queries";
+import { describeStopForPeople, getStopCovering } from "@/lib/stop-switches/stop-covering";
 
 export const metadata: Metadata = { title: "Approvals" };
 
@@ -41,7 +43,7 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
   await requirePermission("approvals:read");
   const filters = await searchParams;
   const db = getPrisma();
-  const [policy, agents] = await Promise.all([getCurrentPolicy(db), db.agent.findMany({ select: { name: true }, orderBy: { name: "asc" } })]);
+  const [policy, agents, stops] = await Promise.all([getCurrentPolicy(db), db.agent.findMany({ select: { name: true }, orderBy: { name: "asc" } }), listActiveStops(db)]);
   const doc = policy?.document;
   const tierOrder = doc?.risk_tiers.map((t) => t.key) ?? [];
   const labels = new Map(doc?.actions.map((a) => [a.key, a.label]) ?? []);
@@ -92,13 +94,14 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
             const total = item.expiresAt.getTime() - item.createdAt.getTime();
             const left = item.expiresAt.getTime() - now.getTime();
             const urgent = left < total / 4;
+            const stop = getStopCovering(stops, { agentName: item.agent, action: item.action });
             return (
               <li key={item.id}>
                 <Link
                   href={`/approvals/${item.id}`}
                   data-queue-link
                   className={`block rounded-lg border bg-white p-4 shadow-sm hover:border-brand-600 focus:border-brand-600 ${urgent ? "border-amber-400 bg-amber-50" : "border-slate-200"}`}
-                  aria-label={`${labels.get(item.action) ?? item.action}${item.amount === null ? "" : ` ${formatMoney(item.amount, item.currency)}`} for ${item.customerId ?? "unknown customer"}, ${item.tier ?? "no"} tier`}
+                  aria-label={`${labels.get(item.action) ?? item.action}${item.amount === null ? "" : ` ${formatMoney(item.amount, item.currency)}`} for ${item.customerId ?? "unknown customer"}, ${item.tier ?? "no"} tier${stop ? ", stopped: cannot be approved now" : ""}`}
                 >
                   <div className="flex flex-wrap items-center gap-2">
                     <Badge tone={TIER_TONES[item.tier ?? ""] ?? "neutral"}>{item.tier ?? "—"}</Badge>
@@ -107,7 +110,9 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
                     {item.amount === null ? null : <span className="tabular-nums">{formatMoney(item.amount, item.currency)}</span>}
                     <span className="text-sm text-slate-600">customer {item.customerId ?? "—"} · agent {item.agent}{item.intent ? ` · ${intents.get(item.intent) ?? item.intent}` : ""}</span>
                     {urgent ? <Badge tone="warning">expires {formatRelative(item.expiresAt, now)}</Badge> : null}
+                    {stop ? <Badge tone="danger">stopped: cannot be approved now</Badge> : null}
                   </div>
+                  {stop ? <p className="mt-1 text-sm text-rose-800">{describeStopForPeople(stop)} Approving is refused until it is lifted; rejecting is still possible.</p> : null}
                   {item.summary ? <p className="mt-1 text-sm text-slate-700">“{item.summary}”{item.confidence !== null ? ` (confidence ${Math.round(item.confidence * 100)}%)` : ""}</p> : null}
                   <p className="mt-1 text-sm text-slate-600">Held because: {item.reasons.map((r) => r.message).join("; ")}</p>
                   <p className="mt-1 text-xs text-slate-500">

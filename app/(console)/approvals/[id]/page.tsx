@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DecideForm } from "@/components/approvals/decide-form";
+import { LiveRefresh } from "@/components/approvals/live-refresh";
+import { StopWarning } from "@/components/approvals/stop-warning";
 import { Badge, TIER_TONES } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatDateTime, formatMoney, formatRelative } from "@/components/ui/format";
@@ -12,6 +14,8 @@ import { can, roleNames } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getCurrentPolicy } from "@/lib/policy/queries";
+import { listActiveStops } from "@/lib/stop-switches/queries";
+import { getStopCovering } from "@/lib/stop-switches/stop-covering";
 
 export const metadata: Metadata = { title: "Held action" };
 
@@ -20,7 +24,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
   const actor = await requirePermission("approvals:read");
   if (!/^[0-9a-f-]{36}$/.test(id)) notFound();
   const db = getPrisma();
-  const [approval, policy] = await Promise.all([getApprovalDetail(db, id), getCurrentPolicy(db)]);
+  const [approval, policy, stops] = await Promise.all([getApprovalDetail(db, id), getCurrentPolicy(db), listActiveStops(db)]);
   if (!approval) notFound();
   const d = approval.decision;
   const doc = policy?.document;
@@ -32,9 +36,13 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
   const now = new Date();
   const open = approval.status === "pending" && approval.expiresAt > now;
   const mayDecide = can(actor.roles, "approvals:decide") && actor.roles.some((r) => approval.roles.includes(r));
+  // A courtesy: the server refuses the approval anyway (decideApproval).
+  const stop = open ? getStopCovering(stops, { agentName: d.agent.name, action: d.action }) : null;
 
   return (
     <>
+      {/* A stop that starts or ends while the page is open shows up within a few seconds. */}
+      {open ? <LiveRefresh intervalMs={5000} /> : null}
       <PageHeader
         title={`${label ?? d.action}${d.amount === null ? "" : ` ${formatMoney(d.amount, d.currency)}`}`}
         description={
@@ -102,9 +110,14 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
                 </li>
               ))}
             </ul>
+            {stop ? (
+              <div className="mt-4">
+                <StopWarning stop={stop} id="stop-warning" />
+              </div>
+            ) : null}
             <div className="mt-4">
               {mayDecide ? (
-                <DecideForm approvalId={approval.id} open={open} status={approval.status} />
+                <DecideForm approvalId={approval.id} open={open} status={approval.status} approveBlocked={stop ? "Approve is unavailable while the stop is in force." : null} />
               ) : (
                 <p className="text-sm text-slate-600">{open
                     ? `Only ${roleNames(approval.roles, " or ")} can decide this tier; you are ${roleNames(actor.roles)}.`

@@ -9,6 +9,8 @@ import { SimpleTable } from "@/components/ui/simple-table";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getDecisionLineage } from "@/lib/history/get-decision-lineage";
+import { listActiveStops } from "@/lib/stop-switches/queries";
+import { describeStopForPeople, getExecutionPause } from "@/lib/stop-switches/stop-covering";
 
 export const metadata: Metadata = { title: "Decision" };
 
@@ -18,9 +20,11 @@ export default async function DecisionPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   await requirePermission("history:read");
   if (!/^dec_[A-Za-z0-9_-]{1,60}$/.test(id)) notFound();
-  const lineage = await getDecisionLineage(getPrisma(), id);
+  const [lineage, stops] = await Promise.all([getDecisionLineage(getPrisma(), id), listActiveStops(getPrisma())]);
   if (!lineage) notFound();
   const d = lineage.decision;
+  // What the agent reads too: allowed or approved, but not to be executed while the stop holds.
+  const pause = getExecutionPause(stops, { agentName: d.agent.name, action: d.action, status: d.status });
   return (
     <>
       <PageHeader
@@ -30,11 +34,17 @@ export default async function DecisionPage({ params }: { params: Promise<{ id: s
           <span className="flex gap-2">
             <Badge tone="brand">{d.decision}</Badge>
             <Badge>{d.status.replaceAll("_", " ")}</Badge>
+            {pause ? <Badge tone="danger">execution paused</Badge> : null}
             {d.tier ? <Badge tone={TIER_TONES[d.tier] ?? "neutral"}>{d.tier}</Badge> : null}
           </span>
         }
       />
       <div className="space-y-6">
+        {pause ? (
+          <p className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-900">
+            <span className="font-semibold">Execution paused.</span> {describeStopForPeople(pause)} The agent is told not to carry this out until the stop is lifted.
+          </p>
+        ) : null}
         <Card title="Lineage">
           <ol className="relative space-y-3 border-l border-slate-200 pl-4" aria-label="Lineage">
             {lineage.steps.map((step, i) => (
