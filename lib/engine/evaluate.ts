@@ -471,6 +471,8 @@ function readFacts(request: DecisionRequest): RequestFacts {
 
 // Usage comes from the caller's store; anything unusable counts as nothing rather than throwing.
 function usedAmount(value: unknown): Decimal {
+  // A finite Decimal is used as it is: printing and parsing it again cost a replay a fifth of its time.
+  if (Decimal.isDecimal(value) && (value as Decimal).isFinite()) return value as Decimal;
   const text = Decimal.isDecimal(value) ? value.toFixed() : value;
   return toComparableDecimal(text) ?? new Decimal(0);
 }
