@@ -270,7 +270,7 @@ export function decideReplayed(policy: CompiledPolicy, ledger: UsageLedger, row:
       result = evaluate(policy, request, { paused, sampleDraw: 1, limitUsage });
     }
   }
-  return { decision: result.decision, tier: result.tier, reasons: result.reasons };
+  return result;
 }
 
 type Replayed = { decision: Decision; tier: string | null; reasons: SimulatedReason[] };
@@ -402,13 +402,12 @@ export function createReplay({ draft, inForce }: { draft: CompiledPolicy; inForc
     step(row) {
       processed++;
       const action = row.action;
-      const customerId = customerOf(row.request);
       const base = decideSafely(inForce, inForceLedger, row);
-      if (countsWhenReplayed(base.decision, row)) inForceLedger.record(action, customerId, row.agentId, row.amount, row.at);
+      if (countsWhenReplayed(base.decision, row)) inForceLedger.record(action, customerOf(row.request), row.agentId, row.amount, row.at);
       let next = base;
       if (differing.has(action)) {
         next = decideSafely(draft, draftLedger, row);
-        if (countsWhenReplayed(next.decision, row)) draftLedger.record(action, customerId, row.agentId, row.amount, row.at);
+        if (countsWhenReplayed(next.decision, row)) draftLedger.record(action, customerOf(row.request), row.agentId, row.amount, row.at);
       }
 
       const recorded = row.decision;
@@ -445,7 +444,7 @@ export function createReplay({ draft, inForce }: { draft: CompiledPolicy; inForc
         id: row.id,
         at: new Date(row.at).toISOString(),
         action,
-        customerId,
+        customerId: customerOf(row.request),
         agentId: row.agentId,
         amount: row.amount === null ? null : formatScaled(parseScaled(row.amount)),
         recorded: { decision: recorded, tier: row.tier },
