@@ -139,9 +139,33 @@ const PAUSED: StopSwitch = { scope: "all", reason: "a stop switch was on when th
 const ZERO_USAGE: LimitUsage = Object.freeze({ count: 0, amount: new Decimal(0) }) as LimitUsage;
 const NO_USAGE: Readonly<Record<string, LimitUsage>> = Object.freeze({});
 
-function emptyMatrix(): Matrix {
-  const row = () => ({ allow: 0, hold: 0, step_up: 0, escalate: 0, deny: 0 });
-  return { allow: row(), hold: row(), step_up: row(), escalate: row(), deny: row() };
+// During the replay a matrix is 25 counters indexed from * 5 + to: four matrices a request, and
+// keyed property access by decision name cost more than the rest of a row's bookkeeping.
+type Counts = Uint32Array;
+const newCounts = (): Counts => new Uint32Array(25);
+
+function kindIndex(decision: Decision): number {
+  switch (decision) {
+    case "allow":
+      return 0;
+    case "hold":
+      return 1;
+    case "step_up":
+      return 2;
+    case "escalate":
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+function toMatrix(counts: Counts): Matrix {
+  const matrix = {} as Matrix;
+  DECISION_KINDS.forEach((from, i) => {
+    matrix[from] = {} as Record<Decision, number>;
+    DECISION_KINDS.forEach((to, j) => (matrix[from][to] = counts[i * 5 + j]!));
+  });
+  return matrix;
 }
 
 /** Counts and sums over a sliding time window; events arrive in time order. */
@@ -187,7 +211,8 @@ class SlidingWindow {
  * agent or everyone), fed by the decisions that count under the draft.
  */
 export class UsageLedger {
-  private readonly windows = new Map<string, SlidingWindow>();
+  /** Per limit id, per subject (the customer id, the agent id, or "" for a global limit). */
+  private readonly windows = new Map<string, Map<string, SlidingWindow>>();
   private readonly byAction = new Map<string, readonly CompiledLimit[]>();
   private readonly perCustomer = new Set<string>();
 
@@ -210,7 +235,7 @@ export class UsageLedger {
   }
 
   usage(limit: CompiledLimit, customerId: string | null, agentId: string, at: number): LimitUsage {
-    const window = this.windows.get(windowKey(limit, customerId, agentId));
+    const window = this.windows.get(limit.id)?.get(subjectOf(limit, customerId, agentId));
     if (!window) return ZERO_USAGE;
     window.evict(at - limit.windowMs);
     if (window.count === 0) return ZERO_USAGE;
@@ -224,9 +249,11 @@ export class UsageLedger {
     for (const limit of limits) {
       // A customer limit cannot count a request without a customer (the API refuses those).
       if (limit.scope === "customer" && customerId === null) continue;
-      const key = windowKey(limit, customerId, agentId);
-      let window = this.windows.get(key);
-      if (!window) this.windows.set(key, (window = new SlidingWindow()));
+      let subjects = this.windows.get(limit.id);
+      if (!subjects) this.windows.set(limit.id, (subjects = new Map()));
+      const subject = subjectOf(limit, customerId, agentId);
+      let window = subjects.get(subject);
+      if (!window) subjects.set(subject, (window = new SlidingWindow()));
       window.evict(at - limit.windowMs);
       scaled ??= amount === null ? 0n : parseScaled(amount);
       window.add(at, scaled);
@@ -234,10 +261,12 @@ export class UsageLedger {
   }
 }
 
-function windowKey(limit: CompiledLimit, customerId: string | null, agentId: string): string {
-  if (limit.scope === "customer") return `${limit.id}\u0000c\u0000${customerId ?? ""}`;
-  if (limit.scope === "agent") return `${limit.id}\u0000a\u0000${agentId}`;
-  return limit.id;
+// Nested maps rather than one map keyed by concatenated text: each lookup would otherwise build
+// and hash a new string, twice per limit and request.
+function subjectOf(limit: CompiledLimit, customerId: string | null, agentId: string): string {
+  if (limit.scope === "customer") return customerId ?? "";
+  if (limit.scope === "agent") return agentId;
+  return "";
 }
 
 function customerOf(request: DecisionRequest | null): string | null {
@@ -350,10 +379,10 @@ export function createReplay({ draft, inForce }: { draft: CompiledPolicy; inForc
   const differing = actionsThatMayDiffer(inForce, draft);
   const inForceLedger = new UsageLedger(inForce ?? draft, inForce ? undefined : new Set());
   const draftLedger = new UsageLedger(draft, differing);
-  const matrix = emptyMatrix();
-  const recordedMatrix = emptyMatrix();
-  const byAction = new Map<string, Matrix>();
-  const byTier = new Map<string, Matrix>();
+  const matrix = newCounts();
+  const recordedMatrix = newCounts();
+  const byAction = new Map<string, Counts>();
+  const byTier = new Map<string, Counts>();
   const groups = new Map<string, Group>();
   const reservoirs = new Map<string, { seen: number; items: Candidate[] }>();
   const random = createRandom(7);
@@ -366,9 +395,9 @@ export function createReplay({ draft, inForce }: { draft: CompiledPolicy; inForc
   const newlyAllowed = { count: 0, amount: 0n };
   const noLongerAllowed = { count: 0, amount: 0n };
 
-  function matrixFor(map: Map<string, Matrix>, key: string): Matrix {
+  function countsFor(map: Map<string, Counts>, key: string): Counts {
     let found = map.get(key);
-    if (!found) map.set(key, (found = emptyMatrix()));
+    if (!found) map.set(key, (found = newCounts()));
     return found;
   }
 
@@ -411,17 +440,19 @@ export function createReplay({ draft, inForce }: { draft: CompiledPolicy; inForc
       }
 
       const recorded = row.decision;
-      recordedMatrix[recorded][next.decision]++;
-      if (recorded !== next.decision || row.tier !== next.tier) {
-        recordedChanged++;
-        if (recorded !== next.decision) recordedKindChanged++;
-      }
-
       const from = base.decision;
       const to = next.decision;
-      matrix[from][to]++;
-      matrixFor(byAction, action)[from][to]++;
-      matrixFor(byTier, next.tier ?? NO_TIER)[from][to]++;
+      const toIndex = kindIndex(to);
+      recordedMatrix[kindIndex(recorded) * 5 + toIndex]!++;
+      if (recorded !== to || row.tier !== next.tier) {
+        recordedChanged++;
+        if (recorded !== to) recordedKindChanged++;
+      }
+
+      const cell = kindIndex(from) * 5 + toIndex;
+      matrix[cell]!++;
+      countsFor(byAction, action)[cell]!++;
+      countsFor(byTier, next.tier ?? NO_TIER)[cell]!++;
       if (from === to && base.tier === next.tier) return;
 
       changed++;
@@ -466,9 +497,9 @@ export function createReplay({ draft, inForce }: { draft: CompiledPolicy; inForc
         total: processed,
         changed,
         kindChanged,
-        matrix,
-        byAction: Object.fromEntries([...byAction].sort(([a], [b]) => a.localeCompare(b))),
-        byTier: Object.fromEntries(byTier),
+        matrix: toMatrix(matrix),
+        byAction: Object.fromEntries([...byAction].sort(([a], [b]) => a.localeCompare(b)).map(([key, counts]) => [key, toMatrix(counts)])),
+        byTier: Object.fromEntries([...byTier].map(([key, counts]) => [key, toMatrix(counts)])),
         changes,
         money: {
           newlyAllowed: { count: newlyAllowed.count, amount: formatScaled(newlyAllowed.amount) },
@@ -476,7 +507,7 @@ export function createReplay({ draft, inForce }: { draft: CompiledPolicy; inForc
         },
         sample: sample.map((c) => ({ ...c, agentName: null })),
         differingActions: [...differing].sort(),
-        recorded: { matrix: recordedMatrix, changed: recordedChanged, kindChanged: recordedKindChanged },
+        recorded: { matrix: toMatrix(recordedMatrix), changed: recordedChanged, kindChanged: recordedKindChanged },
         seededUsageEvents: seeded,
         durationMs: Math.round(durationMs),
         requestsPerSecond: durationMs > 0 ? Math.round((processed / durationMs) * 1000) : processed,
