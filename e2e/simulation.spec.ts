@@ -62,19 +62,24 @@ test("a draft is simulated over recorded requests, shadows live decisions, and i
   await simulate.getByRole("button", { name: "Start simulation" }).click();
   await expect(simulate.getByRole("list", { name: "Impact summary" })).toContainText(/\d+ holds would become allows \(refund\.issue, low tier\)/);
   await expect(simulate.getByRole("list", { name: "Impact summary" })).toContainText("would move without a human");
+  // The draft is compared with the published version it would replace, not with what was recorded.
+  await expect(simulate).toContainText(/Compared with version \d+, the policy in force:/);
   await expect(simulate.getByRole("button", { name: "Simulate again" })).toBeVisible();
 
   await simulate.getByRole("link", { name: "See the full results" }).click();
-  await expect(carla.getByRole("heading", { name: "From recorded to draft decisions" })).toBeVisible();
-  await expect(carla.getByRole("table", { name: "Transitions from recorded to draft decisions" })).toBeVisible();
+  await expect(carla.getByRole("heading", { name: "From the policy in force to this draft" })).toBeVisible();
+  await expect(carla.getByRole("table", { name: "Transitions from the policy in force to this draft" })).toBeVisible();
   const sample = carla.getByRole("list", { name: "Sample of changed decisions" });
   await expect(sample.getByText(`customer cus_sim_${run}_1`)).toBeVisible();
   await expect(sample.getByText("tier_requires_approval").first()).toBeVisible();
+  // What was decided at the time is a separate view, folded away.
+  await expect(carla.getByRole("heading", { name: "Compared with what was decided at the time" })).toBeVisible();
+  await expect(carla.getByRole("table", { name: "Transitions from what was decided at the time to this draft" })).toBeHidden();
 
   // Now the reviewer sees the impact instead of the confirmation.
   await chris.reload();
   const impact = chris.getByRole("form", { name: "Review this draft" }).getByRole("note", { name: "Impact of publishing" });
-  await expect(impact).toContainText(/holds would become allows \(refund\.issue, low tier\)/);
+  await expect(impact).toContainText(/Compared with version \d+, the policy in force: \d+ holds would become allows \(refund\.issue, low tier\)/);
   await expect(chris.getByRole("checkbox", { name: "Publish without a simulation" })).toHaveCount(0);
 
   // Shadow: a live $400 refund is still held for the agent; the card shows the draft would allow it.

@@ -4,6 +4,8 @@ import { formatMoney } from "@/components/ui/format";
 
 // A simulation's impact in words, for the Simulate card and the review form:
 // "38 holds would become allows (refund.issue, low tier); $2,140.50 would move without a human".
+// Every count compares the draft with the policy in force, both replayed, never with what was
+// recorded (which would include changes other versions made since).
 
 const NOUNS: Record<Decision, [singular: string, plural: string, article: string]> = {
   allow: ["allow", "allows", "an"],
@@ -28,7 +30,7 @@ export function describeMoney(impact: Pick<SimulationImpact, "money" | "currency
   const lines: string[] = [];
   const { newlyAllowed, noLongerAllowed } = impact.money;
   if (newlyAllowed.count > 0) lines.push(`${formatMoney(newlyAllowed.amount, impact.currency)} would move without a human`);
-  if (noLongerAllowed.count > 0) lines.push(`${formatMoney(noLongerAllowed.amount, impact.currency)} that moved without a human would not any more`);
+  if (noLongerAllowed.count > 0) lines.push(`${formatMoney(noLongerAllowed.amount, impact.currency)} that moves without a human today would not any more`);
   return lines;
 }
 
@@ -45,7 +47,18 @@ export function describeImpact(impact: SimulationImpact, limit = 3): string[] {
   return [...statements, ...describeMoney(impact)];
 }
 
+/**
+ * What the simulation compared the draft with, given the version in force now: a result
+ * against an older version no longer says what publishing would change.
+ */
+export function describeBaseline(impact: Pick<SimulationImpact, "inForceVersion">, versionNow: number | null): { text: string; stale: boolean } {
+  const then = impact.inForceVersion;
+  if (then === versionNow) return { text: then === null ? "Compared with no published policy (every request refused)" : `Compared with version ${then}, the policy in force`, stale: false };
+  const compared = then === null ? "no published policy" : `version ${then}`;
+  return { text: `Compared with ${compared}, but version ${versionNow ?? "none"} is in force now: simulate again to compare with it`, stale: true };
+}
+
 /** One line, for the review form. */
-export function summarizeImpact(impact: SimulationImpact): string {
-  return describeImpact(impact, 2).join("; ");
+export function summarizeImpact(impact: SimulationImpact, versionNow: number | null): string {
+  return `${describeBaseline(impact, versionNow).text}: ${describeImpact(impact, 2).join("; ")}`;
 }

@@ -23,15 +23,15 @@ function totals(matrix: Matrix): { total: number; changed: number; transitions: 
   return { total, changed, transitions: transitions.sort((a, b) => b.count - a.count) };
 }
 
-/** Recorded decisions (rows) against the draft's (columns); the diagonal is what stays the same. */
-export function TransitionMatrix({ matrix }: { matrix: Matrix }) {
+/** One side's decisions (rows) against the draft's (columns); the diagonal is what stays the same. */
+export function TransitionMatrix({ matrix, label, rows }: { matrix: Matrix; label: string; rows: string }) {
   return (
     <div className="table-scroll rounded-lg border border-slate-200 shadow-sm">
-      <table className="min-w-full text-sm" aria-label="Transitions from recorded to draft decisions">
+      <table className="min-w-full text-sm" aria-label={label}>
         <thead className="bg-slate-50">
           <tr>
             <th scope="col" className="px-3 py-2 text-left font-semibold text-slate-700">
-              Recorded ↓ / draft →
+              {rows} ↓ / this draft →
             </th>
             {DECISION_KINDS.map((to) => (
               <th key={to} scope="col" className="px-3 py-2 text-right font-semibold text-slate-700">
@@ -97,14 +97,14 @@ export function ChangeGroups({ result }: { result: SimulationResult }) {
   return (
     <SimpleTable
       label="Groups of changed decisions"
-      headers={["Action", "Recorded", "Draft", "Requests", "Amount"]}
+      headers={["Action", "Policy in force", "This draft", "Requests", "Amount"]}
       rows={groups.map((g, i) => ({
         key: String(i),
         cells: [
           <span key="a" className="font-mono text-xs">
             {g.action}
           </span>,
-          <OutcomeBadges key="f" decision={g.from} tier={g.recordedTier} />,
+          <OutcomeBadges key="f" decision={g.from} tier={g.fromTier} />,
           <OutcomeBadges key="t" decision={g.to} tier={g.tier} />,
           count(g.count),
           g.amount === "0" ? "—" : formatMoney(g.amount, result.currency),
@@ -114,7 +114,7 @@ export function ChangeGroups({ result }: { result: SimulationResult }) {
   );
 }
 
-function Side({ title, side }: { title: string; side: SampleEntry["recorded"] }) {
+function Side({ title, side }: { title: string; side: SampleEntry["draft"] }) {
   return (
     <div className="min-w-0">
       <p className="flex items-center gap-2">
@@ -132,8 +132,8 @@ function Side({ title, side }: { title: string; side: SampleEntry["recorded"] })
   );
 }
 
-/** Changed decisions with both explanations side by side. */
-export function SampleList({ sample, currency }: { sample: SampleEntry[]; currency: string }) {
+/** Changed decisions with both explanations side by side, and what was decided at the time. */
+export function SampleList({ sample, currency, inForce }: { sample: SampleEntry[]; currency: string; inForce: string }) {
   return (
     <ol className="space-y-3" aria-label="Sample of changed decisions">
       {sample.map((entry) => (
@@ -147,9 +147,12 @@ export function SampleList({ sample, currency }: { sample: SampleEntry[]; curren
             <span className="font-mono text-xs text-slate-400">{entry.id}</span>
           </p>
           <div className="grid gap-3 md:grid-cols-2">
-            <Side title="Recorded" side={entry.recorded} />
+            <Side title={inForce} side={entry.inForce} />
             <Side title="This draft" side={entry.draft} />
           </div>
+          <p className="mt-2 flex items-center gap-2 text-xs text-slate-500">
+            Decided at the time: <OutcomeBadges decision={entry.recorded.decision} tier={entry.recorded.tier} />
+          </p>
         </li>
       ))}
     </ol>

@@ -9,7 +9,7 @@ import { FormMessage, SubmitButton } from "@/components/ui/field";
 import { INITIAL_FORM_STATE } from "@/lib/console/form-state";
 import type { SimulationRunSummary } from "@/lib/simulation/queries";
 import { DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS } from "@/lib/simulation/schemas";
-import { describeImpact } from "./describe-impact";
+import { describeBaseline, describeImpact } from "./describe-impact";
 import { ProgressBar } from "./progress-bar";
 
 const POLL_MS = 1000;
@@ -54,7 +54,20 @@ function useLiveRun(initial: SimulationRunSummary | null) {
   return run;
 }
 
-export function SimulateCard({ draftId, revision, canRun, initial }: { draftId: string; revision: number; canRun: boolean; initial: SimulationRunSummary | null }) {
+export function SimulateCard({
+  draftId,
+  revision,
+  inForceVersion,
+  canRun,
+  initial,
+}: {
+  draftId: string;
+  revision: number;
+  /** The published version in force now: what publishing this draft would replace. */
+  inForceVersion: number | null;
+  canRun: boolean;
+  initial: SimulationRunSummary | null;
+}) {
   const run = useLiveRun(initial);
   const [startState, start, starting] = useActionState(startSimulationAction, INITIAL_FORM_STATE);
   const [cancelState, cancel, cancelling] = useActionState(cancelSimulationAction, INITIAL_FORM_STATE);
@@ -66,7 +79,10 @@ export function SimulateCard({ draftId, revision, canRun, initial }: { draftId: 
       <h2 id="simulate-heading" className="mb-1 text-base font-semibold text-slate-900">
         Simulate
       </h2>
-      <p className="mb-3 text-sm text-slate-600">Replays the requests agents sent against this draft, with limit usage as it was at the time, and shows what would change.</p>
+      <p className="mb-3 text-sm text-slate-600">
+        Replays the requests agents sent under {inForceVersion === null ? "no published policy" : `version ${inForceVersion}, the policy in force,`} and under this draft, with limit usage rebuilt
+        for each, and shows what this draft would change.
+      </p>
 
       {run ? (
         <div className="space-y-3">
@@ -85,6 +101,7 @@ export function SimulateCard({ draftId, revision, canRun, initial }: { draftId: 
           <div aria-live="polite" className="space-y-3">
             {run.status === "completed" && run.impact ? (
               <>
+                <p className={`text-sm ${describeBaseline(run.impact, inForceVersion).stale ? "text-amber-800" : "text-slate-700"}`}>{describeBaseline(run.impact, inForceVersion).text}:</p>
                 <ul className="list-disc space-y-1 pl-5 text-sm text-slate-900" aria-label="Impact summary">
                   {describeImpact(run.impact).map((line) => (
                     <li key={line}>{line}</li>
@@ -97,6 +114,9 @@ export function SimulateCard({ draftId, revision, canRun, initial }: { draftId: 
                   </Link>
                 </p>
               </>
+            ) : null}
+            {run.status === "completed" && !run.impact ? (
+              <p className="text-sm text-amber-800">This run compared the draft with recorded decisions, which counts changes other versions made as this draft&apos;s: simulate again.</p>
             ) : null}
             {run.status === "cancelled" ? (
               <p className="text-sm text-slate-700">

@@ -23,6 +23,8 @@ export interface SimulationRunSummary {
 
 export interface SimulationImpact {
   currency: string;
+  /** The published version the draft was compared with (null: none was published). */
+  inForceVersion: number | null;
   total: number;
   changed: number;
   kindChanged: number;
@@ -50,14 +52,23 @@ const RUN_SELECT = {
 
 type RunRow = { id: string; draftId: string; draftRevision: number; status: SimulationStatus; periodStart: Date; periodEnd: Date; total: number; processed: number; error: string | null; createdAt: Date; finishedAt: Date | null; result: unknown };
 
-/** The stored result, or null when there is none or it has a shape this code does not read. */
+/**
+ * The stored result, or null when there is none or it has a shape this code does not read.
+ * Version 1 results compared drafts with recorded decisions, crediting a draft with changes
+ * published before it: they are not shown, and do not count as a simulation for publishing.
+ */
 export function readSimulationResult(value: unknown): SimulationResult | null {
-  return value !== null && typeof value === "object" && (value as { version?: unknown }).version === 1 ? (value as SimulationResult) : null;
+  return value !== null && typeof value === "object" && (value as { version?: unknown }).version === RESULT_VERSION ? (value as SimulationResult) : null;
 }
+
+const RESULT_VERSION = 2;
+/** A completed run whose result this code reads. */
+const READABLE = { status: "completed", result: { path: ["version"], equals: RESULT_VERSION } } as const;
 
 export function toImpact(result: SimulationResult): SimulationImpact {
   return {
     currency: result.currency,
+    inForceVersion: result.inForceVersion,
     total: result.total,
     changed: result.changed,
     kindChanged: result.kindChanged,
@@ -68,7 +79,7 @@ export function toImpact(result: SimulationResult): SimulationImpact {
   };
 }
 
-/** Groups that differ only in the recorded tier read as one in words ("38 holds would become allows (refund.issue, low tier)"). */
+/** Groups that differ only in the tier under the policy in force read as one in words ("38 holds would become allows (refund.issue, low tier)"). */
 function mergeRecordedTiers(groups: TransitionGroup[]): TransitionGroup[] {
   const merged = new Map<string, TransitionGroup>();
   for (const group of groups) {
@@ -78,7 +89,7 @@ function mergeRecordedTiers(groups: TransitionGroup[]): TransitionGroup[] {
     else {
       seen.count += group.count;
       seen.amount = formatScaled(parseScaled(seen.amount) + parseScaled(group.amount));
-      if (seen.recordedTier !== group.recordedTier) seen.recordedTier = null;
+      if (seen.fromTier !== group.fromTier) seen.fromTier = null;
     }
   }
   return [...merged.values()].sort((a, b) => b.count - a.count);
@@ -115,14 +126,14 @@ export async function getLatestSimulation(db: Db, draftId: string): Promise<Simu
 
 /** The latest completed run of the draft at this revision: the impact a reviewer publishes with. */
 export async function getCompletedSimulation(db: Db, draftId: string, revision: number): Promise<SimulationRunSummary | null> {
-  const row = await db.simulationRun.findFirst({ where: { draftId, draftRevision: revision, status: "completed" }, orderBy: { createdAt: "desc" }, select: RUN_SELECT });
+  const row = await db.simulationRun.findFirst({ where: { draftId, draftRevision: revision, ...READABLE }, orderBy: { createdAt: "desc" }, select: RUN_SELECT });
   return row ? toSummary(row) : null;
 }
 
 /** A completed run with its full result, for the results page: the given run, or the draft's latest completed one. */
 export async function getSimulationResult(db: Db, draftId: string, runId?: string) {
   const row = await db.simulationRun.findFirst({
-    where: { draftId, ...(runId ? { id: runId } : { status: "completed" }) },
+    where: { draftId, ...(runId ? { id: runId } : READABLE) },
     orderBy: { createdAt: "desc" },
     select: RUN_SELECT,
   });
@@ -136,7 +147,7 @@ export async function getSimulationResult(db: Db, draftId: string, runId?: strin
  * Takes the client or a transaction.
  */
 export async function hasCompletedSimulation(db: Pick<Db, "simulationRun">, draftId: string, revision: number): Promise<boolean> {
-  const run = await db.simulationRun.findFirst({ where: { draftId, draftRevision: revision, status: "completed" }, select: { id: true } });
+  const run = await db.simulationRun.findFirst({ where: { draftId, draftRevision: revision, ...READABLE }, select: { id: true } });
   return run !== null;
 }
 

@@ -14,6 +14,10 @@ function draftPolicy(edit?: (document: PolicyDocumentInput) => void) {
   return compilePolicy(document as PolicyDocument, 0);
 }
 
+/** The policy in force in these tests: the example, as version 3. */
+const example = compilePolicy(exampleDocument() as PolicyDocument, 3);
+const replayOf = (draft: ReturnType<typeof draftPolicy>, inForce: ReturnType<typeof draftPolicy> | null = example) => createReplay({ draft, inForce });
+
 /** Refunds up to 100 become low tier (no approval); the customer limit stays 2 per 30 days. */
 const raisedThreshold = draftPolicy((d) => {
   const refund = d.actions.find((a) => a.key === "refund.issue")!;
@@ -30,7 +34,7 @@ const finish = (replay: ReturnType<typeof createReplay>) => replay.finish({ peri
 
 describe("replay", () => {
   it("counts holds that the draft would allow, per action and tier, with the money that moves", () => {
-    const replay = createReplay(raisedThreshold);
+    const replay = replayOf(raisedThreshold);
     replay.step(refund(T0 + 1, "80.00", {}, "cus_a"));
     replay.step(refund(T0 + 2, "60.50", {}, "cus_b"));
     replay.step(refund(T0 + 3, "300.00", {}, "cus_c")); // still high tier: unchanged
@@ -44,26 +48,28 @@ describe("replay", () => {
     expect(result.byAction["refund.issue"]!.hold.allow).toBe(2);
     expect(result.byTier.low!.hold.allow).toBe(2);
     expect(result.byTier.high!.hold.hold).toBe(1);
-    expect(result.changes).toEqual([{ action: "refund.issue", from: "hold", to: "allow", recordedTier: "high", tier: "low", count: 2, amount: "140.5" }]);
+    expect(result.changes).toEqual([{ action: "refund.issue", from: "hold", to: "allow", fromTier: "high", tier: "low", count: 2, amount: "140.5" }]);
     expect(result.money).toEqual({ newlyAllowed: { count: 2, amount: "140.5" }, noLongerAllowed: { count: 0, amount: "0" } });
-    expect(result.sample.map((s) => [s.id, s.recorded.decision, s.draft.decision, s.draft.reasons[0]?.code])).toEqual([
-      ["dec_0001", "hold", "allow", "allowed"],
-      ["dec_0002", "hold", "allow", "allowed"],
+    expect(result.sample.map((s) => [s.id, s.inForce.decision, s.inForce.reasons[0]?.code, s.draft.decision, s.draft.reasons[0]?.code])).toEqual([
+      ["dec_0001", "hold", "tier_requires_approval", "allow", "allowed"],
+      ["dec_0002", "hold", "tier_requires_approval", "allow", "allowed"],
     ]);
+    expect(result.inForceVersion).toBe(3);
+    expect(result.differingActions).toEqual(["refund.issue"]);
   });
 
   it("applies the draft's limits with the usage at the time: seeded before the period, grown by what the draft allows, sliding out of the window", () => {
-    const replay = createReplay(raisedThreshold);
+    const replay = replayOf(raisedThreshold);
     // Before the period: one refund that counted (20 days before), one that did not (a denied one is never seeded by the caller).
     replay.seed({ at: T0 - 20 * DAY, action: "refund.issue", customerId: "cus_1", agentId: "agent-1", amount: "10" });
-    // Day 1: the draft allows it (usage 1 of 2).
-    replay.step(refund(T0 + 1 * DAY, "50"));
-    // Day 2: usage 2 of 2, so the draft holds it on the limit, whatever was recorded.
-    replay.step(refund(T0 + 2 * DAY, "50"));
+    // Day 1: the draft allows it (usage 1 of 2); the policy in force holds it for approval (high tier).
+    replay.step(refund(T0 + 1 * DAY, "60"));
+    // Day 2: usage 2 of 2 under the draft, so it holds it on the limit; the policy in force (usage 1, its hold was never approved) on the tier.
+    replay.step(refund(T0 + 2 * DAY, "60"));
     // Day 11: the seeded refund left the 30-day window (it was 31 days ago): allowed again.
-    replay.step(refund(T0 + 11 * DAY, "50"));
+    replay.step(refund(T0 + 11 * DAY, "60"));
     // Another customer is not affected by cus_1's usage.
-    replay.step(refund(T0 + 11 * DAY + 1, "50", {}, "cus_2"));
+    replay.step(refund(T0 + 11 * DAY + 1, "60", {}, "cus_2"));
     const result = finish(replay);
 
     expect(result.seededUsageEvents).toBe(1);
@@ -76,48 +82,80 @@ describe("replay", () => {
     expect(result.matrix.hold).toMatchObject({ allow: 3, hold: 1 });
     // Held on the limit instead of on the tier: the same kind, at another tier.
     expect(result.kindChanged).toBe(3);
-    expect(result.changes.find((c) => c.from === "hold" && c.to === "hold")).toMatchObject({ recordedTier: "high", tier: "low", count: 1 });
+    expect(result.changes.find((c) => c.from === "hold" && c.to === "hold")).toMatchObject({ fromTier: "high", tier: "low", count: 1 });
   });
 
-  it("counts a draft's hold toward limits only when the recorded hold was approved", () => {
+  it("counts a replayed hold toward limits only when the recorded hold was approved, and an allow always", () => {
     // Per customer at most 1 refund per 30 days, and every refund needs approval.
     const strict = draftPolicy((d) => {
       const refund = d.actions.find((a) => a.key === "refund.issue")!;
       refund.risk = [{ tier: "high" }];
       refund.limits = [{ scope: "customer", window: "30d", max_count: 1, on_exceed: "deny" }];
     });
-    const replay = createReplay(strict);
-    replay.step(refund(T0 + 1, "10", { decision: "hold", countsToLimits: false })); // rejected by a person: does not count
-    replay.step(refund(T0 + 2, "10", { decision: "hold", countsToLimits: true })); // approved: counts
-    replay.step(refund(T0 + 3, "10", { decision: "hold", countsToLimits: true })); // over the limit now
+    const replay = replayOf(strict);
+    // The policy in force allows $10 refunds (low tier) until its limit of 2 per customer, whatever was recorded.
+    replay.step(refund(T0 + 1, "10", { decision: "hold", countsToLimits: false })); // draft: held; rejected by a person, so it does not count
+    replay.step(refund(T0 + 2, "10", { decision: "hold", countsToLimits: true })); // draft: held; approved, so it counts
+    replay.step(refund(T0 + 3, "10", { decision: "hold", countsToLimits: true })); // draft: over its limit; in force: over its limit, held
     const result = finish(replay);
-    expect(result.matrix.hold).toMatchObject({ hold: 2, deny: 1 });
+    expect(result.matrix.allow).toMatchObject({ hold: 2 });
+    expect(result.matrix.hold).toMatchObject({ deny: 1 });
+    expect(result.sample.find((s) => s.draft.decision === "deny")!.inForce.reasons[0]!.code).toBe("limit_exceeded");
+    // What was decided at the time is its own view: three holds, one the draft denies.
+    expect(result.recorded.matrix.hold).toMatchObject({ hold: 2, deny: 1 });
   });
 
   it("keeps stop-switch denials denied and sums amounts over an agent's sliding hour exactly", () => {
-    const replay = createReplay(raisedThreshold);
+    const replay = replayOf(raisedThreshold);
     replay.step(refund(T0, "5", { decision: "deny", tier: null, paused: true }));
     // The example's agent limit: 2000 USD per hour, deny. 99.99 + 1900.01 = 2000 fits; 0.01 more does not.
     replay.step(refund(T0 + 1000, "99.99", {}, "c1"));
-    // Critical under the draft too, so held; a person approved the recorded hold, so it counts.
+    // Critical under both, so held; a person approved the recorded hold, so it counts on both sides.
     replay.step(refund(T0 + 2000, "1900.01", { decision: "hold", tier: "critical", countsToLimits: true }, "c2"));
+    // The draft's hour holds 2000.00 now, the policy in force's 1900.01 (it held the 99.99).
     replay.step(refund(T0 + 3000, "0.01", {}, "c3"));
-    // An hour after the first, its 99.99 left the window.
+    // An hour after the first, its 99.99 left the draft's window: both allow it.
     replay.step(refund(T0 + 1000 + 3_600_000, "0.01", {}, "c4"));
     const result = finish(replay);
     expect(result.matrix.deny.deny).toBe(1);
-    const decisions = result.sample.map((s) => `${s.amount}:${s.draft.decision}`);
-    expect(decisions).toEqual(["99.99:allow", "0.01:deny", "0.01:allow"]);
+    const decisions = result.sample.map((s) => `${s.amount}:${s.inForce.decision}>${s.draft.decision}`);
+    expect(decisions).toEqual(["99.99:hold>allow", "0.01:allow>deny"]);
     expect(result.matrix.hold.hold).toBe(1);
-    expect(result.money.newlyAllowed).toEqual({ count: 2, amount: "100" });
+    expect(result.matrix.allow.allow).toBe(1);
+    expect(result.money).toEqual({ newlyAllowed: { count: 1, amount: "99.99" }, noLongerAllowed: { count: 1, amount: "0.01" } });
   });
 
   it("counts a request the draft cannot decide without customer.id as a deny", () => {
-    const replay = createReplay(raisedThreshold);
-    const row = refund(T0, "5");
-    row.request = { action: "refund.issue", params: { amount: "5" } };
-    replay.step(row);
-    expect(finish(replay).sample[0]!.draft).toMatchObject({ decision: "deny", reasons: [{ code: "customer_id_required" }] });
+    // Cancellations get a per-customer limit: one without a customer can no longer be decided.
+    const perCustomer = draftPolicy((d) => void (d.actions.find((a) => a.key === "order.cancel")!.limits = [{ scope: "customer", window: "24h", max_count: 3 }]));
+    const replay = replayOf(perCustomer);
+    replay.step({ ...refund(T0, "5"), action: "order.cancel", request: { action: "order.cancel", params: { amount: "5" } }, decision: "allow", tier: "medium" });
+    expect(finish(replay).sample[0]).toMatchObject({ inForce: { decision: "allow", tier: "medium" }, draft: { decision: "deny", reasons: [{ code: "customer_id_required" }] } });
+  });
+
+  // Issue #19: a draft that changed only billing was credited with a refund change published
+  // before it, because the replay compared it with what was recorded under the older version.
+  it("credits the draft only with what it changes, not with what versions since the recorded decisions changed", () => {
+    const raised = (d: PolicyDocumentInput) => {
+      d.actions.find((a) => a.key === "refund.issue")!.risk![0] = { if: { amount: { lte: 100 } }, tier: "low" };
+    };
+    const inForce = compilePolicy(draftPolicy(raised).document, 4);
+    const billingOnly = draftPolicy((d) => {
+      raised(d);
+      d.actions.find((a) => a.key === "billing.adjust")!.authority = "execute";
+    });
+    const replay = replayOf(billingOnly, inForce);
+    // Recorded under the example (version 3): $80 refunds were held at the high tier.
+    replay.step(refund(T0 + 1, "80", { decision: "hold", tier: "high" }, "cus_a"));
+    replay.step(refund(T0 + 2, "80", { decision: "hold", tier: "high" }, "cus_b"));
+    replay.step({ ...refund(T0 + 3, "40"), action: "billing.adjust", request: { action: "billing.adjust", customer: { id: "cus_c" }, params: { amount: "40", currency: "USD" } }, decision: "escalate", tier: null });
+    const result = finish(replay);
+    expect(result.differingActions).toEqual(["billing.adjust"]);
+    expect(result.changes).toEqual([{ action: "billing.adjust", from: "escalate", to: "hold", fromTier: null, tier: "high", count: 1, amount: "40" }]);
+    expect(result.money.newlyAllowed.count).toBe(0);
+    expect(result.byAction["refund.issue"]!.allow.allow).toBe(2);
+    // The separate view still shows what moved since the requests were decided.
+    expect(result.recorded.matrix.hold.allow).toBe(2);
   });
 });
 

@@ -1,9 +1,11 @@
 import type pg from "pg";
 import type { CompiledPolicy, Decision, DecisionRequest } from "@/lib/engine";
-import { createReplay, type SimulatedReason, type SimulationResult } from "./replay";
+import { createReplay, type SimulationResult } from "./replay";
 
 export interface SimulateDraftOptions {
   policy: CompiledPolicy;
+  /** The published version the draft would replace; null when none is published. */
+  inForce: CompiledPolicy | null;
   periodStart: Date;
   periodEnd: Date;
   batchSize?: number;
@@ -42,17 +44,17 @@ export async function countRecordedRequests(pool: pg.Pool, periodStart: Date, pe
 }
 
 /**
- * Replays every decision recorded in [periodStart, periodEnd) against a draft's compiled policy,
- * in created_at order, with limit usage rebuilt as it was at the time: seeded from the decisions
- * that counted before the period, then grown by what the draft itself lets through. Reads in
- * keyset batches and fetches the next batch while the current one is evaluated.
+ * Replays every decision recorded in [periodStart, periodEnd), in created_at order, under the
+ * policy in force and under the draft, each with limit usage rebuilt as it was at the time:
+ * seeded from the decisions that counted before the period, then grown by what that policy lets
+ * through. Reads in keyset batches and fetches the next batch while the current one is evaluated.
  */
 export async function simulateDraft(pool: pg.Pool, options: SimulateDraftOptions): Promise<SimulationResult | null> {
   const started = performance.now();
-  const { policy, periodStart, periodEnd } = options;
+  const { policy, inForce, periodStart, periodEnd } = options;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const sliceMs = options.sliceMs ?? 5;
-  const replay = createReplay(policy);
+  const replay = createReplay({ draft: policy, inForce });
   await seedUsage(pool, replay, periodStart);
 
   const fetchBatch = (afterAt: Date, afterId: string) =>
@@ -94,13 +96,13 @@ export async function simulateDraft(pool: pg.Pool, options: SimulateDraftOptions
   }
 
   const { result, sampleIds } = replay.finish({ periodStart, periodEnd, durationMs: performance.now() - started });
-  await attachRecordedReasons(pool, result, sampleIds);
+  await attachAgentNames(pool, result, sampleIds);
   return result;
 }
 
 /** Usage just before the period: every decision that counted within the longest window of each limited action. */
 async function seedUsage(pool: pg.Pool, replay: ReturnType<typeof createReplay>, periodStart: Date): Promise<void> {
-  const limited = replay.ledger.limitedActions();
+  const limited = replay.limitedActions();
   if (limited.length === 0) return;
   const { rows } = await pool.query<[number, string, string | null, string, string | null]>({
     text: `SELECT (extract(epoch FROM d.created_at) * 1000)::float8, d.action, d.customer_id, d.agent_id::text, d.amount::text
@@ -115,16 +117,12 @@ async function seedUsage(pool: pg.Pool, replay: ReturnType<typeof createReplay>,
   for (const [at, action, customerId, agentId, amount] of rows) replay.seed({ at, action, customerId: customerId || null, agentId, amount });
 }
 
-async function attachRecordedReasons(pool: pg.Pool, result: SimulationResult, ids: string[]): Promise<void> {
+async function attachAgentNames(pool: pg.Pool, result: SimulationResult, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  const { rows } = await pool.query<{ id: string; reasons: SimulatedReason[]; agent_name: string | null }>(
-    `SELECT d.id, d.reasons, a.name AS agent_name FROM decisions d LEFT JOIN agents a ON a.id = d.agent_id WHERE d.id = ANY($1::text[])`,
+  const { rows } = await pool.query<{ id: string; agent_name: string | null }>(
+    `SELECT d.id, a.name AS agent_name FROM decisions d LEFT JOIN agents a ON a.id = d.agent_id WHERE d.id = ANY($1::text[])`,
     [ids],
   );
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  for (const entry of result.sample) {
-    const row = byId.get(entry.id);
-    entry.agentName = row?.agent_name ?? null;
-    entry.recorded.reasons = (Array.isArray(row?.reasons) ? row.reasons : []).map((r) => ({ code: String(r.code), message: String(r.message) }));
-  }
+  const byId = new Map(rows.map((row) => [row.id, row.agent_name]));
+  for (const entry of result.sample) entry.agentName = byId.get(entry.id) ?? null;
 }

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { startBackgroundLoop } from "@/lib/background-loop";
 import { compilePolicy } from "@/lib/engine";
+import type { PolicyDocument } from "@/lib/policy/document-schema";
 import { validatePolicyDocument } from "@/lib/policy/validate-policy";
 import type { SimulationResult } from "./replay";
 import { countRecordedRequests, simulateDraft } from "./simulate-draft";
@@ -111,12 +112,16 @@ export function startSimulationRunner(pool: pg.Pool, options: SimulationRunnerOp
       return;
     }
     const policy = compilePolicy(validated.document, 0);
+    // Publishing the draft replaces the latest version, whatever version the draft started from.
+    const { rows: published } = await pool.query<{ version: number; document: PolicyDocument }>(`SELECT version, document FROM policy_versions ORDER BY version DESC LIMIT 1`);
+    const inForce = published[0] ? compilePolicy(published[0].document, published[0].version) : null;
     const total = await countRecordedRequests(pool, run.period_start, run.period_end);
     await pool.query(`UPDATE simulation_runs SET total = $2, processed = 0 WHERE id = $1`, [run.id, total]);
 
     let lastWrite = performance.now();
     const result = await simulateDraft(pool, {
       policy,
+      inForce,
       periodStart: run.period_start,
       periodEnd: run.period_end,
       batchSize: options.batchSize,

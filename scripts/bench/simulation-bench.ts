@@ -18,7 +18,7 @@ import type { PolicyDocument } from "@/lib/policy/document-schema";
 import { createDraft } from "@/lib/policy/create-draft";
 import { editDraft } from "@/lib/policy/edit-draft";
 import { importPolicy } from "@/lib/policy/import-policy";
-import { decideUnderDraft, UsageLedger } from "@/lib/simulation/replay";
+import { decideReplayed, UsageLedger } from "@/lib/simulation/replay";
 import { setDraftShadow } from "@/lib/simulation/set-draft-shadow";
 import { evaluateShadow, SHADOW_INSERT_SQL, shadowBatch, ShadowEvaluator, type ShadowObservation } from "@/lib/simulation/shadow";
 import { startSimulationRunner } from "@/lib/simulation/simulation-runner";
@@ -262,7 +262,7 @@ function recordedRow(
   const request: DecisionRequest = generateRequest(random, document, { customers: 20_000, undefinedDataSources: false });
   const agentId = agents[index % agents.length]!;
   const amount = request.params?.amount === undefined ? null : String(request.params.amount);
-  const decided = decideUnderDraft(policy, ledger, { id: "", at, action: request.action, request, decision: "allow", tier: null, agentId, amount, countsToLimits: false, paused: false });
+  const decided = decideReplayed(policy, ledger, { id: "", at, action: request.action, request, decision: "allow", tier: null, agentId, amount, countsToLimits: false, paused: false });
   // Most holds are approved by a supervisor; those count toward limits from then on.
   const approved = decided.decision === "hold" && random.chance(0.6);
   const counts = decided.decision === "allow" || approved;

@@ -8,7 +8,9 @@ import { editDraft } from "../../lib/policy/edit-draft";
 import type { PolicyDocument } from "../../lib/policy/document-schema";
 import type { Role } from "../../lib/policy/roles";
 import { cancelSimulation } from "../../lib/simulation/cancel-simulation";
-import { getSimulationRunSummary, hasCompletedSimulation, readSimulationResult } from "../../lib/simulation/queries";
+import { summarizeImpact } from "../../components/simulation/describe-impact";
+import { DECISION_KINDS } from "../../lib/simulation/replay";
+import { getCompletedSimulation, getSimulationRunSummary, hasCompletedSimulation, readSimulationResult } from "../../lib/simulation/queries";
 import { failAbandonedRuns, startSimulationRunner, type SimulationRunnerOptions } from "../../lib/simulation/simulation-runner";
 import { startSimulation } from "../../lib/simulation/start-simulation";
 import { newAgentKey, publishExamplePolicy } from "./api-server";
@@ -108,21 +110,23 @@ afterAll(async () => {
 });
 
 describe("simulation", () => {
-  it("replays the period against the draft with limit usage as it was at the time, and counts every transition", async () => {
+  it("replays the period under the policy in force and the draft, each with limit usage as it was at the time, and counts every transition", async () => {
     const carla = people.carla!;
     await record([
       // Before the period: a refund that counted 10 days before it (inside the 30-day customer window) and one 40 days before (outside).
       { at: T0 - 10 * DAY, request: refund("cus_1", "30"), decision: "allow", tier: "low" },
       { at: T0 - 40 * DAY, request: refund("cus_1", "30"), decision: "allow", tier: "low" },
-      // In the period:
+      // In the period (the policy in force is the example: refunds over 50 are held at the high tier):
       { at: T0 + 1 * DAY, request: refund("cus_1", "80"), decision: "hold", tier: "high", counts: false }, // draft: allowed, usage 1 of 2
-      { at: T0 + 2 * DAY, request: refund("cus_1", "70"), decision: "hold", tier: "high", counts: true }, // draft: usage 2 of 2, held on the limit; approved, so it counts
+      { at: T0 + 2 * DAY, request: refund("cus_1", "70"), decision: "hold", tier: "high", counts: true }, // draft: usage 2 of 2, held on the limit; approved, so it counts on both sides
       { at: T0 + 3 * DAY, request: refund("cus_2", "90"), decision: "hold", tier: "high" }, // draft: allowed
       { at: T0 + 3 * DAY + 1, request: refund("cus_3", "20"), decision: "allow", tier: "low" }, // unchanged
       { at: T0 + 4 * DAY, request: refund("cus_4", "600"), decision: "hold", tier: "critical" }, // critical either way
       { at: T0 + 5 * DAY, request: { action: "order.status" }, decision: "deny", reason: "authority_say_only" }, // unchanged
       { at: T0 + 6 * DAY, request: refund("cus_5", "10"), decision: "deny", reason: "paused" }, // a stop switch was on: still denied
-      { at: T0 + 7 * DAY, request: refund("cus_1", "10"), decision: "hold", tier: "high", reason: "limit_exceeded" }, // draft: usage 3 of 2 → still held, at tier low
+      // Both over cus_1's limit (in force: the seeded one and the approved 70; draft: and the 80 it allowed): held at tier low by both.
+      // Recorded at tier high, so only the view of what was decided at the time sees it move.
+      { at: T0 + 7 * DAY, request: refund("cus_1", "10"), decision: "hold", tier: "high", reason: "limit_exceeded" },
       // After the period: not replayed.
       { at: NOW.getTime() + 1, request: refund("cus_9", "80"), decision: "hold", tier: "high" },
     ]);
@@ -137,24 +141,32 @@ describe("simulation", () => {
     const result = readSimulationResult(stored.result)!;
     expect(result.total).toBe(8);
     expect(result.seededUsageEvents).toBe(1);
+    expect(result.inForceVersion).toBe(1);
+    expect(result.differingActions).toEqual(["refund.issue"]);
     expect(result.matrix.hold).toEqual({ allow: 2, hold: 3, step_up: 0, escalate: 0, deny: 0 });
     expect(result.matrix.allow.allow).toBe(1);
     expect(result.matrix.deny.deny).toBe(2);
     expect(result.kindChanged).toBe(2);
-    expect(result.changed).toBe(4); // and two holds that move from tier high to low
+    expect(result.changed).toBe(3); // and one hold that moves from tier high to low
     expect(result.changes).toEqual([
-      { action: "refund.issue", from: "hold", to: "allow", recordedTier: "high", tier: "low", count: 2, amount: "170" },
-      { action: "refund.issue", from: "hold", to: "hold", recordedTier: "high", tier: "low", count: 2, amount: "80" },
+      { action: "refund.issue", from: "hold", to: "allow", fromTier: "high", tier: "low", count: 2, amount: "170" },
+      { action: "refund.issue", from: "hold", to: "hold", fromTier: "high", tier: "low", count: 1, amount: "70" },
     ]);
     expect(result.byAction["refund.issue"]!.hold.allow).toBe(2);
     expect(result.byTier.low!.hold).toMatchObject({ allow: 2, hold: 2 });
     expect(result.money).toEqual({ newlyAllowed: { count: 2, amount: "170" }, noLongerAllowed: { count: 0, amount: "0" } });
     const limitHolds = result.sample.filter((s) => s.draft.reasons[0]?.code === "limit_exceeded");
-    expect(limitHolds.map((s) => s.amount)).toEqual(["70", "10"]);
+    expect(limitHolds.map((s) => s.amount)).toEqual(["70"]);
     expect(limitHolds[0]!.draft.reasons[0]!.message).toContain("2 already in the last 30d");
-    expect(limitHolds[1]!.draft.reasons[0]!.message).toContain("3 already in the last 30d");
-    // Both explanations, side by side.
-    expect(result.sample[0]).toMatchObject({ agentName: "support-bot", recorded: { decision: "hold", reasons: [{ code: "tier_requires_approval", message: "recorded: tier_requires_approval" }] }, draft: { decision: "allow" } });
+    // Both explanations side by side, and what was decided at the time.
+    expect(result.sample[0]).toMatchObject({
+      agentName: "support-bot",
+      recorded: { decision: "hold", tier: "high" },
+      inForce: { decision: "hold", tier: "high", reasons: [{ code: "tier_requires_approval", message: expect.stringContaining("Tier high requires 1 approval") }] },
+      draft: { decision: "allow" },
+    });
+    // The separate view against what was decided at the time also sees the last refund move to tier low.
+    expect(result.recorded).toMatchObject({ changed: 4, kindChanged: 2 });
 
     expect(await hasCompletedSimulation(t.db, draft.id, draft.revision)).toBe(true);
     expect(await hasCompletedSimulation(t.db, draft.id, draft.revision + 1)).toBe(false);
@@ -247,5 +259,88 @@ describe("simulation", () => {
     expect(await hasCompletedSimulation(t.db, draft.id, draft.revision + 1)).toBe(true);
     expect(await hasCompletedSimulation(t.db, draft.id, draft.revision)).toBe(false);
     await expect(startSimulation(t.db, carla, { draftId: draft.id, days: 0 }, NOW)).rejects.toMatchObject({ code: "validation_failed" });
+  });
+  describe("against the policy in force, over a history recorded under an older version", () => {
+    // A period of its own, after every other test's rows.
+    const LATER = new Date(NOW.getTime() + 100 * DAY);
+    const L0 = LATER.getTime() - 10 * DAY;
+    const billing = (customer: string, amount: string): DecisionRequest => ({ action: "billing.adjust", intent: "billing_dispute", customer: { id: customer, verified: true }, params: { amount, currency: "USD" } });
+    const v1 = (at: number, request: DecisionRequest, decision: Recorded["decision"], tier: string | null, reason?: string): Recorded => ({ at, request, decision, tier, reason });
+
+    beforeAll(async () => {
+      // Recorded under version 1 (the example): refunds over 50 held at the high tier, billing recommend-only.
+      await record([
+        v1(L0 + 1 * DAY, refund("cus_v1", "80"), "hold", "high"),
+        v1(L0 + 2 * DAY, refund("cus_v2", "90"), "hold", "high"),
+        v1(L0 + 2 * DAY + 1, refund("cus_v1", "95"), "hold", "high"),
+        v1(L0 + 3 * DAY, refund("cus_v1", "60"), "hold", "high"), // version 2: over cus_v1's limit, held at tier low
+        v1(L0 + 3 * DAY + 1, refund("cus_v3", "30"), "allow", "low"),
+        v1(L0 + 4 * DAY, refund("cus_v4", "300"), "hold", "high"),
+        v1(L0 + 5 * DAY, billing("cus_v5", "40"), "escalate", null, "authority_recommend_only"),
+        v1(L0 + 6 * DAY, billing("cus_v6", "25"), "escalate", null, "authority_recommend_only"),
+        v1(L0 + 6 * DAY + 1, { action: "order.status" }, "deny", null, "authority_say_only"),
+      ]);
+      // Someone else then published version 2: refunds up to 100 need no approval.
+      await publishExamplePolicy(t, (doc) => {
+        doc.actions.find((a) => a.key === "refund.issue")!.risk[0] = { if: { amount: { lte: 100 } }, tier: "low" };
+      });
+    });
+
+    async function simulate(draftId: string) {
+      const run = await startSimulation(t.db, people.carla!, { draftId, days: 10 }, LATER);
+      await withRunner({}, () => waitFor(() => getSimulationRunSummary(t.db, run.id), (s) => s?.status === "completed" || s?.status === "failed"));
+      const stored = await t.db.simulationRun.findUniqueOrThrow({ where: { id: run.id } });
+      expect(stored.error).toBeNull();
+      return readSimulationResult(stored.result)!;
+    }
+
+    // Issue #19: a draft that changed only billing adjustments was shown "holds would become
+    // allows (refund.issue) … would move without a human": the refund change was version 2's.
+    it("credits a draft that changes only billing.adjust with billing transitions alone", async () => {
+      const carla = people.carla!;
+      const draft = await createDraft(t.db, carla, { title: "Billing adjustments by agents" });
+      const stored = await t.db.policyDraft.findUniqueOrThrow({ where: { id: draft.id }, select: { document: true } });
+      const billingAction = structuredClone((stored.document as unknown as PolicyDocument).actions.find((a) => a.key === "billing.adjust")!);
+      billingAction.authority = "execute";
+      await editDraft(t.db, carla, { draftId: draft.id, revision: 1, edit: { section: "actions", op: "upsert", originalKey: "billing.adjust", item: billingAction } });
+
+      const result = await simulate(draft.id);
+      expect(result.inForceVersion).toBe(2);
+      expect(result.total).toBe(9);
+      expect(result.differingActions).toEqual(["billing.adjust"]);
+      // Billing: escalated to a person under version 2, held at the high tier under the draft.
+      expect(result.changes).toEqual([{ action: "billing.adjust", from: "escalate", to: "hold", fromTier: null, tier: "high", count: 2, amount: "65" }]);
+      expect(result.kindChanged).toBe(2);
+      expect(result.changed).toBe(2);
+      const refunds = result.byAction["refund.issue"]!;
+      expect(refunds.allow.allow + refunds.hold.hold).toBe(6);
+      expect(result.money).toEqual({ newlyAllowed: { count: 0, amount: "0" }, noLongerAllowed: { count: 0, amount: "0" } });
+      expect(result.sample.map((s) => s.action)).toEqual(["billing.adjust", "billing.adjust"]);
+      // Only the separate view of what was decided at the time sees the refunds version 2 let through.
+      expect(result.recorded.matrix.hold.allow).toBe(3);
+
+      // What the reviewer reads next to Approve: the same comparison.
+      const summary = await getCompletedSimulation(t.db, draft.id, 2);
+      expect(summary!.impact).toMatchObject({ inForceVersion: 2, kindChanged: 2, topChanges: [{ action: "billing.adjust", from: "escalate", to: "hold" }] });
+      expect(summarizeImpact(summary!.impact!, 2)).toBe("Compared with version 2, the policy in force: 2 escalations would become holds (billing.adjust, high tier)");
+    });
+
+    it("reports no transition for a draft identical to the policy in force", async () => {
+      const draft = await createDraft(t.db, people.carla!, { title: "Unchanged" });
+      const result = await simulate(draft.id);
+      expect(result).toMatchObject({ inForceVersion: 2, total: 9, changed: 0, kindChanged: 0, changes: [], sample: [], differingActions: [] });
+      expect(result.money).toEqual({ newlyAllowed: { count: 0, amount: "0" }, noLongerAllowed: { count: 0, amount: "0" } });
+      for (const matrix of Object.values(result.byAction)) for (const from of DECISION_KINDS) for (const to of DECISION_KINDS) if (from !== to) expect(matrix[from][to]).toBe(0);
+      // Against what was decided at the time, version 2's refunds moved.
+      expect(result.recorded.kindChanged).toBe(3);
+    });
+
+    it("does not show a result that compared the draft with recorded decisions, nor count it as a simulation", async () => {
+      const draft = await createDraft(t.db, people.carla!, { title: "Simulated before the fix" });
+      const period = { periodStart: new Date(L0), periodEnd: LATER, createdById: people.carla!.id, draftId: draft.id, draftRevision: 1 };
+      await t.db.simulationRun.create({ data: { ...period, status: "completed", result: { version: 1, total: 9 } } });
+      expect(await hasCompletedSimulation(t.db, draft.id, 1)).toBe(false);
+      expect(await getCompletedSimulation(t.db, draft.id, 1)).toBeNull();
+    });
   });
 });

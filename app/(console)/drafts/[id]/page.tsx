@@ -103,7 +103,7 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
           <Card title={current ? `What changes against version ${current.version}` : "What this first version contains"}>
             <PolicyDiffView diff={diff} />
           </Card>
-          {editable || latestRun ? <SimulateCard key={latestRun?.id ?? "none"} draftId={draft.id} revision={draft.revision} canRun={canSimulate} initial={latestRun} /> : null}
+          {editable || latestRun ? <SimulateCard key={latestRun?.id ?? "none"} draftId={draft.id} revision={draft.revision} inForceVersion={current?.version ?? null} canRun={canSimulate} initial={latestRun} /> : null}
           {shadow && (editable || shadow.evaluated > 0) ? <ShadowCard initial={shadow} canToggle={canSimulate} /> : null}
           {(Object.keys(LIST_SECTIONS) as ListSection[]).map((section) => {
             const canEdit = editable && canEditSection(actor.roles, section);
@@ -170,7 +170,7 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
             <div className="mt-4 space-y-4">
               {draft.status === "open" && can(actor.roles, "policy:review") ? <SubmitForm draftId={draft.id} revision={draft.revision} reason={draft.reason} /> : null}
               {canReview ? (
-                <ReviewForm draftId={draft.id} revision={draft.revision} publication={{ publishes, simulated: simulated !== null, impact: simulated?.impact ? summarizeImpact(simulated.impact) : null }} />
+                <ReviewForm draftId={draft.id} revision={draft.revision} publication={{ publishes, simulated: simulated !== null, impact: simulated?.impact ? summarizeImpact(simulated.impact, current?.version ?? null) : null }} />
               ) : null}
               {draft.status === "in_review" && isAuthor ? <p className="text-sm text-slate-600">Waiting for someone else to review: authors never approve their own drafts.</p> : null}
               {editable && (isAuthor || actor.roles.includes("admin")) ? <DiscardButton draftId={draft.id} /> : null}

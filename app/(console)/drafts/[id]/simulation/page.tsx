@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ChangesChart } from "@/components/simulation/changes-chart";
-import { describeImpact } from "@/components/simulation/describe-impact";
+import { describeBaseline, describeImpact } from "@/components/simulation/describe-impact";
 import { ChangeGroups, changesByAction, MatrixBreakdown, SampleList, TransitionMatrix } from "@/components/simulation/result-tables";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -12,6 +12,7 @@ import { Stat } from "@/components/ui/stat";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getDraft } from "@/lib/policy/draft-queries";
+import { getCurrentPolicy } from "@/lib/policy/queries";
 import { getSimulationResult, toImpact } from "@/lib/simulation/queries";
 
 export const metadata: Metadata = { title: "Simulation" };
@@ -23,7 +24,7 @@ export default async function SimulationPage({ params, searchParams }: { params:
   await requirePermission("policy:read");
   if (!UUID.test(id) || (runId !== undefined && !UUID.test(runId))) notFound();
   const db = getPrisma();
-  const [draft, found] = await Promise.all([getDraft(db, id), getSimulationResult(db, id, runId)]);
+  const [draft, found, current] = await Promise.all([getDraft(db, id), getSimulationResult(db, id, runId), getCurrentPolicy(db)]);
   if (!draft) notFound();
   const back = (
     <Link href={`/drafts/${draft.id}`} className="text-sm font-medium text-brand-700 underline underline-offset-2">
@@ -35,7 +36,15 @@ export default async function SimulationPage({ params, searchParams }: { params:
     return (
       <>
         <PageHeader title={`Simulation: ${draft.title}`} actions={back} />
-        <EmptyState title={found ? `This simulation is ${found.run.status}.` : "This draft has no completed simulation yet."}>
+        <EmptyState
+          title={
+            !found
+              ? "This draft has no completed simulation yet."
+              : found.run.status === "completed"
+                ? "This simulation compared the draft with recorded decisions, which counts changes other versions made as this draft's."
+                : `This simulation is ${found.run.status}.`
+          }
+        >
           Start one from the Simulate card on the draft.
         </EmptyState>
       </>
@@ -45,14 +54,17 @@ export default async function SimulationPage({ params, searchParams }: { params:
   const { run, result } = found;
   const days = Math.round((Date.parse(result.periodEnd) - Date.parse(result.periodStart)) / 86_400_000);
   const outdated = run.draftRevision !== draft.revision;
+  const baseline = describeBaseline(result, current?.version ?? null);
+  const inForce = result.inForceVersion === null ? "No published policy" : `Version ${result.inForceVersion} (in force)`;
   return (
     <>
       <PageHeader
         title={`Simulation: ${draft.title}`}
         description={
           <>
-            Revision {run.draftRevision} replayed over the last {days} days of recorded requests ({formatDateTime(result.periodStart)} to {formatDateTime(result.periodEnd)}), with limit
-            usage as it was at the time. {result.total.toLocaleString("en-US")} requests in {(result.durationMs / 1000).toFixed(1)} s.
+            Revision {run.draftRevision} and {result.inForceVersion === null ? "no published policy" : `version ${result.inForceVersion}, the policy in force,`} both replayed over the last {days} days of
+            recorded requests ({formatDateTime(result.periodStart)} to {formatDateTime(result.periodEnd)}), each with limit usage rebuilt from the same history. Every change below is one
+            this draft makes. {result.total.toLocaleString("en-US")} requests in {(result.durationMs / 1000).toFixed(1)} s.
           </>
         }
         actions={back}
@@ -60,6 +72,11 @@ export default async function SimulationPage({ params, searchParams }: { params:
       {outdated ? (
         <p role="note" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           The draft is at revision {draft.revision} now: these results are for revision {run.draftRevision}.
+        </p>
+      ) : null}
+      {baseline.stale ? (
+        <p role="note" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {baseline.text}.
         </p>
       ) : null}
       <div className="space-y-6">
@@ -71,18 +88,24 @@ export default async function SimulationPage({ params, searchParams }: { params:
         </dl>
 
         <Card title="In short">
+          <p className="mb-2 text-sm text-slate-700">{baseline.text}:</p>
           <ul className="list-disc space-y-1 pl-5 text-sm" aria-label="Impact summary">
             {describeImpact(toImpact(result), 5).map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
+          <p className="mt-2 text-xs text-slate-500">
+            {result.differingActions.length === 0
+              ? "No action's rules differ from the policy in force."
+              : `Actions whose rules differ: ${result.differingActions.join(", ")}. Requests for every other action are decided alike by both.`}
+          </p>
         </Card>
 
         <section aria-labelledby="transitions-heading" className="space-y-3">
           <h2 id="transitions-heading" className="text-base font-semibold">
-            From recorded to draft decisions
+            From the policy in force to this draft
           </h2>
-          <TransitionMatrix matrix={result.matrix} />
+          <TransitionMatrix matrix={result.matrix} label="Transitions from the policy in force to this draft" rows={result.inForceVersion === null ? "No policy" : `Version ${result.inForceVersion}`} />
           {result.kindChanged > 0 ? <ChangesChart rows={changesByAction(result)} /> : null}
         </section>
 
@@ -113,7 +136,23 @@ export default async function SimulationPage({ params, searchParams }: { params:
           <h2 id="sample-heading" className="text-base font-semibold">
             Sample of changed decisions ({result.sample.length} of {result.changed.toLocaleString("en-US")})
           </h2>
-          {result.sample.length > 0 ? <SampleList sample={result.sample} currency={result.currency} /> : <p className="text-sm text-slate-600">No decision would change.</p>}
+          {result.sample.length > 0 ? <SampleList sample={result.sample} currency={result.currency} inForce={inForce} /> : <p className="text-sm text-slate-600">No decision would change.</p>}
+        </section>
+
+        <section aria-labelledby="recorded-heading" className="space-y-3">
+          <h2 id="recorded-heading" className="text-base font-semibold">
+            Compared with what was decided at the time
+          </h2>
+          <p className="text-sm text-slate-600">
+            What agents were told when each request came in, against this draft. It also counts every change published since then by other versions, so it is not what publishing this
+            draft would change: {result.recorded.kindChanged.toLocaleString("en-US")} decisions differ from what was decided at the time.
+          </p>
+          <details className="rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-sm">
+            <summary className="cursor-pointer font-medium text-slate-800">Show decided at the time against this draft</summary>
+            <div className="mt-3">
+              <TransitionMatrix matrix={result.recorded.matrix} label="Transitions from what was decided at the time to this draft" rows="Decided at the time" />
+            </div>
+          </details>
         </section>
       </div>
     </>
