@@ -355,6 +355,15 @@ describe("keys and roles", () => {
     }
   });
 
+  // As root (CI, these machines) the embedded PostgreSQL runs as the `postgres` OS user, which the
+  // 0700 key folder and witness folder shut out: even the database superuser cannot read or forge them.
+  it.runIf(process.getuid?.() === 0 && !process.env.DATABASE_URL)("the database superuser cannot read the key store or write the witness", async () => {
+    await buildLog(t, 1, 1);
+    const keyFile = (await import("node:path")).resolve(t.trust.keys.dir, "keys.json");
+    await expect(t.query("SELECT pg_read_file($1)", [keyFile])).rejects.toThrow(/Permission denied|could not open/);
+    await expect(t.query(`COPY (SELECT 'forged') TO '${t.witnessPath.replaceAll("'", "''")}'`)).rejects.toThrow(/Permission denied|could not open/);
+  });
+
   it("rotation is audited and old MACs and signatures keep verifying", async () => {
     await buildLog(t, 2, 2);
     const before = t.trust.keys;
