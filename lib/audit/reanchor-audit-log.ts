@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import type { Actor } from "./actor";
 import { getAuditTrust, type AuditTrust } from "./audit-trust";
 import { recordAudit } from "./record-audit";
+import { AUDIT_SEAL_LOCK_KEY } from "./seal-audit-log";
 import { signRecord } from "./signed-head";
 import { verifyAuditChain } from "./verify-audit-chain";
 import type { ReanchorRecord } from "./witness";
@@ -46,6 +47,12 @@ export async function reanchorAuditLog(db: Db, actor: Actor, input: { reason: st
   const record: ReanchorRecord = { ...fields, signature: signRecord(fields as unknown as Record<string, unknown>, signing.privateKey) };
 
   await db.$transaction(async (tx) => {
+    // Under the sealer's lock, and only if no seal came in since the chain was checked.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_SEAL_LOCK_KEY}::bigint)`;
+    const newest = await tx.auditSeal.findFirst({ orderBy: { id: "desc" }, select: { id: true, hash: true } });
+    if ((newest?.id ?? null) !== (continueFrom?.seal_id ?? null) || (newest?.hash ?? null) !== (continueFrom?.hash ?? null)) {
+      throw new AppError("conflict", "A seal was made while the log was being checked: run the re-anchoring again.");
+    }
     await recordAudit(tx, actor, { action: "audit.reanchor", subjectType: "audit_log", subjectId: null, data: { reason, continue_from: continueFrom, last_witnessed: lastWitnessed } });
     // Witnessed before the commit, like a seal: the witness is never behind the database.
     await trust.witness.append([record]);

@@ -3,6 +3,7 @@ import { getAuditTrust, type AuditTrust } from "./audit-trust";
 import { checkEntryMac } from "./entry-format";
 import { EntriesDigest, GENESIS_SEAL_HASH, hashSeal } from "./seal-hash";
 import { sealHead, signSealHead } from "./signed-head";
+import type { WitnessRecord } from "./witness";
 
 // Any fixed key (the 72_707_369_xxx family is Mandate's): one sealer at a time across processes.
 export const AUDIT_SEAL_LOCK_KEY = 72_707_369_101;
@@ -50,10 +51,14 @@ export async function sealAuditLog(db: Db, options: { maxEntries?: number; trust
       if (!lock?.acquired) return nothing;
 
       // Read after the lock, in a fresh statement snapshot, so the previous sealer's commit is seen.
-      const previous = await tx.auditSeal.findFirst({ orderBy: { id: "desc" }, select: { toTxid: true, hash: true, signature: true } });
+      const previous = await tx.auditSeal.findFirst({ orderBy: { id: "desc" }, select: { id: true, toTxid: true, hash: true, signature: true } });
       const fromTxid = previous?.toTxid ?? 0n;
-      // Entries without a MAC predate keyed entries; they may be sealed until the first signed seal.
-      const legacyAllowed = !previous?.signature && !(await tx.auditSeal.findFirst({ where: { signature: { not: null } }, select: { id: true } }));
+      // The chain continues only from where the witness says it ends: never onto a truncated,
+      // rolled-back or rewritten log, which sealing over would otherwise bless.
+      const witnessed = trust.witness.last();
+      await refuseUnlessWitnessedHead(tx, witnessed, previous);
+      // Entries without a MAC predate keyed entries: only a log never witnessed nor signed has them.
+      const legacyAllowed = witnessed === null && !(await tx.auditSeal.findFirst({ where: { signature: { not: null } }, select: { id: true } }));
 
       // Every transaction below the snapshot's xmin has finished: no entry can still land below it.
       const [snapshot] = await tx.$queryRaw<{ xmin: string }[]>`
@@ -107,6 +112,20 @@ export async function sealAuditLog(db: Db, options: { maxEntries?: number; trust
     },
     // Read committed on purpose: each statement must see seals committed before the lock was taken.
     { isolationLevel: "ReadCommitted", maxWait: 10_000, timeout: 30_000 },
+  );
+}
+
+async function refuseUnlessWitnessedHead(tx: Tx, witnessed: WitnessRecord | null, previous: { id: number; hash: string } | null): Promise<void> {
+  if (!witnessed) return;
+  const expected = witnessed.type === "seal" ? { seal_id: witnessed.seal_id, hash: witnessed.hash } : witnessed.continue_from;
+  if (previous && expected && previous.id === expected.seal_id && previous.hash === expected.hash) return;
+  if (!previous && !expected) return;
+  // A witnessed head whose commit failed: the database ends at the seal it linked to.
+  if (witnessed.type === "seal" && previous?.hash === witnessed.prev_hash && !(await tx.auditSeal.findUnique({ where: { id: witnessed.seal_id }, select: { id: true } }))) return;
+  throw new AuditSealRefused(
+    `Refusing to seal: the database's log ends at ${previous ? `seal ${previous.id}` : "no seal"}, but the witness's last head is ${expected ? `seal ${expected.seal_id}` : "an empty log"}: ` +
+      "the log was truncated, rolled back or rewritten in the database. Run mandate audit verify; after a legitimate restore, mandate audit reanchor.",
+    previous ? `seal:${previous.id}` : "seal:none",
   );
 }
 

@@ -3,7 +3,7 @@ import { getAuditTrust, type AuditTrust } from "./audit-trust";
 import { checkEntryMac, hashAuditContent } from "./entry-format";
 import { EntriesDigest, GENESIS_SEAL_HASH, hashSeal } from "./seal-hash";
 import { sealHead, verifySealHead } from "./signed-head";
-import { checkWitness, type WitnessGap } from "./verify-witness";
+import { checkWitness, summarizeWitness, type WitnessGap } from "./verify-witness";
 
 export type AuditFailureKind =
   | "entry_hash"
@@ -95,10 +95,16 @@ interface Progress {
   sealsChecked: number;
 }
 
-/** Per run: the keys, and the first signed seal (entries without a MAC are legacy only up to it). */
+/**
+ * Per run: the keys, and where signing began. That boundary comes from the witness, never from
+ * the database (stripping signatures must not turn seals back into legacy ones): from the first
+ * witnessed seal on, every seal must be signed; entries without a MAC are legacy only up to it.
+ */
 interface Context {
   trust: AuditTrust;
   firstSignedSealId: number | null;
+  /** The witness holds records: nothing unsigned or un-MACed may follow. */
+  witnessed: boolean;
 }
 
 /**
@@ -109,7 +115,13 @@ interface Context {
  */
 export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Promise<AuditVerification> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const ctx: Context = { trust: options.trust ?? getAuditTrust(), firstSignedSealId: null };
+  const trust = options.trust ?? getAuditTrust();
+  const summary = await summarizeWitness(trust);
+  const ctx: Context = {
+    trust,
+    firstSignedSealId: summary.firstSealId ?? (summary.reanchors[0]?.continue_from ? summary.reanchors[0].continue_from.seal_id + 1 : null),
+    witnessed: summary.lines > 0,
+  };
   const progress: Progress = { entriesChecked: 0, sealsChecked: 0 };
   const failed = (failure: AuditFailure): AuditVerification => ({
     ok: false,
@@ -128,7 +140,8 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
   for await (const seal of readSeals(db, batchSize)) {
     const broken = checkSealLink(seal, previous) ?? checkSealSignature(ctx, seal);
     if (broken) return failed((await verifySealGroup(db, ctx, group, batchSize, progress)) ?? broken);
-    if (seal.signature && ctx.firstSignedSealId === null) ctx.firstSignedSealId = seal.id;
+    // Without a witness (an old log, never witnessed) signing begins at the first signed seal.
+    if (seal.signature && ctx.firstSignedSealId === null && !ctx.witnessed) ctx.firstSignedSealId = seal.id;
     group.push(seal);
     groupEntries += seal.entryCount;
     previous = seal;
@@ -154,8 +167,8 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
 
   let unsealedEntries = 0;
   let oldestUnsealed: Date | null = null;
-  // Once anything is signed, every entry still waiting for its seal must carry a valid MAC.
-  const legacyTail = ctx.firstSignedSealId === null;
+  // Once anything is signed or witnessed, every entry still waiting for its seal must carry a valid MAC.
+  const legacyTail = ctx.firstSignedSealId === null && !ctx.witnessed;
   for await (const entry of readEntries(db, { gte: previous?.toTxid ?? 0n }, batchSize)) {
     if (!entryHashMatches(entry)) return failed(entryHashFailure(entry, null));
     const macFailure = checkMac(ctx, entry, legacyTail, null);
@@ -169,7 +182,7 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
   if (duplicate) return failed(duplicate);
 
   const head = previous ? { sealId: previous.id, hash: previous.hash } : null;
-  const witness = options.skipWitness ? { failure: null, flags: [], gaps: [] } : await checkWitness(db, ctx.trust, head, options.trustedHead ?? null);
+  const witness = options.skipWitness ? { failure: null, flags: [], gaps: [] } : await checkWitness(db, ctx.trust, summary, head, options.trustedHead ?? null);
   if (witness.failure) return failed(witness.failure);
 
   const flags = [...witness.flags];
@@ -188,11 +201,14 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
 /** A seal's signature: by a key this verifier holds; none only before the first signed seal. */
 function checkSealSignature(ctx: Context, seal: SealRow): AuditFailure | null {
   if (!seal.signature || !seal.keyId) {
-    if (ctx.firstSignedSealId === null) return null;
+    if (ctx.firstSignedSealId === null || seal.id < ctx.firstSignedSealId) return null;
     return {
       kind: "seal_signature",
       sealId: seal.id,
-      message: `Seal ${seal.id} carries no signature but follows signed seal ${ctx.firstSignedSealId}: it was not made by Mandate's sealer (forged or rewritten in the database).`,
+      message:
+        seal.id === ctx.firstSignedSealId
+          ? `Seal ${seal.id} carries no signature, but it is where signing began: its signature was stripped in the database.`
+          : `Seal ${seal.id} carries no signature but follows signed seal ${ctx.firstSignedSealId}: it was not made by Mandate's sealer (forged or rewritten in the database).`,
     };
   }
   const key = ctx.trust.keys.signingKey(seal.keyId);

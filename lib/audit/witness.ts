@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, existsSync, fsyncSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { SealHead } from "./signed-head";
@@ -34,6 +34,8 @@ export interface Witness {
   /** Every record in the order written; a line that is not JSON is reported by its number. */
   read(): AsyncGenerator<{ line: number; record: WitnessRecord | null }>;
   exists(): boolean;
+  /** The last record written (read from the end of the file, cheap however long it is). */
+  last(): WitnessRecord | null;
 }
 
 /** A file (or `<folder>/witness.ndjson` when given a folder). HTTPS endpoints are not built yet. */
@@ -54,10 +56,36 @@ function fileWitness(file: string): Witness {
       if (records.length === 0) return;
       mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       // O_APPEND: each write lands at the end even when several processes share the file.
-      const fd = openSync(file, "a", 0o600);
+      const fd = openSync(file, "a+", 0o600);
       try {
-        writeSync(fd, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+        // A line left half-written by a crash is closed first, so the next record starts a line.
+        const size = fstatSync(fd).size;
+        const lastByte = Buffer.alloc(1);
+        const torn = size > 0 && readSync(fd, lastByte, 0, 1, size - 1) === 1 && lastByte[0] !== 0x0a;
+        writeSync(fd, (torn ? "\n" : "") + records.map((r) => JSON.stringify(r)).join("\n") + "\n");
         fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    },
+    last() {
+      if (!existsSync(file)) return null;
+      const fd = openSync(file, "r");
+      try {
+        const size = fstatSync(fd).size;
+        const length = Math.min(size, 64 * 1024);
+        const buffer = Buffer.alloc(length);
+        readSync(fd, buffer, 0, length, size - length);
+        const lines = buffer.toString("utf8").split("\n").filter((l) => l.trim());
+        for (let i = lines.length - 1; i >= 0; i -= 1) {
+          try {
+            const record = JSON.parse(lines[i]!) as WitnessRecord;
+            if (record?.type === "seal" || record?.type === "reanchor") return record;
+          } catch {
+            // a torn last line: the record before it is the last whole one
+          }
+        }
+        return null;
       } finally {
         closeSync(fd);
       }

@@ -29,6 +29,8 @@ export async function grantAppRole(ownerUrl: string, options: { loginPassword?: 
     if (options.loginPassword) {
       await client.query(`ALTER ROLE ${role} LOGIN PASSWORD ${client.escapeLiteral(options.loginPassword)}`);
     }
+    // One transaction: the grants and the revocations on the audit tables land together or not at all.
+    await client.query("BEGIN");
     const { rows } = await client.query<{ db: string }>("SELECT current_database() AS db");
     await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${client.escapeIdentifier(rows[0]!.db)} TO ${role}`);
     await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
@@ -41,6 +43,10 @@ export async function grantAppRole(ownerUrl: string, options: { loginPassword?: 
       await client.query(`REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER${version[0]!.v >= 170000 ? ", MAINTAIN" : ""} ON ${client.escapeIdentifier(table)} FROM ${role}`);
     }
     await client.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "_prisma_migrations" FROM ${role}`);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
   } finally {
     await client.end();
   }

@@ -49,6 +49,7 @@ export async function openDatabase(log: (line: string) => void = () => {}): Prom
     await close();
     throw error;
   }
-  if (embedded) exportToProcessEnv({ DATABASE_URL: url, DATABASE_OWNER_URL: ownerUrl! });
+  // Only the application's URL: the process serving requests never needs the owner's.
+  if (embedded) exportToProcessEnv({ DATABASE_URL: url });
   return { url, ownerUrl: ownerUrl!, embedded, close };
 }

@@ -7,6 +7,7 @@ import { GENESIS_SEAL_HASH } from "@/lib/audit/seal-hash";
 import { authorize } from "@/lib/auth/authorize";
 import type { Db } from "@/lib/db/prisma";
 import { getKeyStore } from "@/lib/keys/current-key-store";
+import { signBundleEnd } from "./bundle-signature";
 import { publicJwks } from "@/lib/keys/key-store";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import {
@@ -134,7 +135,11 @@ export async function buildEvidenceBundle(
       yield* flush();
     }
     const digest = sha.digest("hex");
-    chunk += `${JSON.stringify({ type: "end", counts, lines_sha256: digest } satisfies BundleLine)}\n`;
+    // Signed by the server: every line before (manifest, unsealed entries and records included) is
+    // then the server's, not only what the seals cover.
+    const signing = getKeyStore().currentSigning();
+    const end = { type: "end" as const, counts, lines_sha256: digest, key_id: signing.kid };
+    chunk += `${JSON.stringify({ ...end, signature: signBundleEnd(end, signing.privateKey) } satisfies BundleLine)}\n`;
     yield chunk;
   }
 

@@ -190,6 +190,9 @@ export const endLine = z.object({
   counts: z.object(Object.fromEntries(LINE_KINDS.map((k) => [k, z.number().int().nonnegative()])) as Record<CountedKind, z.ZodNumber>),
   /** SHA-256 over every line before this one, each followed by "\n": catches truncation and damage in transit. */
   lines_sha256: sha256,
+  /** Ed25519 signature of this line (without it) by the server's signing key: the whole bundle is the server's. */
+  key_id: z.string(),
+  signature: z.string(),
 });
 
 export const bundleLine = z.discriminatedUnion("type", [

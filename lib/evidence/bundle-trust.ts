@@ -10,7 +10,10 @@ export async function loadBundleTrust(options: { key?: string; jwks?: string; fi
   const keys: NonNullable<BundleTrust["keys"]>[number][] = [];
   if (options.key) keys.push(...keysOf(JSON.parse(await readFile(options.key, "utf8")), options.key));
   if (options.jwks) {
-    const response = await fetch(options.jwks, { headers: { accept: "application/json" } });
+    const url = new URL(options.jwks);
+    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) throw new Error(`--jwks must be an https URL (plain http only on this machine): ${options.jwks}`);
+    const response = await fetch(url, { headers: { accept: "application/json" }, redirect: "error" });
     if (!response.ok) throw new Error(`${options.jwks} answered ${response.status}`);
     keys.push(...keysOf(await response.json(), options.jwks));
   }

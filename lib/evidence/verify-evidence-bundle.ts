@@ -9,6 +9,7 @@ import { hashAuditContent } from "@/lib/audit/record-audit";
 import { EntriesDigest, GENESIS_SEAL_HASH, hashSeal } from "@/lib/audit/seal-hash";
 import { publicKeyFromJwk, verifySealHead } from "@/lib/audit/signed-head";
 import { jwkThumbprint } from "@/lib/keys/key-store";
+import { verifyBundleEnd } from "./bundle-signature";
 import {
   EVIDENCE_FORMAT,
   EVIDENCE_FORMAT_VERSION,
@@ -205,9 +206,7 @@ class BundleVerifier {
   finish(): void {
     if (this.lineNo === 0) this.fail("unreadable", "The file is empty.", { line: null });
     if (!this.end) this.fail("truncated", `The bundle stops after line ${this.lineNo} without its end line: it was truncated.`, { line: null });
-    if (this.counts.audit_entry > 0 && !this.signedBy) {
-      this.fail("origin", "Nothing in this bundle is signed (its entries were not sealed yet at export), so nothing proves where it came from: export it again in a minute.", { line: null });
-    }
+
   }
 
   result(failure: EvidenceFailure | null): EvidenceVerification {
@@ -313,6 +312,11 @@ class BundleVerifier {
     return keys;
   }
 
+  private declaredKey(kid: string): KeyObjectLike | null {
+    const jwk = this.manifest?.signing_keys.find((k) => jwkThumbprint(k) === kid);
+    return jwk ? publicKeyFromJwk(jwk) : null;
+  }
+
   private checkSignature(seal: SealLine): void {
     const sealId = seal.id;
     if (!seal.signature || !seal.key_id) {
@@ -321,19 +325,13 @@ class BundleVerifier {
       }
       return;
     }
-    const keys = this.keys();
-    if (keys.size === 0) {
-      this.fail(
-        "origin",
-        "No trusted key was given, so nothing proves where this bundle came from: pass the public key you obtained from the server separately (--key <file>, --jwks <url> or --fingerprint <fingerprint>).",
-      );
-    }
-    const key = keys.get(seal.key_id);
-    if (!key) this.fail("seal_signature", `Seal ${sealId} is signed by key ${seal.key_id}, which is not a key you trust: the bundle was not signed by that server, or you were given another key.`, { sealId });
+    // The end line's signature, by a key the auditor trusts, vouches for the whole bundle; a seal
+    // may be signed by an older key the bundle names (the chain ties it to the signed end).
+    const key = this.keys().get(seal.key_id) ?? this.declaredKey(seal.key_id);
+    if (!key) this.fail("seal_signature", `Seal ${sealId} is signed by key ${seal.key_id}, which neither you trust nor the bundle names: it was forged.`, { sealId });
     const head = { seal_id: sealId, from_txid: seal.from_txid, to_txid: seal.to_txid, entry_count: seal.entry_count, entries_digest: seal.entries_digest, prev_hash: seal.prev_hash, hash: seal.hash, sealed_at: seal.sealed_at, kid: seal.key_id };
     if (!verifySealHead(head, seal.signature, key)) this.fail("seal_signature", `Seal ${sealId}'s signature does not verify: the seal was altered after it was signed.`, { sealId });
     this.firstSignedSeal ??= sealId;
-    this.signedBy = seal.key_id;
   }
 
   /** Checks that the seal being read got exactly the entries it sealed. */
@@ -366,9 +364,7 @@ class BundleVerifier {
     if (this.previousSeal && this.previousSeal.hash !== head.hash) {
       this.fail("seal_chain", `The last seal in the bundle (${this.previousSeal.id}) is not the head named in the manifest: seals were removed from the end.`, { sealId: this.previousSeal.id });
     }
-    if (this.previousSeal && !this.previousSeal.signature) {
-      this.fail("origin", `The bundle's last seal (${this.previousSeal.id}) is not signed, so nothing proves where the bundle came from: export it again from a server that signs its seals.`, { sealId: this.previousSeal.id });
-    }
+
   }
 
   private entry(entry: AuditEntryLine): void {
@@ -516,6 +512,20 @@ class BundleVerifier {
         "The bundle's lines no longer match the digest written at export: a line was changed after export. Every audit entry and seal verified, so the change is in a record field the audit log does not pin.",
       );
     }
+    const keys = this.keys();
+    if (keys.size === 0) {
+      this.fail(
+        "origin",
+        "No trusted key was given, so nothing proves where this bundle came from: pass the public key you obtained from the server separately (--key <file>, --jwks <url> or --fingerprint <fingerprint>).",
+      );
+    }
+    const key = keys.get(end.key_id);
+    if (!key) this.fail("origin", `The bundle is signed by key ${end.key_id}, which is not a key you trust: it was not exported by that server, or you were given another key.`);
+    const { signature, ...fields } = end;
+    if (!verifyBundleEnd(fields, signature, key)) {
+      this.fail("origin", "The bundle's signature does not verify: its lines, counts or digest were changed after export (the digest can be recomputed, the signature cannot).");
+    }
+    this.signedBy = end.key_id;
   }
 }
 
@@ -573,7 +583,7 @@ export function formatEvidenceVerification(result: EvidenceVerification): string
   return (
     `Evidence bundle verified${period}: ${plural(sealed, "audit entry", "audit entries")} in ${plural(c.seal, "seal", "seals")}${chain}${waiting}. ` +
     `Every record has audit evidence: ${records}. ` +
-    (result.signedBy ? `Its seals are signed by the key you trust (${result.signedBy}). ` : "Nothing in it is sealed yet, so nothing proves its origin. ") +
+    `It is signed by the key you trust (${result.signedBy}). ` +
     "To tie the bundle to the live log, compare the head seal's hash with `mandate audit verify` on the server."
   );
 }

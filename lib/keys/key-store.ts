@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -140,12 +140,10 @@ function toStore(dir: string, raw: KeyFile): KeyStore {
   };
 }
 
-/** Writes the file whole and renames it into place, so a reader never sees half a key store. */
-function writeKeyFile(dir: string, raw: KeyFile): void {
+function writeTemp(dir: string, raw: KeyFile): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  const file = keyFilePath(dir);
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  tryChmod(dir, 0o700);
+  const temp = `${keyFilePath(dir)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const fd = openSync(temp, "wx", 0o600);
   try {
     writeSync(fd, JSON.stringify(raw, null, 2) + "\n");
@@ -153,7 +151,45 @@ function writeKeyFile(dir: string, raw: KeyFile): void {
   } finally {
     closeSync(fd);
   }
-  renameSync(temp, file);
+  return temp;
+}
+
+/** Writes the file whole and renames it into place, so a reader never sees half a key store. */
+function writeKeyFile(dir: string, raw: KeyFile): void {
+  renameSync(writeTemp(dir, raw), keyFilePath(dir));
+}
+
+// A read-only mount (a secret volume) cannot be chmodded; its permissions are the operator's.
+function tryChmod(target: string, mode: number): void {
+  try {
+    chmodSync(target, mode);
+  } catch (error) {
+    if (!["EROFS", "EPERM", "EACCES"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
+  }
+}
+
+/** Read-modify-write under an exclusive lock file, so two rotations never lose a key. */
+function withLock<T>(dir: string, fn: () => T): T {
+  const lock = `${keyFilePath(dir)}.lock`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, "wx", 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      // A lock older than a minute was left by a killed process.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 60_000) unlinkSync(lock);
+      else if (Date.now() > deadline) throw new Error(`the key store is locked (${lock}): another rotation is running`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    unlinkSync(lock);
+  }
 }
 
 /**
@@ -166,30 +202,29 @@ export function openKeyStore(dir: string, options: { create?: boolean } = {}): K
     if (options.create === false) throw new Error(`no key store at ${file}`);
     const now = new Date();
     const raw: KeyFile = { format: "mandate-keys", version: 1, mac: [newMac(1, now)], signing: [newSigning(now)], encryption: [newEncryption(1, now)] };
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+    // Written whole under another name, then linked into place: link fails if the file exists,
+    // so of two processes creating the store at once one wins and neither reads half a file.
+    const temp = writeTemp(dir, raw);
     try {
-      const fd = openSync(file, "wx", 0o600);
-      try {
-        writeSync(fd, JSON.stringify(raw, null, 2) + "\n");
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
+      linkSync(temp, file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      unlinkSync(temp);
     }
   }
-  const mode = statSync(file).mode & 0o077;
-  if (mode !== 0) chmodSync(file, 0o600);
+  if ((statSync(file).mode & 0o077) !== 0) tryChmod(file, 0o600);
   const raw = parseKeyFile(readFileSync(file, "utf8"), file);
-  if (!raw.encryption?.length) {
-    raw.encryption = [newEncryption(1, new Date())];
-    writeKeyFile(dir, raw);
-    // Another process may have added its own at the same moment: the file as it now stands wins.
-    return toStore(dir, parseKeyFile(readFileSync(file, "utf8"), file));
-  }
-  return toStore(dir, raw);
+  if (raw.encryption?.length) return toStore(dir, raw);
+  // A store from before encryption keys: add one, once, under the lock.
+  return withLock(dir, () => {
+    const current = parseKeyFile(readFileSync(file, "utf8"), file);
+    if (!current.encryption?.length) {
+      current.encryption = [newEncryption(1, new Date())];
+      writeKeyFile(dir, current);
+    }
+    return toStore(dir, current);
+  });
 }
 
 export interface RotationResult {
@@ -200,6 +235,10 @@ export interface RotationResult {
 
 /** Adds a new current key of each kind asked for; older keys stay and keep verifying. */
 export function rotateKeyStore(dir: string, which: { mac: boolean; signing: boolean; encryption?: boolean }, now = new Date()): RotationResult {
+  return withLock(dir, () => rotateLocked(dir, which, now));
+}
+
+function rotateLocked(dir: string, which: { mac: boolean; signing: boolean; encryption?: boolean }, now: Date): RotationResult {
   const file = keyFilePath(dir);
   const raw = parseKeyFile(readFileSync(file, "utf8"), file);
   const result: RotationResult = {};

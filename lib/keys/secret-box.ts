@@ -23,8 +23,9 @@ export function openSecret(stored: string, boundTo: string, store: KeyStore = ge
   if (!stored.startsWith(PREFIX)) return stored;
   const [id, iv, body, tag] = stored.slice(PREFIX.length).split(":");
   const key = id ? store.encryptionKey(id) : undefined;
-  if (!key || !iv || !body || !tag) throw new Error("a stored secret names a key this server does not have, or is malformed");
-  const decipher = createDecipheriv("aes-256-gcm", key.key, Buffer.from(iv, "base64url")).setAAD(Buffer.from(boundTo));
+  const ivBytes = Buffer.from(iv ?? "", "base64url");
+  if (!key || ivBytes.length !== 12 || !body || !tag) throw new Error("a stored secret names a key this server does not have, or is malformed");
+  const decipher = createDecipheriv("aes-256-gcm", key.key, ivBytes, { authTagLength: 16 }).setAAD(Buffer.from(boundTo));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
   return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
 }

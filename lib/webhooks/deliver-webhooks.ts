@@ -88,9 +88,18 @@ async function deliverOne(
     giveUpNow = true;
   } else {
     const problem = webhookUrlProblem(event.webhook_url);
+    let secret: string | null = null;
+    try {
+      secret = openSecret(event.webhook_secret, `agent:${event.agent_id}:webhook`);
+    } catch {
+      // The key store lost the key or the value was tampered with: record it, never loop on it.
+      giveUpNow = true;
+    }
     result = problem
       ? { statusCode: null, error: `Webhook URL refused: ${problem}.` }
-      : await post(event, event.webhook_url, openSecret(event.webhook_secret, `agent:${event.agent_id}:webhook`), options);
+      : secret === null
+        ? { statusCode: null, error: "The webhook's signing secret cannot be decrypted with this server's keys: set the webhook again to get a new secret." }
+        : await post(event, event.webhook_url, secret, options);
   }
 
   const durationMs = Math.round(performance.now() - started);

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import pg from "pg";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { cliActor, type Actor } from "../../lib/audit/actor";
 import { buildAuditRow, recordAudit } from "../../lib/audit/record-audit";
 import { reanchorAuditLog } from "../../lib/audit/reanchor-audit-log";
@@ -156,7 +156,33 @@ describe("the audit log against an attacker who holds the database", () => {
     await attack(t, "DELETE FROM audit_entries WHERE txid >= (SELECT from_txid FROM audit_seals WHERE id = 6)");
     await attack(t, "DELETE FROM audit_seals WHERE id >= 6");
     const f = await failure(t);
-    expect(f.message).toMatch(/^The witness recorded seal 25 .* but the database's log ends at seal 5: /);
+    expect(f.message).toMatch(/^The witness recorded seal 6 .* but the database's log ends at seal 5: /);
+  });
+
+  it("5–6 again, then the server's own sealer runs: it refuses to seal over a truncated log, and verify still names it", async () => {
+    await attack(t, "DELETE FROM audit_entries WHERE txid >= (SELECT from_txid FROM audit_seals WHERE id = 21)");
+    await attack(t, "DELETE FROM audit_seals WHERE id >= 21");
+    await write(t, "after-truncation", 2);
+    await expect(sealAuditLog(t.db, { trust: t.trust })).rejects.toThrow(
+      /^Refusing to seal: the database's log ends at seal 20, but the witness's last head is seal 25: the log was truncated, rolled back or rewritten/,
+    );
+    expect((await failure(t)).message).toMatch(/^The witness recorded seal 21 \(.*\), but the database's log ends at seal 20/);
+  });
+
+  it("stripping every signature does not turn seals back into unsigned legacy ones", async () => {
+    await attack(t, "UPDATE audit_seals SET signature = NULL, key_id = NULL");
+    const forged = await insertForged(t, "legacy-forgery");
+    await attack(t, "UPDATE audit_entries SET nonce = NULL, mac = NULL, hash = $2 WHERE id = $1", [
+      forged,
+      (await import("../../lib/audit/entry-format")).hashAuditContent({
+        occurredAt: (await t.query<{ at: Date }>("SELECT occurred_at AS at FROM audit_entries WHERE id = $1", [forged]))[0]!.at.toISOString(),
+        actorType: agent.type, actorId: agent.id, actorLabel: agent.label, action: "decision.allow", subjectType: "decision", subjectId: "legacy-forgery", data: { amount: "9999.00" },
+      }),
+    ]);
+    await expect(sealAuditLog(t.db, { trust: t.trust })).rejects.toThrow(`Refusing to seal: entry ${forged} carries no MAC`);
+    const f = await failure(t);
+    expect(f).toMatchObject({ kind: "seal_signature", sealId: 1 });
+    expect(f.message).toBe("Seal 1 carries no signature, but it is where signing began: its signature was stripped in the database.");
   });
 
   it("7. two entries' contents swapped, without and then with their hashes (and MACs)", async () => {
@@ -294,7 +320,7 @@ describe("a restore from backup", () => {
     await attack(t, "DELETE FROM audit_entries WHERE txid >= (SELECT from_txid FROM audit_seals WHERE id = 6)");
     await attack(t, "DELETE FROM audit_seals WHERE id >= 6");
     await attack(t, "SELECT setval(pg_get_serial_sequence('audit_seals', 'id'), 5)");
-    expect((await failure(t)).message).toMatch(/^The witness recorded seal 8 .* but the database's log ends at seal 5: /);
+    expect((await failure(t)).message).toMatch(/^The witness recorded seal 6 .* but the database's log ends at seal 5: /);
 
     await expect(reanchorAuditLog(t.db, agent, { reason: "restored from the 02:00 backup" }, t.trust)).rejects.toThrow(/operator/);
     await expect(reanchorAuditLog(t.db, operator, { reason: "oops" }, t.trust)).rejects.toThrow(/Say why/);
@@ -365,6 +391,20 @@ describe("keys and roles", () => {
   });
 
   it("rotation is audited and old MACs and signatures keep verifying", async () => {
+    // A key folder of its own: the other test files of the run keep theirs unrotated.
+    const { cpSync, mkdtempSync } = await import("node:fs");
+    const { exportToProcessEnv } = await import("../../lib/env");
+    const { reloadKeyStore } = await import("../../lib/keys/current-key-store");
+    const shared = t.trust.keys.dir;
+    const own = mkdtempSync(`${(await import("node:os")).tmpdir()}/mandate-keys-`);
+    cpSync(shared, own, { recursive: true });
+    exportToProcessEnv({ MANDATE_KEYS_DIR: own });
+    reloadKeyStore();
+    onTestFinished(() => {
+      exportToProcessEnv({ MANDATE_KEYS_DIR: shared });
+      reloadKeyStore();
+    });
+    t.trust = { ...t.trust, keys: (await import("../../lib/keys/current-key-store")).getKeyStore() };
     await buildLog(t, 2, 2);
     const before = t.trust.keys;
     const rotated = await rotateKeys(t.db, operator, { mac: true, signing: true });

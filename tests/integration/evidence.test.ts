@@ -17,6 +17,8 @@ import { client, newAgentKey, publishExamplePolicy, startApiServer, type ApiServ
 import { createTestDatabase, type TestDatabase } from "./database";
 import { getKeyStore } from "../../lib/keys/current-key-store";
 import { publicJwks } from "../../lib/keys/key-store";
+import { createHash } from "node:crypto";
+import { hashAuditContent } from "../../lib/audit/entry-format";
 
 /** The server's public keys, as an auditor fetches them from its JWKS. */
 const trusted = () => ({ keys: publicJwks(getKeyStore()).keys });
@@ -229,7 +231,7 @@ describe("evidence bundle", () => {
     const verified = await mandate(["audit", "verify", "--bundle", out, "--fingerprint", fingerprint], "postgresql://nobody@127.0.0.1:1/none");
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/^Evidence bundle verified/);
-    expect(verified.stdout).toContain(`Its seals are signed by the key you trust (${fingerprint})`);
+    expect(verified.stdout).toContain(`It is signed by the key you trust (${fingerprint})`);
 
     // Without a key obtained apart from the bundle, nothing proves where it came from.
     const unkeyed = await mandate(["audit", "verify", "--bundle", out], "postgresql://nobody@127.0.0.1:1/none");
@@ -273,7 +275,26 @@ describe("the standalone verifier", () => {
 
     const other = await run([bundle, "--key", otherFile]);
     expect(other.code).toBe(1);
-    expect(other.stdout).toMatch(/Seal \d+ is signed by key \S+, which is not a key you trust/);
+    expect(other.stdout).toMatch(/The bundle is signed by key \S+, which is not a key you trust/);
+
+    // Whoever edits the file can append an entry and recompute the digest and counts: not the signature.
+    const appended = await tampered(bundle, "appended", (lines) => {
+      const body = lines.filter((l) => l.trim());
+      const end = JSON.parse(body.pop()!);
+      const last = JSON.parse(body.filter((l) => l.startsWith('{"type":"audit_entry"')).at(-1)!);
+      const forged = { ...last, id: String(BigInt(last.id) + 1000n), seal_id: null, subject_id: "forged" };
+      forged.hash = hashAuditContent({ occurredAt: forged.occurred_at, actorType: forged.actor_type, actorId: forged.actor_id, actorLabel: forged.actor_label, action: forged.action, subjectType: forged.subject_type, subjectId: forged.subject_id, data: forged.data, nonce: forged.nonce });
+      const firstRecord = body.findIndex((l) => !l.startsWith('{"type":"audit_entry"') && !l.startsWith('{"type":"seal"') && !l.startsWith('{"type":"manifest"'));
+      body.splice(firstRecord, 0, JSON.stringify(forged));
+      const sha = createHash("sha256");
+      for (const l of body) sha.update(`${l}\n`);
+      end.counts.audit_entry += 1;
+      end.lines_sha256 = sha.digest("hex");
+      return [...body, JSON.stringify(end), ""];
+    });
+    const refusedAppend = await run([appended, "--key", keyFile]);
+    expect(refusedAppend.code).toBe(1);
+    expect(refusedAppend.stdout).toMatch(/The bundle's signature does not verify: its lines, counts or digest were changed after export/);
 
     const wrongPrint = await run([bundle, "--fingerprint", "A".repeat(43)]);
     expect(wrongPrint.code).toBe(1);
