@@ -2,6 +2,8 @@ import http from "node:http";
 import next from "next";
 import { createNodeHandler, isAgentApiPath } from "@/lib/api/agent-api";
 import { AgentAuthenticator } from "@/lib/api/agent-auth";
+import { createHealthHandler, Readiness } from "@/lib/api/health";
+import { answerClientError } from "@/lib/api/http";
 import { RateLimiter } from "@/lib/api/rate-limiter";
 import { closePool, getAgentPool, getPool } from "@/lib/db/pool";
 import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
@@ -79,14 +81,13 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   await app.prepare();
   const handle = app.getRequestHandler();
 
+  const health = createHealthHandler(new Readiness(pool, runtime));
   const server = http.createServer((req, res) => {
-    if (req.url === "/healthz") {
-      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
-      return;
-    }
+    if (health(req, res)) return;
     if (isAgentApiPath(req.url)) void agentApi(req, res);
     else void handle(req, res);
   });
+  server.on("clientError", answerClientError);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
