@@ -167,6 +167,17 @@ export function toFetch(response: ApiResponse): Response {
   return new Response(response.body, { status: response.status, headers: response.headers });
 }
 
+/**
+ * HTTP/1.1 requires a Host header (RFC 9112 §3.2). node:http's own check answers an empty 400,
+ * so servers turn it off (`requireHostHeader: false`) and call this first: true when answered.
+ */
+export function refuseMissingHost(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.headers.host !== undefined || req.httpVersion !== "1.1") return false;
+  req.resume();
+  sendNode(res, problem(new AppError("bad_request", "An HTTP/1.1 request needs a Host header.")));
+  return true;
+}
+
 const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 413: "Payload Too Large", 431: "Request Header Fields Too Large" };
 
 /**

@@ -56,6 +56,12 @@ export function parseDecimal(input: unknown, options: { signed?: boolean } = {})
   }
 
   if (value.isZero()) value = new Decimal(0);
+  // A JSON number such as 1e999999999 is short text but a billion digits: bound the exponent
+  // before anything writes the digits out.
+  if (Math.abs(value.e) > MAX_TEXT_LENGTH) {
+    const text = input instanceof JsonDecimal ? input.text : "This number";
+    return fail(value.e > 0 ? `${text} has more than ${MAX_INTEGER_DIGITS} digits before the decimal point` : `${text} has more than ${MAX_FRACTION_DIGITS} digits after the decimal point`);
+  }
   const shown = value.toFixed();
   if (!options.signed && value.isNegative()) return fail(`Expected a non-negative amount, got ${shown}`);
   if (value.decimalPlaces() > MAX_FRACTION_DIGITS) {

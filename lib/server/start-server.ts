@@ -3,7 +3,7 @@ import next from "next";
 import { createNodeHandler, isAgentApiPath } from "@/lib/api/agent-api";
 import { AgentAuthenticator } from "@/lib/api/agent-auth";
 import { createHealthHandler, Readiness } from "@/lib/api/health";
-import { answerClientError } from "@/lib/api/http";
+import { answerClientError, refuseMissingHost } from "@/lib/api/http";
 import { RateLimiter } from "@/lib/api/rate-limiter";
 import { closePool, getAgentPool, getPool } from "@/lib/db/pool";
 import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
@@ -82,8 +82,8 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const handle = app.getRequestHandler();
 
   const health = createHealthHandler(new Readiness(pool, runtime));
-  const server = http.createServer((req, res) => {
-    if (health(req, res)) return;
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+    if (refuseMissingHost(req, res) || health(req, res)) return;
     if (isAgentApiPath(req.url)) void agentApi(req, res);
     else void handle(req, res);
   });

@@ -24,7 +24,7 @@ afterAll(async () => {
 
 /** Sends the body's bytes exactly as given (fetch would re-encode a string). */
 async function sendRaw(method: string, path: string, body: string | Buffer) {
-  const response = await fetch(api.url + path, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: typeof body === "string" ? Buffer.from(body, "utf8") : body });
+  const response = await fetch(api.url + path, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: new Uint8Array(typeof body === "string" ? Buffer.from(body, "utf8") : body) });
   return { status: response.status, type: response.headers.get("content-type"), body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 

@@ -6,7 +6,7 @@ import { createAgent } from "../../lib/agents/create-agent";
 import { createNodeHandler } from "../../lib/api/agent-api";
 import { AgentAuthenticator } from "../../lib/api/agent-auth";
 import { createHealthHandler, Readiness } from "../../lib/api/health";
-import { answerClientError } from "../../lib/api/http";
+import { answerClientError, refuseMissingHost } from "../../lib/api/http";
 import { RateLimiter } from "../../lib/api/rate-limiter";
 import { createPool } from "../../lib/db/pool";
 import { PolicyRuntime } from "../../lib/decisions/policy-runtime";
@@ -34,8 +34,8 @@ export async function startApiServer(t: TestDatabase, options: { refreshMs?: num
   const auth = new AgentAuthenticator(pool, 200);
   const handler = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), log: (m) => console.error(m) });
   const health = createHealthHandler(new Readiness(pool, runtime));
-  const server = http.createServer((req, res) => {
-    if (!health(req, res)) void handler(req, res);
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+    if (!refuseMissingHost(req, res) && !health(req, res)) void handler(req, res);
   });
   server.on("clientError", answerClientError);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
