@@ -25,7 +25,7 @@ function exactText(value: unknown, ctx: z.RefinementCtx): unknown {
 
 const scalarSchema = z.preprocess(exactText, z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]));
 
-const floatSchema = z.preprocess((value) => (value instanceof JsonDecimal ? Number(value.text) : value), z.number());
+const float = (schema: z.ZodNumber) => z.preprocess((value) => (value instanceof JsonDecimal ? Number(value.text) : value), schema);
 
 /** Money: a JSON number or a decimal string, exact, non-negative, at most 18+8 digits. */
 export const amountSchema = z
@@ -65,7 +65,7 @@ export const decisionRequestSchema = z
       .object({
         conversation_id: externalIdSchema.optional(),
         channel: z.string().min(1).max(50).optional(),
-        confidence: floatSchema.pipe(z.number().min(0).max(1)).optional(),
+        confidence: float(z.number().min(0).max(1)).optional(),
         summary: z.string().max(2000).optional(),
       })
       .catchall(scalarSchema)
