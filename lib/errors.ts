@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   action_mismatch: 409,
   not_executable: 409,
@@ -19,6 +20,7 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 422,
   unknown_reference: 422,
   rate_limited: 429,
+  headers_too_large: 431,
   unavailable: 503,
   internal: 500,
 } as const;

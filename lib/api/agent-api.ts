@@ -7,6 +7,7 @@ import { readDecisionForAgent } from "@/lib/decisions/get-decision";
 import type { PolicyRuntime } from "@/lib/decisions/policy-runtime";
 import { reportOutcome } from "@/lib/decisions/report-outcome";
 import { decisionRequestSchema, idempotencyKeySchema, outcomeRequestSchema, reviewRequestSchema } from "@/lib/decisions/schemas";
+import { isDatabaseUnavailable, isUnstorableText } from "@/lib/db/unavailable";
 import { AppError, isAppError } from "@/lib/errors";
 import { createAgentReview } from "@/lib/reviews/create-agent-review";
 import type { ShadowSink } from "@/lib/simulation/shadow";
@@ -35,12 +36,6 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(fieldErrors(result.error));
   return result.data;
-}
-
-// Connection-level failures mean the database is out of reach: fail closed with 503.
-function isDatabaseUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? "";
-  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P0[1-3]|08\d{3}|53300)$/.test(code) || /Connection terminated|timeout exceeded when trying to connect/i.test(String((error as Error).message));
 }
 
 async function auditRefusal(pool: pg.Pool, agent: AgentPrincipal, req: ApiRequest, error: AppError): Promise<void> {
@@ -109,10 +104,14 @@ export function createAgentApi(deps: AgentApiDeps): (req: ApiRequest) => Promise
         if (agentRef.agent && error.status < 500 && error.status !== 429) {
           await auditRefusal(deps.pool, agentRef.agent, req, error).catch(() => {});
         }
-        return problem(error);
+        return problem(error, error.status === 503 ? { "retry-after": "1" } : {});
       }
       if (isDatabaseUnavailable(error)) {
         return problem(new AppError("unavailable", "Mandate cannot reach its database. Do not act; retry shortly."), { "retry-after": "1" });
+      }
+      // The body parser refuses NUL and bad encodings by field; this catches any that reach the store another way.
+      if (isUnstorableText(error)) {
+        return problem(new AppError("validation_failed", "The request holds text that cannot be stored (a NUL character or an invalid encoding)."));
       }
       deps.log?.(`agent API error on ${req.method} ${req.path}: ${(error as Error).stack ?? String(error)}`);
       return problem(new AppError("internal", "internal"));

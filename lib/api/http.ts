@@ -1,5 +1,8 @@
+import { isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { AppError, type ErrorCode, type FieldError } from "@/lib/errors";
+import { firstInvalidUtf8Byte, JsonInputError, parseExactJson } from "@/lib/exact-json";
 
 // The agent API's HTTP layer: small and framework-free (docs/decisions/0002-custom-server.md).
 // Handlers take an ApiRequest and return an ApiResponse; adapters below bind them to node:http
@@ -28,6 +31,8 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   forbidden: "Forbidden",
   not_found: "Not found",
   method_not_allowed: "Method not allowed",
+  request_timeout: "Request timeout",
+  headers_too_large: "Request header fields too large",
   payload_too_large: "Request body too large",
   unsupported_media_type: "Unsupported media type",
   rate_limited: "Too many requests",
@@ -56,7 +61,11 @@ function tooLarge(): AppError {
   return new AppError("payload_too_large", `The body is over ${MAX_BODY_BYTES / 1024} KiB.`);
 }
 
-/** Reads and parses a JSON body: 415 when it is not JSON, 413 past 64 KiB, 400 when malformed. */
+/**
+ * Reads and parses a JSON body exactly (lib/exact-json.ts): 415 when it is not JSON, 413 past
+ * 64 KiB, 400 `bad_request` when malformed, 400 `validation_failed` naming the field for a
+ * duplicate key, NUL, unpaired surrogate or invalid UTF-8. Numbers keep their written digits.
+ */
 export async function readJsonBody(req: ApiRequest): Promise<unknown> {
   const type = (req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json" && !type.endsWith("+json")) {
@@ -64,12 +73,18 @@ export async function readJsonBody(req: ApiRequest): Promise<unknown> {
   }
   const declared = Number(req.header("content-length"));
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
-  const text = (await req.readBody(MAX_BODY_BYTES)).toString("utf8");
+  const bytes = await req.readBody(MAX_BODY_BYTES);
+  const text = bytes.toString("utf8");
+  // The usual valid body costs one native check; otherwise find which string held the bad bytes.
+  const invalidUtf8At = isUtf8(bytes) ? -1 : bytes.subarray(0, firstInvalidUtf8Byte(bytes)).toString("utf8").length;
   if (!text.trim()) throw new AppError("bad_request", "The body is empty: send a JSON object.");
   try {
-    return JSON.parse(text);
+    return parseExactJson(text, { invalidUtf8At });
   } catch (error) {
-    throw new AppError("bad_request", `The body is not valid JSON: ${(error as Error).message}`);
+    if (!(error instanceof JsonInputError)) throw error;
+    if (error.field) throw validationError([{ path: error.path, message: error.message }]);
+    if (invalidUtf8At >= 0) throw new AppError("bad_request", "The body is not valid UTF-8.");
+    throw new AppError("bad_request", `The body is not valid JSON: ${error.message}`);
   }
 }
 
@@ -116,10 +131,11 @@ class NodeApiRequest implements ApiRequest {
         settled = true;
         resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
       });
-      req.once("error", (error: Error) => {
+      req.once("error", () => {
         if (settled) return;
         settled = true;
-        reject(error);
+        // The caller aborted or sent a broken stream: their request, not our database (no 503).
+        reject(new AppError("bad_request", "The request body could not be read to its end."));
       });
     });
   }
@@ -149,4 +165,41 @@ export function fromFetch(request: Request): ApiRequest {
 
 export function toFetch(response: ApiResponse): Response {
   return new Response(response.body, { status: response.status, headers: response.headers });
+}
+
+/**
+ * HTTP/1.1 requires a Host header (RFC 9112 §3.2). node:http's own check answers an empty 400,
+ * so servers turn it off (`requireHostHeader: false`) and call this first: true when answered.
+ */
+export function refuseMissingHost(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.headers.host !== undefined || req.httpVersion !== "1.1") return false;
+  req.resume();
+  sendNode(res, problem(new AppError("bad_request", "An HTTP/1.1 request needs a Host header.")));
+  return true;
+}
+
+const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 413: "Payload Too Large", 431: "Request Header Fields Too Large" };
+
+/**
+ * node:http's 'clientError' handler: a request its parser refused (oversize headers, a malformed
+ * request line or header, a timeout) gets a problem+json answer written as raw HTTP/1.1, where
+ * node:http would send an empty 400 or 431. Then the connection closes: its stream is unreadable.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  // A reset or a socket already answering (the error came mid-response) cannot take an answer.
+  if (error.code === "ECONNRESET" || !socket.writable || (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const failure =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? new AppError("headers_too_large", "The request's headers are too large.")
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? new AppError("request_timeout", "The request did not arrive in time.")
+        : error.code === "HPE_CHUNK_EXTENSIONS_OVERFLOW"
+          ? new AppError("payload_too_large", "The request body is too large.")
+          : new AppError("bad_request", "The request is not valid HTTP/1.1.");
+  const response = problem(failure, { connection: "close" });
+  const head = Object.entries(response.headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  socket.end(`HTTP/1.1 ${response.status} ${REASONS[response.status] ?? "Bad Request"}\r\n${head}content-length: ${Buffer.byteLength(response.body)}\r\n\r\n${response.body}`);
 }

@@ -25,12 +25,19 @@ const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string) => ({ "application/json": { schema: ref(id) } });
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ref("Problem") } } });
 
+const retryAfter = { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } };
+
 const COMMON_ERRORS = {
   "401": problem("Missing or malformed API key"),
   "403": problem("Revoked key or disabled agent"),
-  "429": { ...problem("Rate limit exceeded"), headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } } },
-  "503": problem("Mandate cannot decide right now (fails closed: do not act)"),
+  "429": { ...problem("Rate limit exceeded"), headers: retryAfter },
+  "503": { ...problem("unavailable: the database is out of reach or the policy cannot be loaded. Fails closed: do not act; retry after Retry-After"), headers: retryAfter },
 };
+
+// The body is read exactly (agent-api.md): these are 400s whatever the endpoint.
+const INVALID_BODY = problem(
+  "validation_failed naming each field (`errors[].path`): a schema violation, a key twice in one object, NUL, an unpaired surrogate, invalid UTF-8 or nesting past 64 levels; bad_request: not JSON (or not HTTP/1.1)",
+);
 
 export function buildOpenApiDocument() {
   return {
@@ -38,7 +45,8 @@ export function buildOpenApiDocument() {
     info: {
       title: "Mandate agent API",
       version: "1.0.0",
-      description: "Ask before acting. Field names are snake_case, times RFC 3339 UTC, money exact decimals. Errors are RFC 9457 problem details.",
+      description:
+        "Ask before acting. Field names are snake_case, times RFC 3339 UTC, money exact decimals: an amount sent as a JSON number means the digits written, never a binary float. Errors are RFC 9457 problem details; a request node's HTTP parser refuses is answered as one too (400, 408, 431).",
     },
     servers: [{ url: "/" }],
     security: [{ agentKey: [] }],
@@ -52,7 +60,7 @@ export function buildOpenApiDocument() {
           responses: {
             "201": { description: "A new decision", content: json("Decision") },
             "200": { description: "Idempotent replay of the original decision", content: json("Decision") },
-            "400": problem("Invalid request"),
+            "400": INVALID_BODY,
             ...COMMON_ERRORS,
             "409": problem("A request with this Idempotency-Key is in progress"),
             "413": problem("Body over 64 KiB"),
@@ -82,7 +90,7 @@ export function buildOpenApiDocument() {
           responses: {
             "201": { description: "Outcome recorded. An `executed` report while a stop switch covers the decision is recorded too (the action happened) and opens a review case.", content: json("Decision") },
             "200": { description: "The same outcome was already recorded", content: json("Decision") },
-            "400": problem("Invalid request"),
+            "400": INVALID_BODY,
             "404": problem("No such decision for this agent"),
             "409": problem("action_mismatch, not_executable, or a different outcome already recorded"),
             ...COMMON_ERRORS,
@@ -94,7 +102,29 @@ export function buildOpenApiDocument() {
           operationId: "createReview",
           summary: "Flag an edge case for the review inbox",
           requestBody: { required: true, content: json("ReviewRequest") },
-          responses: { "201": { description: "Review case opened", content: json("ReviewCase") }, "400": problem("Invalid request"), "422": problem("Unknown decision"), ...COMMON_ERRORS },
+          responses: { "201": { description: "Review case opened", content: json("ReviewCase") }, "400": INVALID_BODY, "422": problem("Unknown decision"), ...COMMON_ERRORS },
+        },
+      },
+      "/healthz": {
+        get: {
+          operationId: "liveness",
+          summary: "Liveness: answers while the process runs",
+          security: [],
+          responses: { "200": { description: "The process is alive", content: { "application/json": { schema: { type: "object", properties: { status: { const: "ok" } }, required: ["status"] } } } } },
+        },
+      },
+      "/readyz": {
+        get: {
+          operationId: "readiness",
+          summary: "Readiness: 200 only while the database answers and a published policy is loaded (checked at most once a second)",
+          security: [],
+          responses: {
+            "200": {
+              description: "Ready to decide",
+              content: { "application/json": { schema: { type: "object", properties: { status: { const: "ready" }, policy_version: { type: "integer" } }, required: ["status", "policy_version"] } } },
+            },
+            "503": { ...problem("unavailable: the database does not answer or no policy is published"), headers: retryAfter },
+          },
         },
       },
     },

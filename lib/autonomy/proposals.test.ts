@@ -14,6 +14,22 @@ function example(edit?: (document: PolicyDocument) => void): PolicyDocument {
 const raise: Proposal = { kind: "band_threshold", action: "refund.issue", band: 0, field: "amount", operator: "lte", from: "50", to: "200" };
 
 describe("applyProposal", () => {
+  // Bug: an accepted recommendation wrote its amount through a binary float (Decimal#toNumber),
+  // so a cap or threshold a double cannot hold was rounded in the published policy.
+  it("writes an amount a double cannot hold as its exact decimal string", () => {
+    const document = example((d) => {
+      const refund = d.actions.find((a) => a.key === "refund.issue")!;
+      refund.risk[0] = { if: { amount: { lte: "123456789012345670" } }, tier: "low" };
+      refund.risk[1] = { if: { amount: { lte: "999999999999999999" } }, tier: "high" };
+      refund.limits = [{ scope: "customer", window: "30d", max_amount: "999999999999999999", on_exceed: "hold" }];
+    });
+    const band = applyProposal(document, { ...raise, from: "123456789012345670", to: "123456789012345678.5" });
+    expect(band.risk[0]).toEqual({ if: { amount: { lte: "123456789012345678.5" } }, tier: "low" });
+    const cap = applyProposal(document, { kind: "limit_amount", action: "refund.issue", limit: 0, from: "999999999999999999", to: "123456789012345678" });
+    expect(cap.limits![0]!.max_amount).toBe("123456789012345678");
+    expect(applyProposal(example(), raise).risk[0]).toEqual({ if: { amount: { lte: 200 } }, tier: "low" }); // plain amounts stay numbers
+  });
+
   it("moves only the proposed bound and keeps the rest of the action", () => {
     const action = applyProposal(example(), raise);
     expect(action.risk).toEqual([{ if: { amount: { lte: 200 } }, tier: "low" }, { if: { amount: { lte: 500 } }, tier: "high" }, { tier: "critical" }]);

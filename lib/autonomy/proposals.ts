@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { Decimal, toAmount } from "@/lib/engine/money";
+import { Decimal, normalizeAmount, toAmount } from "@/lib/engine/money";
 import type { Action, Limit, PolicyDocument, RiskBand } from "@/lib/policy/document-schema";
 import { isPlainObject } from "@/lib/policy/conditions";
 
@@ -73,6 +73,15 @@ function stale(message: string): never {
  * section). Throws `conflict` when the policy changed so much that the proposal no longer
  * makes sense (the band or limit is gone, or the change already happened).
  */
+/**
+ * An amount as the document writes it: a number, the way people write thresholds, when a double
+ * holds it digit for digit; otherwise its exact decimal string (never rounded through a float).
+ */
+function documentAmount(value: Decimal): number | string {
+  const asNumber = value.toNumber();
+  return new Decimal(asNumber).eq(value) ? asNumber : normalizeAmount(value);
+}
+
 export function applyProposal(document: PolicyDocument, proposal: Proposal): Action {
   const action = document.actions.find((a) => a.key === proposal.action);
   if (!action) stale(`The action ${proposal.action} is no longer in the policy.`);
@@ -87,8 +96,7 @@ export function applyProposal(document: PolicyDocument, proposal: Proposal): Act
       if (raising ? !bound.value.lt(to) : !bound.value.gt(to)) stale(`${action.label}'s threshold is already ${bound.value.toFixed()}.`);
       const following = amountBound(action.risk[proposal.band + 1]);
       if (raising && following && !to.lt(following.value)) stale(`${action.label}'s next band now ends at ${following.value.toFixed()}.`);
-      // Written as a number, the way people write thresholds in the document.
-      next.risk[proposal.band] = { ...action.risk[proposal.band]!, if: { [proposal.field]: { [proposal.operator]: to.toNumber() } } };
+      next.risk[proposal.band] = { ...action.risk[proposal.band]!, if: { [proposal.field]: { [proposal.operator]: documentAmount(to) } } };
       return next;
     }
     case "authority": {
@@ -111,7 +119,7 @@ export function applyProposal(document: PolicyDocument, proposal: Proposal): Act
       } else if (proposal.kind === "limit_amount") {
         const current = toAmount(limit.max_amount);
         if (!current || !current.gt(new Decimal(proposal.to))) stale(`${action.label}'s per-customer amount cap is already ${limit.max_amount ?? "unset"}.`);
-        changed.max_amount = new Decimal(proposal.to).toNumber();
+        changed.max_amount = documentAmount(new Decimal(proposal.to));
       } else {
         if (limit.on_exceed === proposal.to) stale(`${action.label}'s per-customer limit already ${proposal.to === "deny" ? "denies" : "holds"}.`);
         changed.on_exceed = proposal.to;

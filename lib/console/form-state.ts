@@ -1,4 +1,5 @@
 import { isAppError } from "@/lib/errors";
+import { hasUnstorableText } from "@/lib/validation";
 
 /** What a console form's server action returns: field errors and the values to keep on screen. */
 export interface FormState {
@@ -21,6 +22,12 @@ export function formValues(formData: FormData): Record<string, string> {
 /** Runs a mutation for a form: a user's mistake comes back as field errors, never as a crash. */
 export async function runForm(formData: FormData, fn: () => Promise<{ message: string; secret?: string }>): Promise<FormState> {
   const values = formValues(formData);
+  // Every console form passes here: text that cannot be stored is a field error, never a 500.
+  const unstorable = Object.keys(values).filter((key) => hasUnstorableText(values[key]!) || hasUnstorableText(key));
+  if (unstorable.length) {
+    const fieldErrors = Object.fromEntries(unstorable.map((key) => [hasUnstorableText(key) ? "form" : key, "Remove the NUL or broken character from this field"]));
+    return { ok: false, message: "Some fields hold characters that cannot be stored.", fieldErrors, values };
+  }
   try {
     const result = await fn();
     return { ok: true, message: result.message, secret: result.secret, fieldErrors: {}, values: {} };

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { parseAmount } from "@/lib/engine/money";
+import { normalizeAmount, parseAmount } from "@/lib/engine/money";
+import { JsonDecimal } from "@/lib/exact-json";
 
 // The agent API's request and response shapes (agent-api.md). These same schemas validate
 // requests and generate the OpenAPI document, so the two cannot drift.
@@ -11,15 +12,35 @@ export const actionKeySchema = z.string().min(1).max(200).regex(KEY, "Use a dott
 const keySchema = z.string().min(1).max(100).regex(KEY, "Use letters, digits, dots, _ and -");
 export const externalIdSchema = z.string().min(1).max(200).regex(ID, "Use printable ASCII letters, digits and ._:@/+- (no spaces)");
 
-const scalarSchema = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
+// A JSON number no double holds exactly arrives from lib/exact-json.ts as a JsonDecimal. Money
+// and other params keep its exact decimal text (params compare as decimals, so the number and the
+// string forms agree); a probability takes the nearest double. Preprocessed, so the OpenAPI
+// document still shows the plain JSON types.
+function exactText(value: unknown, ctx: z.RefinementCtx): unknown {
+  if (!(value instanceof JsonDecimal)) return value;
+  const plain = value.toPlainString(1000);
+  if (plain === null) ctx.addIssue({ code: "custom", message: "This number has over 1000 digits or is out of range" });
+  return plain ?? "";
+}
+
+const scalarSchema = z.preprocess(exactText, z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]));
+
+const float = (schema: z.ZodNumber) => z.preprocess((value) => (value instanceof JsonDecimal ? Number(value.text) : value), schema);
 
 /** Money: a JSON number or a decimal string, exact, non-negative, at most 18+8 digits. */
 export const amountSchema = z
-  .union([z.number(), z.string()], { error: 'Expected a number or a decimal string such as "42.50"' })
-  .superRefine((value, ctx) => {
-    const parsed = parseAmount(value);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
-  })
+  .preprocess(
+    (value, ctx) => {
+      if (!(value instanceof JsonDecimal)) return value;
+      const parsed = parseAmount(value);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+      return parsed.ok ? normalizeAmount(parsed.value) : "0";
+    },
+    z.union([z.number(), z.string()], { error: 'Expected a number or a decimal string such as "42.50"' }).superRefine((value, ctx) => {
+      const parsed = parseAmount(value);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+    }),
+  )
   .meta({ description: 'Decimal amount in major units, as a JSON number or a string ("49.99")', examples: ["42.50"] });
 
 export const decisionRequestSchema = z
@@ -44,7 +65,7 @@ export const decisionRequestSchema = z
       .object({
         conversation_id: externalIdSchema.optional(),
         channel: z.string().min(1).max(50).optional(),
-        confidence: z.number().min(0).max(1).optional(),
+        confidence: float(z.number().min(0).max(1)).optional(),
         summary: z.string().max(2000).optional(),
       })
       .catchall(scalarSchema)

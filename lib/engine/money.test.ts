@@ -1,6 +1,7 @@
 import DecimalJs from "decimal.js";
 import { describe, expect, it } from "vitest";
 import { Decimal, normalizeAmount, parseAmount, parseDecimal, toAmount, toComparableDecimal } from "./money";
+import { JsonDecimal } from "@/lib/exact-json";
 
 const value = (input: unknown) => {
   const parsed = parseAmount(input);
@@ -98,5 +99,18 @@ describe("normalizeAmount", () => {
     expect(normalizeAmount(new Decimal("1e21"))).toBe("1000000000000000000000");
     expect(normalizeAmount(new Decimal("-0"))).toBe("0");
     expect(normalizeAmount(new Decimal("100"))).toBe("100");
+  });
+});
+
+// Bug (found by the agent API fuzz test): an amount sent as the JSON number 1e999999999 is 11
+// characters of text, but writing its digits out took a billion characters and stalled the server.
+describe("amounts with huge exponents", () => {
+  it("are refused without writing their digits out", () => {
+    const started = performance.now();
+    for (const text of ["1e999999999", "-1e-999999999", "1e-999999999", "9.9e65"]) {
+      expect(parseDecimal(new JsonDecimal(text)).ok, text).toBe(false);
+    }
+    expect(parseDecimal(new JsonDecimal("1.5e17"))).toMatchObject({ ok: true });
+    expect(performance.now() - started).toBeLessThan(200);
   });
 });

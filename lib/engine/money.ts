@@ -1,4 +1,5 @@
 import DecimalJs from "decimal.js";
+import { JsonDecimal } from "@/lib/exact-json";
 
 /**
  * Decimal for money. 64 significant digits so sums of in-range amounts (usage totals)
@@ -27,7 +28,8 @@ const DECIMAL_TEXT = /^-?[0-9]+(?:\.[0-9]+)?$/;
 const MAX_TEXT_LENGTH = 64;
 
 /**
- * Parses an exact decimal from a JSON number, a decimal string ("49.99") or a Decimal.
+ * Parses an exact decimal from a JSON number (a JS number or, when a double cannot hold it, a
+ * JsonDecimal from lib/exact-json.ts), a decimal string ("49.99") or a Decimal.
  * Rejects NaN, Infinity, exponent strings, values out of the digit bounds above and,
  * unless `signed`, negative values. The result never carries a negative zero.
  */
@@ -41,6 +43,11 @@ export function parseDecimal(input: unknown, options: { signed?: boolean } = {})
       return fail(`Expected a decimal number such as "49.99", got ${quote(input)}`);
     }
     value = new Decimal(input);
+  } else if (input instanceof JsonDecimal) {
+    // A JSON number no double holds: its written digits, exponent allowed as in any JSON number.
+    if (input.text.length > MAX_TEXT_LENGTH) return fail(`Expected at most ${MAX_INTEGER_DIGITS} digits before and ${MAX_FRACTION_DIGITS} after the decimal point, got ${quote(input.text)}`);
+    value = new Decimal(input.text);
+    if (!value.isFinite()) return fail(`Expected a finite number, got ${input.text}`);
   } else if (DecimalJs.isDecimal(input)) {
     if (!input.isFinite()) return fail(`Expected a finite number, got ${input.toString()}`);
     value = new Decimal(input);
@@ -49,6 +56,12 @@ export function parseDecimal(input: unknown, options: { signed?: boolean } = {})
   }
 
   if (value.isZero()) value = new Decimal(0);
+  // A JSON number such as 1e999999999 is short text but a billion digits: bound the exponent
+  // before anything writes the digits out.
+  if (Math.abs(value.e) > MAX_TEXT_LENGTH) {
+    const text = input instanceof JsonDecimal ? input.text : "This number";
+    return fail(value.e > 0 ? `${text} has more than ${MAX_INTEGER_DIGITS} digits before the decimal point` : `${text} has more than ${MAX_FRACTION_DIGITS} digits after the decimal point`);
+  }
   const shown = value.toFixed();
   if (!options.signed && value.isNegative()) return fail(`Expected a non-negative amount, got ${shown}`);
   if (value.decimalPlaces() > MAX_FRACTION_DIGITS) {
@@ -89,6 +102,10 @@ export function toAmount(input: unknown): Decimal | null {
  * or null. For comparing non-money values such as confidence or numeric params.
  */
 export function toComparableDecimal(value: unknown): Decimal | null {
+  if (value instanceof JsonDecimal) {
+    const plain = value.toPlainString(MAX_TEXT_LENGTH);
+    return plain === null ? null : new Decimal(plain);
+  }
   if (typeof value === "number") return Number.isFinite(value) ? new Decimal(value) : null;
   if (typeof value === "string" && value.length <= MAX_TEXT_LENGTH && DECIMAL_TEXT.test(value)) return new Decimal(value);
   return null;

@@ -443,3 +443,37 @@ describe("parsePolicyText", () => {
     expect(parsePolicyText("")).toEqual({ ok: false, errors: [{ path: "", message: "Expected object, got null" }] });
   });
 });
+
+// Bug: policy import read numbers through a binary float (JSON.parse, YAML's toJS), so a band
+// "lte 12345678901234567.5" became 12345678901234568 and a duplicate JSON key kept its last value.
+describe("policy text is read exactly", () => {
+  const order = (text: string) => {
+    const result = parsePolicyText(text);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    return { band: result.document.actions.find((action) => action.key === "order.cancel")!.risk[0]!.if, limits: result.document.actions.find((action) => action.key === "refund.issue")!.limits, sample: result.document.risk_tiers[1]!.sample_rate };
+  };
+  const json = JSON.stringify(exampleDocument());
+
+  it("keeps the written digits of amounts in JSON and YAML, and reads ratios as numbers", () => {
+    const edit = (text: string, a: string, b: string) => text.replace(a, b);
+    const fromJson = order(edit(edit(edit(json, '{"lte":200}', '{"lte":12345678901234567.5}'), '"max_amount":2000', '"max_amount":123456789012345678'), '"sample_rate":0.05', '"sample_rate":0.05000000000000000001'));
+    const yaml = stringify(exampleDocument());
+    const fromYaml = order(edit(edit(edit(yaml, "lte: 200\n", "lte: +12345678901234567.5\n"), "max_amount: 2000", "max_amount: 123456789012345678"), "sample_rate: 0.05", "sample_rate: 0.05000000000000000001"));
+    for (const read of [fromJson, fromYaml]) {
+      expect(read.band).toEqual({ amount: { lte: "12345678901234567.5" } });
+      expect(read.limits![1]!.max_amount).toBe("123456789012345678");
+      expect(read.sample).toBe(0.05);
+    }
+  });
+
+  it("refuses an amount with more digits than allowed instead of rounding it", () => {
+    expect(parsePolicyText(json.replace('{"lte":200}', '{"lte":200.00000000000001}'))).toMatchObject({ ok: false, errors: [{ path: "actions[4].risk[0].if.amount.lte" }] });
+  });
+
+  it("refuses duplicate keys, NUL and unpaired surrogates by path", () => {
+    expect(parsePolicyText(json.replace('"currency":"USD"', '"currency":"USD","currency":"USD"'))).toMatchObject({ ok: false, errors: [{ path: "currency" }] });
+    expect(parsePolicyText(json.replace('"name":"Northwind', '"name":"\\u0000Northwind'))).toMatchObject({ ok: false, errors: [{ path: "name" }] });
+    expect(parsePolicyText(stringify({ ...exampleDocument(), name: "a\u0000" }), "yaml")).toMatchObject({ ok: false, errors: [{ path: "name" }] });
+    expect(parsePolicyText(json.replace('"label":"Low"', '"label":"Lo\\ud800w"'))).toMatchObject({ ok: false, errors: [{ path: "risk_tiers[0].label" }] });
+  });
+});

@@ -1,4 +1,6 @@
-import { LineCounter, parseDocument } from "yaml";
+import { isPair, isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { JsonDecimal, JsonInputError, parseExactJson } from "@/lib/exact-json";
+import { findUnstorableText } from "@/lib/validation";
 import type * as z from "zod";
 import { describeValue, isPlainObject } from "./conditions";
 import { FALLBACK_TIER, policyDocumentSchema, type PolicyDocument } from "./document-schema";
@@ -28,9 +30,35 @@ export function validatePolicyDocument(input: unknown): PolicyValidationResult {
 export function parsePolicyText(text: string, format?: "json" | "yaml"): PolicyValidationResult {
   const source = text.replace(/^\uFEFF/, "");
   const parsed = (format ?? detectFormat(source)) === "json" ? parseJson(source) : parseYaml(source);
-  if (!parsed.ok) return { ok: false, errors: [{ path: "", message: parsed.message }] };
-  return validatePolicyDocument(parsed.value);
+  if (!parsed.ok) return { ok: false, errors: [{ path: parsed.path ?? "", message: parsed.message }] };
+  const refused = findUnstorableText(parsed.value);
+  if (refused.length) return { ok: false, errors: refused.map(({ path, message }) => ({ path: formatPath(path), message })) };
+  return validatePolicyDocument(lowerExactNumbers(parsed.value, false));
 }
+
+// Fields that hold a ratio or a count, never money: a number no double holds becomes the nearest double.
+const FLOAT_FIELDS = new Set(["sample_rate", "approvers", "max_count", "confidence"]);
+
+/**
+ * A number written in the text that no double holds exactly (a JsonDecimal) becomes its exact
+ * decimal string, which every amount field and condition reads exactly; under a ratio or count
+ * field it becomes the nearest double.
+ */
+export function lowerExactNumbers(value: unknown, asFloat: boolean): unknown {
+  if (value instanceof JsonDecimal) return asFloat ? Number(value.text) : (value.toPlainString(64) ?? value.text);
+  if (Array.isArray(value)) return value.map((item) => lowerExactNumbers(item, asFloat));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const lowered = lowerExactNumbers(item, asFloat || FLOAT_FIELDS.has(key));
+      if (key === "__proto__") Object.defineProperty(out, key, { value: lowered, enumerable: true, writable: true, configurable: true });
+      else out[key] = lowered;
+    }
+    return out;
+  }
+  return value;
+}
+
 
 /** `actions[2].owner`, `actions[1].risk[0].if["customer.verified"]`; the root is "". */
 function formatPath(path: readonly PropertyKey[]): string {
@@ -44,7 +72,7 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
-type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
+type Parsed = { ok: true; value: unknown } | { ok: false; message: string; path?: string };
 
 function detectFormat(text: string): "json" | "yaml" {
   const first = text.trimStart().charAt(0);
@@ -53,10 +81,11 @@ function detectFormat(text: string): "json" | "yaml" {
 
 function parseJson(text: string): Parsed {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: parseExactJson(text) };
   } catch (error) {
-    const offset = findJsonErrorOffset(text);
-    if (offset === null) return { ok: false, message: `Invalid JSON: ${error instanceof Error ? error.message : "syntax error"}` };
+    if (!(error instanceof JsonInputError)) throw error;
+    if (error.field) return { ok: false, message: error.message, path: error.path };
+    const offset = findJsonErrorOffset(text) ?? error.offset;
     const { line, column } = lineAndColumn(text, offset);
     const found = offset < text.length ? `unexpected ${JSON.stringify(text.charAt(offset))}` : "unexpected end of input";
     return { ok: false, message: `Invalid JSON at line ${line}, column ${column}: ${found}` };
@@ -71,11 +100,30 @@ function parseYaml(text: string): Parsed {
     const { line, col } = lineCounter.linePos(first.pos[0]);
     return { ok: false, message: `Invalid YAML at line ${line}, column ${col}: ${first.message}` };
   }
+  // A number keeps the digits written in the file, as in JSON (lib/exact-json.ts).
+  visit(document, {
+    Scalar(_, node, ancestors) {
+      if (typeof node.value !== "number" || node.source === undefined || !YAML_DECIMAL.test(node.source)) return;
+      const exact = parseExactJson(jsonNumberText(node.source));
+      if (!(exact instanceof JsonDecimal)) return;
+      const asFloat = ancestors.some((n) => isPair(n) && isScalar(n.key) && FLOAT_FIELDS.has(String(n.key.value)));
+      if (!asFloat) node.value = exact.toPlainString(64) ?? exact.text;
+    },
+  });
   try {
     return { ok: true, value: document.toJS({ maxAliasCount: 100 }) as unknown };
   } catch (error) {
     return { ok: false, message: `Invalid YAML: ${error instanceof Error ? error.message : "cannot be read"}` };
   }
+}
+
+// YAML 1.2 core-schema decimals ("+1.5", ".5", "1.", "2e3"); hex, octal and .inf keep the YAML reading.
+const YAML_DECIMAL = /^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
+
+/** "+1.5" → "1.5", "-.5" → "-0.5", "1." → "1": YAML's decimal spellings as JSON number text. */
+function jsonNumberText(source: string): string {
+  const [, sign = "", int = "", frac = "", exp = ""] = /^([-+]?)([0-9]*)(?:\.([0-9]*))?([eE][-+]?[0-9]+)?$/.exec(source) ?? [];
+  return `${sign === "-" ? "-" : ""}${int.replace(/^0+(?=[0-9])/, "") || "0"}${frac ? `.${frac}` : ""}${exp}`;
 }
 
 // Messages for issues whose schema does not carry its own.

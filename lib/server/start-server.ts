@@ -5,6 +5,8 @@ import path from "node:path";
 import next from "next";
 import { createNodeHandler, isAgentApiPath } from "@/lib/api/agent-api";
 import { AgentAuthenticator } from "@/lib/api/agent-auth";
+import { createHealthHandler, Readiness } from "@/lib/api/health";
+import { answerClientError, refuseMissingHost } from "@/lib/api/http";
 import { RateLimiter } from "@/lib/api/rate-limiter";
 import { closePool, getAgentPool, getPool } from "@/lib/db/pool";
 import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
@@ -93,11 +95,9 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   await app.prepare();
   const handle = app.getRequestHandler();
 
-  const server = http.createServer((req, res) => {
-    if (req.url === "/healthz") {
-      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
-      return;
-    }
+  const health = createHealthHandler(new Readiness(pool, runtime));
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+    if (refuseMissingHost(req, res) || health(req, res)) return;
     if (req.url === "/.well-known/jwks.json") {
       // The public keys that sign audit seals (and grants): for auditors and systems of record.
       res.writeHead(200, { "content-type": "application/jwk-set+json", "cache-control": "public, max-age=300" }).end(JSON.stringify(publicJwks(getKeyStore())));
@@ -110,6 +110,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
     if (isAgentApiPath(req.url)) void agentApi(req, res);
     else void handle(req, res);
   });
+  server.on("clientError", answerClientError);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

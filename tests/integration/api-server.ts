@@ -5,6 +5,8 @@ import { cliActor } from "../../lib/audit/actor";
 import { createAgent } from "../../lib/agents/create-agent";
 import { createNodeHandler } from "../../lib/api/agent-api";
 import { AgentAuthenticator } from "../../lib/api/agent-auth";
+import { createHealthHandler, Readiness } from "../../lib/api/health";
+import { answerClientError, refuseMissingHost } from "../../lib/api/http";
 import { RateLimiter } from "../../lib/api/rate-limiter";
 import { createPool } from "../../lib/db/pool";
 import { PolicyRuntime } from "../../lib/decisions/policy-runtime";
@@ -21,15 +23,22 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** The real agent API (the same handler `mandate start` mounts) over real HTTP on a free port. */
-export async function startApiServer(t: TestDatabase, options: { refreshMs?: number } = {}): Promise<ApiServer> {
+/**
+ * The real agent API (the same handlers `mandate start` mounts: health, agent API, the parser's
+ * clientError answer) over real HTTP on a free port, in this process.
+ */
+export async function startApiServer(t: TestDatabase, options: { refreshMs?: number; url?: string } = {}): Promise<ApiServer> {
   // As getAgentPool() makes it, signed in as the application's role, as a server is.
-  const pool = createPool(t.appUrl, 30, { genericPlans: true });
+  const pool = createPool(options.url ?? t.appUrl, 30, { genericPlans: true });
   const runtime = new PolicyRuntime(pool, { refreshMs: options.refreshMs ?? 100 });
   await runtime.start();
   const auth = new AgentAuthenticator(pool, 200);
   const handler = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), log: (m) => console.error(m) });
-  const server = http.createServer((req, res) => void handler(req, res));
+  const health = createHealthHandler(new Readiness(pool, runtime));
+  const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+    if (!refuseMissingHost(req, res) && !health(req, res)) void handler(req, res);
+  });
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -22,9 +22,13 @@ describe("OpenAPI document", () => {
   it("is served at /api/v1/openapi.json and real responses conform to it", async () => {
     const doc = (await client(api.url, null)("GET", "/api/v1/openapi.json")).body;
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(["/api/v1/decisions", "/api/v1/decisions/{id}", "/api/v1/decisions/{id}/outcome", "/api/v1/reviews"]);
+    expect(Object.keys(doc.paths)).toEqual(["/api/v1/decisions", "/api/v1/decisions/{id}", "/api/v1/decisions/{id}/outcome", "/api/v1/reviews", "/healthz", "/readyz"]);
     // The stop overlay on reads is part of the contract (issue #19): documented where agents look.
     expect(doc.paths["/api/v1/decisions/{id}"].get.description).toMatch(/code `paused`.*do not execute while that reason is present/s);
+    // The exact reader's JsonDecimal stays out of the document: plain JSON types only.
+    expect(doc.components.schemas.DecisionRequest.properties.params.properties.amount.type).toEqual(["number", "string"]);
+    expect(doc.components.schemas.DecisionRequest.properties.context.properties.confidence).toMatchObject({ type: "number", minimum: 0, maximum: 1 });
+    expect(doc.paths["/api/v1/decisions"].post.responses["503"].headers["Retry-After"]).toBeDefined();
 
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     for (const [id, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema as object, `#/components/schemas/${id}`);
@@ -55,6 +59,11 @@ describe("OpenAPI document", () => {
     expect(conforms(responseSchema("/api/v1/reviews", "post", "201"), review.body)).toBe("ok");
     const invalid = await call("POST", "/api/v1/decisions", { action: 1 });
     expect(conforms(responseSchema("/api/v1/decisions", "post", "400"), invalid.body)).toBe("ok");
+    const duplicate = await call("POST", "/api/v1/decisions", '{"action":"return.label","action":"return.label"}');
+    expect(duplicate.status).toBe(400);
+    expect(conforms(responseSchema("/api/v1/decisions", "post", "400"), duplicate.body)).toBe("ok");
+    const ready = await fetch(`${api.url}/readyz`);
+    expect(ajv.validate(doc.paths["/readyz"].get.responses["200"].content["application/json"].schema, await ready.json())).toBe(true);
     const conflict = await call("POST", `/api/v1/decisions/${held.body.id}/outcome`, { status: "executed", action_digest: held.body.action_digest });
     expect(conforms(responseSchema("/api/v1/decisions/{id}/outcome", "post", "409"), conflict.body)).toBe("ok");
   });

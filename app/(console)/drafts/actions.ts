@@ -6,9 +6,11 @@ import { requireUser } from "@/lib/auth/session";
 import { runForm, type FormState } from "@/lib/console/form-state";
 import { getPrisma } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors";
+import { JsonInputError, parseExactJson } from "@/lib/exact-json";
 import { createDraft } from "@/lib/policy/create-draft";
 import { editDraft, isListSection } from "@/lib/policy/edit-draft";
 import { importPolicy } from "@/lib/policy/import-policy";
+import { lowerExactNumbers } from "@/lib/policy/validate-policy";
 import { reviewDraft } from "@/lib/policy/review-draft";
 import { discardDraft, submitDraft } from "@/lib/policy/submit-draft";
 
@@ -62,8 +64,10 @@ export async function saveDraftItemAction(_: FormState, formData: FormData): Pro
     if (!isListSection(section)) throw new AppError("validation_failed", "Unknown section.");
     let item: unknown;
     try {
-      item = JSON.parse(text(formData, "item"));
-    } catch {
+      // Read exactly: an amount typed into the form keeps its digits (lib/exact-json.ts).
+      item = lowerExactNumbers(parseExactJson(text(formData, "item")), false);
+    } catch (error) {
+      if (error instanceof JsonInputError && error.field) throw new AppError("validation_failed", error.message, [{ path: error.path, message: error.message }]);
       throw new AppError("validation_failed", "The form could not be read. Reload the page and try again.");
     }
     const originalKey = text(formData, "originalKey") || null;
