@@ -22,6 +22,8 @@ import { exportToProcessEnv, getEnv } from "@/lib/env";
 import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
 import { ensureBuild, PROJECT_ROOT } from "./build";
 import { persistedSecret } from "./secret";
+import { answerMalformedPath, hasMalformedPath } from "./malformed-path";
+import { applySecurityHeaders } from "./security-headers";
 
 const log = (line: string) => console.log(`mandate: ${line}`);
 
@@ -79,12 +81,16 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   await app.prepare();
   const handle = app.getRequestHandler();
 
+  const https = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
   const server = http.createServer((req, res) => {
+    const agent = req.url === "/healthz" || isAgentApiPath(req.url);
+    applySecurityHeaders(req, res, { console: !agent, https });
     if (req.url === "/healthz") {
       res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
       return;
     }
-    if (isAgentApiPath(req.url)) void agentApi(req, res);
+    if (agent) void agentApi(req, res);
+    else if (hasMalformedPath(req.url)) answerMalformedPath(req, res);
     else void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

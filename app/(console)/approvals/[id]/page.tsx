@@ -12,13 +12,14 @@ import { can, roleNames } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getCurrentPolicy } from "@/lib/policy/queries";
+import { isUuid } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Held action" };
 
 export default async function ApprovalPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePermission("approvals:read");
-  if (!/^[0-9a-f-]{36}$/.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   const db = getPrisma();
   const [approval, policy] = await Promise.all([getApprovalDetail(db, id), getCurrentPolicy(db)]);
   if (!approval) notFound();

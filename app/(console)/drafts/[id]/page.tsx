@@ -21,6 +21,7 @@ import { SimulateCard } from "@/components/simulation/simulate-card";
 import { summarizeImpact } from "@/components/simulation/describe-impact";
 import { getCompletedSimulation, getLatestSimulation, getShadowSummary } from "@/lib/simulation/queries";
 import { getDraftReviewOrigin } from "@/lib/reviews/queries";
+import { isUuid } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Draft" };
 
@@ -37,7 +38,7 @@ function itemsOf(document: Record<string, unknown>, section: ListSection): { key
 export default async function DraftPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePermission("policy:read");
-  if (!/^[0-9a-f-]{36}$/.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   const db = getPrisma();
   const [draft, current, origin, reviewers] = await Promise.all([getDraft(db, id), getCurrentPolicy(db), getDraftReviewOrigin(db, id), listActiveReviewers(db)]);
   if (!draft) notFound();

@@ -13,15 +13,15 @@ import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getDraft } from "@/lib/policy/draft-queries";
 import { getSimulationResult, toImpact } from "@/lib/simulation/queries";
+import { isUuid } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Simulation" };
 
-const UUID = /^[0-9a-f-]{36}$/;
 
 export default async function SimulationPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ run?: string }> }) {
   const [{ id }, { run: runId }] = await Promise.all([params, searchParams]);
   await requirePermission("policy:read");
-  if (!UUID.test(id) || (runId !== undefined && !UUID.test(runId))) notFound();
+  if (!isUuid(id) || (runId !== undefined && !isUuid(runId))) notFound();
   const db = getPrisma();
   const [draft, found] = await Promise.all([getDraft(db, id), getSimulationResult(db, id, runId)]);
   if (!draft) notFound();
