@@ -7,7 +7,9 @@ import { getEnv } from "@/lib/env";
 import { clientAddressFrom } from "@/lib/server/client-address";
 import { safeCallbackUrl } from "./callback-url";
 import { endConsoleSession, readConsoleSession, SESSION_LIFETIME_MS } from "./console-sessions";
+import { checkSignInThrottle, recordSignInFailure } from "./sign-in-throttle";
 import { recordSignIn, signInWithPassword } from "./sign-in-with-password";
+import { tooManyAttemptsMessage } from "./throttle-message";
 
 /** Thrown by the jwt callback for a cookie whose session ended: next-auth then clears the cookie. */
 class SessionEndedError extends Error {}
@@ -76,9 +78,17 @@ export function getAuthOptions(): AuthOptions {
         // SSO signs in people an administrator has already added (by email), never strangers.
         const email = user.email?.toLowerCase();
         if (!email) return "/login?error=NoEmail";
-        const existing = await getPrisma().user.findUnique({ where: { email } });
-        if (!existing || existing.disabled) return "/login?error=NotProvisioned";
-        (user as { sid?: string }).sid = await recordSignIn(getPrisma(), { userId: existing.id, email, method: "oidc", clientAddress: await requestAddress() });
+        const db = getPrisma();
+        const existing = await db.user.findUnique({ where: { email } });
+        // An SSO callback for someone without access counts as a failed sign-in, like a wrong password.
+        const address = await requestAddress();
+        const throttle = await checkSignInThrottle(db, { email, address, userId: existing?.id ?? null });
+        if (throttle.blocked) return `/login?error=${encodeURIComponent(tooManyAttemptsMessage(throttle.retryAfterSeconds))}`;
+        if (!existing || existing.disabled) {
+          await recordSignInFailure(db, { email, address });
+          return "/login?error=NotProvisioned";
+        }
+        (user as { sid?: string }).sid = await recordSignIn(db, { userId: existing.id, email, method: "oidc", clientAddress: address });
         (user as { uid?: string }).uid = existing.id;
         return true;
       },

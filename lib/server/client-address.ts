@@ -10,3 +10,16 @@ export function clientAddressFrom(headers: Headers | Record<string, string | str
   const first = Array.isArray(value) ? value[0] : value;
   return first && first.length <= 100 ? first : "unknown";
 }
+
+/**
+ * The client's address: the socket's, or with `trustedProxies` proxies in front, the address
+ * the outermost of them saw (X-Forwarded-For entries added by clients themselves are ignored).
+ */
+export function clientAddressOf(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trustedProxies: number): string {
+  if (trustedProxies > 0 && forwardedFor) {
+    const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor).split(",").map((hop) => hop.trim()).filter(Boolean);
+    const address = hops[hops.length - trustedProxies];
+    if (address) return address.slice(0, 100);
+  }
+  return socketAddress ?? "unknown";
+}

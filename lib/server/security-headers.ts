@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type http from "node:http";
-import { CLIENT_ADDRESS_HEADER } from "./client-address";
+import { CLIENT_ADDRESS_HEADER, clientAddressOf } from "./client-address";
 
 /**
  * The console's CSP: scripts only with this response's nonce (Next.js reads it from the request's
@@ -42,10 +42,10 @@ const HSTS: [string, string] = ["Strict-Transport-Security", "max-age=31536000; 
  * HSTS only when the console is served over HTTPS (NEXTAUTH_URL), where it cannot lock out
  * a plain-HTTP install.
  */
-export function applySecurityHeaders(req: http.IncomingMessage, res: http.ServerResponse, options: { console: boolean; https: boolean }): void {
+export function applySecurityHeaders(req: http.IncomingMessage, res: http.ServerResponse, options: { console: boolean; https: boolean; trustedProxies?: number }): void {
   for (const [name, value] of COMMON) res.setHeader(name, value);
   if (options.https) res.setHeader(HSTS[0], HSTS[1]);
-  req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
+  req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(req.socket.remoteAddress, req.headers["x-forwarded-for"], options.trustedProxies ?? 0);
   if (!options.console) {
     res.setHeader("Content-Security-Policy", API_CSP);
     return;

@@ -82,9 +82,10 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const handle = app.getRequestHandler();
 
   const https = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
+  const trustedProxies = env.MANDATE_TRUSTED_PROXIES;
   const server = http.createServer((req, res) => {
     const agent = req.url === "/healthz" || isAgentApiPath(req.url);
-    applySecurityHeaders(req, res, { console: !agent, https });
+    applySecurityHeaders(req, res, { console: !agent, https, trustedProxies });
     if (req.url === "/healthz") {
       res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
       return;
