@@ -6,6 +6,9 @@ export const metadata: Metadata = {
   description: "Decide what your customer-service AI agents may do.",
 };
 
+// Every page is rendered per request: each response carries its own CSP nonce (lib/server/security-headers.ts).
+export const dynamic = "force-dynamic";
+
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {

@@ -28,6 +28,9 @@ const envSchema = z.object({
   OIDC_NAME: z.string().min(1).default("Single sign-on"),
   // Mounts the agent API as a plain Next.js route at /api/baseline/* for `npm run bench` only.
   MANDATE_BENCH_BASELINE: z.enum(["0", "1"]).default("0"),
+  // How many reverse proxies stand in front of Mandate: the client address for sign-in throttling
+  // is then taken that many hops back in X-Forwarded-For (0: the connection's own address).
+  MANDATE_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(5).default(0),
   MANDATE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // Days raw decision records are kept at least (lib/retention): six months is the floor.
   // The key store (lib/keys) and the audit log's witness (lib/audit/witness.ts): outside the database.

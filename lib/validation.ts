@@ -47,3 +47,27 @@ export function findUnstorableText(value: unknown, path: (string | number)[] = [
 function toFieldError(entry: UnstorableText): FieldError {
   return { path: formatPath(entry.path), message: entry.message };
 }
+
+// Path parameters come straight from the address bar: anything the database would refuse
+// (a malformed uuid, an integer past int4) is "not found" before it gets there, never a 500.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** A positive int4 written in plain digits, or null. */
+export function parsePositiveInt(value: string): number | null {
+  if (!/^[1-9][0-9]{0,9}$/.test(value)) return null;
+  const number = Number(value);
+  return number <= 2_147_483_647 ? number : null;
+}
+
+/** decodeURIComponent that answers null for malformed escapes ("%ff%fe") instead of throwing. */
+export function decodePathSegment(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/console/login-form";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { isSessionEndReason, SIGNED_OUT_MESSAGES } from "@/lib/auth/console-sessions";
 import { getSessionActor } from "@/lib/auth/session";
+import { TOO_MANY_ATTEMPTS } from "@/lib/auth/throttle-message";
 import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -14,14 +17,17 @@ const SSO_ERRORS: Record<string, string> = {
   OAuthCallback: "Single sign-on did not complete. Try again or use your password.",
 };
 
-function safeCallback(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/";
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  if (await getSessionActor()) redirect(safeCallback(params.callbackUrl));
   const env = getEnv();
+  const callbackUrl = safeCallbackUrl(first(params.callbackUrl), env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`);
+  if (await getSessionActor()) redirect(callbackUrl);
+  const error = first(params.error);
+  const signedOut = first(params.signedOut);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">
@@ -31,10 +37,15 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <p className="mt-1 text-sm text-slate-600">Decide what your AI agents may do.</p>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          {isSessionEndReason(signedOut) ? (
+            <p role="status" className="mb-4 rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm text-slate-800">
+              {SIGNED_OUT_MESSAGES[signedOut]}
+            </p>
+          ) : null}
           <LoginForm
-            callbackUrl={safeCallback(params.callbackUrl)}
+            callbackUrl={callbackUrl}
             sso={env.oidcEnabled ? { name: env.OIDC_NAME } : null}
-            initialError={params.error ? (SSO_ERRORS[params.error] ?? "Sign-in failed. Try again.") : undefined}
+            initialError={error ? (SSO_ERRORS[error] ?? (TOO_MANY_ATTEMPTS.test(error) ? error : "Sign-in failed. Try again.")) : undefined}
           />
         </div>
       </div>

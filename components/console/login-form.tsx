@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { TOO_MANY_ATTEMPTS } from "@/lib/auth/throttle-message";
 import { signInSchema } from "@/lib/users/schemas";
 
 type Errors = Partial<Record<"email" | "password" | "form", string>>;
@@ -28,7 +29,9 @@ export function LoginForm({ callbackUrl, sso, initialError }: { callbackUrl: str
     const result = await signIn("credentials", { email, password, redirect: false });
     setPending(false);
     if (!result || result.error) {
-      setErrors({ form: "That email and password do not match an active account." });
+      // The server's throttling message is shown as it is; every other failure looks the same.
+      const throttled = result?.error && TOO_MANY_ATTEMPTS.test(result.error) ? result.error : null;
+      setErrors({ form: throttled ?? "That email and password do not match an active account." });
       return;
     }
     router.push(callbackUrl);

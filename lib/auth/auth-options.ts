@@ -1,30 +1,18 @@
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { SYSTEM_ACTOR } from "@/lib/audit/actor";
+import { headers } from "next/headers";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { getPrisma } from "@/lib/db/prisma";
 import { getEnv } from "@/lib/env";
-import { signInSchema } from "@/lib/users/schemas";
-import { generatePassword, hashPassword, verifyPassword } from "./password";
+import { clientAddressFrom } from "@/lib/server/client-address";
+import { safeCallbackUrl } from "./callback-url";
+import { endConsoleSession, readConsoleSession, SESSION_LIFETIME_MS } from "./console-sessions";
+import { checkSignInThrottle, recordSignInFailure } from "./sign-in-throttle";
+import { recordSignIn, signInWithPassword } from "./sign-in-with-password";
+import { tooManyAttemptsMessage } from "./throttle-message";
 
-// An unknown email is checked against a decoy hash so it costs as much as a wrong password.
-let decoyHash: Promise<string> | null = null;
-function getDecoyHash(): Promise<string> {
-  return (decoyHash ??= hashPassword(generatePassword()));
-}
-
-async function recordSignIn(userId: string, email: string, method: string): Promise<void> {
-  const db = getPrisma();
-  await db.$transaction(async (tx) => {
-    const user = await tx.user.update({ where: { id: userId }, data: { lastLoginAt: new Date() }, select: { roles: true, name: true } });
-    await recordAudit(tx, { type: "user", id: userId, label: email, roles: user.roles }, {
-      action: "user.sign_in",
-      subjectType: "user",
-      subjectId: userId,
-      data: { method },
-    });
-  });
-}
+/** Thrown by the jwt callback for a cookie whose session ended: next-auth then clears the cookie. */
+class SessionEndedError extends Error {}
 
 function oidcProvider() {
   const env = getEnv();
@@ -47,36 +35,39 @@ function oidcProvider() {
   ];
 }
 
+async function requestAddress(): Promise<string> {
+  try {
+    return clientAddressFrom(await headers());
+  } catch {
+    return "unknown";
+  }
+}
+
+/**
+ * The session cookie is next-auth's encrypted JWT holding only the user id and the id of a row
+ * in console_sessions (lib/auth/console-sessions.ts). That row, not the cookie, decides whether
+ * the session is alive: the jwt callback refuses a cookie whose row ended.
+ */
 export function getAuthOptions(): AuthOptions {
   return {
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    // The cookie may outlive the session; the session row's own lifetime is what counts.
+    session: { strategy: "jwt", maxAge: SESSION_LIFETIME_MS / 1000 },
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({
         id: "credentials",
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(credentials) {
-          const parsed = signInSchema.safeParse(credentials);
-          if (!parsed.success) return null;
-          const db = getPrisma();
-          const user = await db.user.findUnique({ where: { email: parsed.data.email } });
-          const ok = await verifyPassword(user?.passwordHash ?? (await getDecoyHash()), parsed.data.password);
-          if (!user || !ok || user.disabled) {
-            if (user) {
-              await db.$transaction((tx) =>
-                recordAudit(tx, SYSTEM_ACTOR, {
-                  action: "user.sign_in_failed",
-                  subjectType: "user",
-                  subjectId: user.id,
-                  data: { reason: user.disabled ? "disabled" : "bad_password" },
-                }),
-              );
-            }
-            return null;
-          }
-          await recordSignIn(user.id, user.email, "password");
-          return { id: user.id, email: user.email, name: user.name };
+        async authorize(credentials, req) {
+          const result = await signInWithPassword(getPrisma(), {
+            email: credentials?.email,
+            password: credentials?.password,
+            clientAddress: clientAddressFrom(req?.headers as Record<string, string> | undefined),
+          });
+          // next-auth hands a thrown message to the sign-in form as the error.
+          if (!result.ok && result.reason === "throttled") throw new Error(result.message);
+          if (!result.ok) return null;
+          return { id: result.user.id, email: result.user.email, name: result.user.name, sid: result.sessionId };
         },
       }),
       ...oidcProvider(),
@@ -87,23 +78,60 @@ export function getAuthOptions(): AuthOptions {
         // SSO signs in people an administrator has already added (by email), never strangers.
         const email = user.email?.toLowerCase();
         if (!email) return "/login?error=NoEmail";
-        const existing = await getPrisma().user.findUnique({ where: { email } });
-        if (!existing || existing.disabled) return "/login?error=NotProvisioned";
-        await recordSignIn(existing.id, email, "oidc");
+        const db = getPrisma();
+        const existing = await db.user.findUnique({ where: { email } });
+        // An SSO callback for someone without access counts as a failed sign-in, like a wrong password.
+        const address = await requestAddress();
+        const throttle = await checkSignInThrottle(db, { email, address, userId: existing?.id ?? null });
+        if (throttle.blocked) return `/login?error=${encodeURIComponent(tooManyAttemptsMessage(throttle.retryAfterSeconds))}`;
+        if (!existing || existing.disabled) {
+          await recordSignInFailure(db, { email, address });
+          return "/login?error=NotProvisioned";
+        }
+        (user as { sid?: string }).sid = await recordSignIn(db, { userId: existing.id, email, method: "oidc", clientAddress: address });
+        (user as { uid?: string }).uid = existing.id;
         return true;
       },
-      async jwt({ token, user, account }) {
-        if (user && account?.provider === "oidc") {
-          const existing = await getPrisma().user.findUnique({ where: { email: user.email!.toLowerCase() }, select: { id: true } });
-          token.uid = existing?.id;
-        } else if (user) {
-          token.uid = user.id;
+      async jwt({ token, user }) {
+        if (user) {
+          const signedIn = user as { id: string; uid?: string; sid?: string };
+          return { ...token, uid: signedIn.uid ?? signedIn.id, sid: signedIn.sid, sessionEndsAt: Date.now() + SESSION_LIFETIME_MS };
         }
+        const state = await readConsoleSession(getPrisma(), token.sid);
+        if (state.status !== "active") throw new SessionEndedError(state.reason);
         return token;
       },
       async session({ session, token }) {
         if (session.user && typeof token.uid === "string") (session.user as { id?: string }).id = token.uid;
+        // The session's own end, not the cookie's (which next-auth moves forward on every read).
+        if (typeof token.sessionEndsAt === "number") session.expires = new Date(token.sessionEndsAt).toISOString();
         return session;
+      },
+      // Only the console's own origin, whatever next-auth was handed (lib/auth/callback-url.ts).
+      async redirect({ url, baseUrl }) {
+        return new URL(safeCallbackUrl(url, baseUrl), baseUrl).toString();
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        const sid = (token as { sid?: unknown } | null)?.sid;
+        if (typeof sid !== "string") return;
+        const db = getPrisma();
+        const state = await readConsoleSession(db, sid);
+        if (state.status !== "active") return;
+        await db.$transaction(async (tx) => {
+          await endConsoleSession(tx, sid, "signed_out");
+          const { user } = state;
+          await recordAudit(tx, { type: "user", id: user.id, label: user.email, roles: user.roles }, { action: "user.sign_out", subjectType: "user", subjectId: user.id, data: {} });
+        });
+      },
+    },
+    logger: {
+      error(code, metadata) {
+        // An ended session is an expected answer, not an error worth a stack trace.
+        const cause = (metadata as { error?: unknown } | undefined)?.error ?? metadata;
+        if (code === "JWT_SESSION_ERROR" && cause instanceof SessionEndedError) return;
+        console.error(`[next-auth][error][${code}]`, metadata);
       },
     },
   };

@@ -1,30 +1,42 @@
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Actor } from "@/lib/audit/actor";
 import { getPrisma } from "@/lib/db/prisma";
-import { getAuthOptions } from "./auth-options";
+import { getEnv } from "@/lib/env";
+import { readConsoleSession, type SessionEndReason } from "./console-sessions";
 import { can, type Permission } from "./permissions";
 
-export type UserActor = Extract<Actor, { type: "user" }> & { email: string; name: string };
+export type UserActor = Extract<Actor, { type: "user" }> & { email: string; name: string; sessionId: string };
 
-/** The signed-in person, read fresh from the database so role changes apply at once. */
-export const getSessionActor = cache(async (): Promise<UserActor | null> => {
-  const session = await getServerSession(getAuthOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const user = await getPrisma().user.findUnique({
-    where: { id },
-    select: { id: true, email: true, name: true, roles: true, disabled: true },
-  });
-  if (!user || user.disabled) return null;
-  return { type: "user", id: user.id, label: user.email, email: user.email, name: user.name, roles: user.roles };
+type ConsoleSessionState = { status: "none" } | { status: "ended"; reason: SessionEndReason } | { status: "active"; actor: UserActor };
+
+/**
+ * The session behind this request's cookie: one primary-key read of its console_sessions row
+ * joined to the user (fresh roles, disabled accounts refused), once per request.
+ */
+export const getConsoleSession = cache(async (): Promise<ConsoleSessionState> => {
+  const secret = getEnv().NEXTAUTH_SECRET;
+  const token = await getToken({ req: { cookies: await cookies(), headers: {} } as never, secret });
+  if (!token) return { status: "none" };
+  const state = await readConsoleSession(getPrisma(), token.sid);
+  if (state.status !== "active") return state;
+  const { user } = state;
+  return { status: "active", actor: { type: "user", id: user.id, label: user.email, email: user.email, name: user.name, roles: user.roles, sessionId: state.sessionId } };
 });
 
+/** The signed-in person, or null. */
+export async function getSessionActor(): Promise<UserActor | null> {
+  const state = await getConsoleSession();
+  return state.status === "active" ? state.actor : null;
+}
+
+/** A page or action without a live session goes to sign-in, saying why when the session ended. */
 export async function requireUser(): Promise<UserActor> {
-  const actor = await getSessionActor();
-  if (!actor) redirect("/login");
-  return actor;
+  const state = await getConsoleSession();
+  if (state.status === "active") return state.actor;
+  redirect(state.status === "ended" ? `/login?signedOut=${state.reason}` : "/login");
 }
 
 /** For pages: a person without the permission gets the "not permitted" page (HTTP 403). */

@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/prisma";
 import type { PolicyDocument } from "./document-schema";
+import type { Role } from "./roles";
 
 export async function getDraft(db: Db, id: string) {
   const draft = await db.policyDraft.findUnique({
@@ -24,6 +25,7 @@ export async function getDraft(db: Db, id: string) {
         orderBy: { createdAt: "asc" },
         select: { id: true, verdict: true, roles: true, revision: true, comment: true, createdAt: true, reviewerId: true, reviewer: { select: { name: true, email: true } } },
       },
+      editors: { select: { userId: true, section: true } },
     },
   });
   if (!draft) return null;
@@ -36,3 +38,9 @@ export async function getDraft(db: Db, id: string) {
   };
 }
 export type DraftDetail = NonNullable<Awaited<ReturnType<typeof getDraft>>>;
+
+/** Everyone who could review a draft: active people and their roles. */
+export async function listActiveReviewers(db: Db): Promise<{ userId: string; roles: Role[] }[]> {
+  const users = await db.user.findMany({ where: { disabled: false }, select: { id: true, roles: true } });
+  return users.map((user) => ({ userId: user.id, roles: user.roles }));
+}

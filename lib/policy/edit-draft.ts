@@ -6,7 +6,7 @@ import type { Db } from "@/lib/db/prisma";
 import { AppError, type FieldError } from "@/lib/errors";
 import { fieldErrors } from "@/lib/validation";
 import { actionSchema, dataSourceSchema, forbiddenSchema, intentSchema, ownerSchema, riskTierSchema, type PolicyDocument } from "./document-schema";
-import { policySection, type SectionKey } from "./sections";
+import { policySection, sectionsChanged, type SectionKey } from "./sections";
 import { validatePolicyDocument } from "./validate-policy";
 
 /** The list sections of the document, each item validated by its schema and identified by one field. */
@@ -91,6 +91,12 @@ export async function editDraft(db: Db, actor: Actor, input: { draftId: string; 
       data: { document: validated.document as object, revision: { increment: 1 }, status: "open", updatedById: actor.type === "user" ? actor.id : null, updatedByLabel: actor.label, submittedAt: null },
     });
     if (updated.count !== 1) throw new AppError("stale_revision", "This draft was changed by someone else since you opened it. Reload and apply your change again.");
+    if (actor.type === "user") {
+      // Every section this edit touched: none of its editors may be the approval it needs.
+      const touched = new Set<string>(sectionsChanged(draft.document as unknown as PolicyDocument, validated.document));
+      if (edit.section !== "document") touched.add(edit.section);
+      await tx.policyDraftEditor.createMany({ data: [...touched].map((section) => ({ draftId: draft.id, section, userId: actor.id })), skipDuplicates: true });
+    }
     await recordAudit(tx, actor, {
       action: "policy.draft_edit",
       subjectType: "policy_draft",

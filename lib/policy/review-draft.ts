@@ -21,9 +21,10 @@ export const reviewDraftSchema = z
   .refine((r) => r.verdict === "approve" || r.comment.length >= 3, { path: ["comment"], message: "Say what needs to change (at least 3 characters)" });
 
 /**
- * A second person reviews a submitted draft. Approvals count only for the revision they saw and
- * never from the draft's author or last editor; once every required role has approved, the draft
- * is published as the next version in the same transaction.
+ * A second person reviews a submitted draft. Approvals count only for the revision they saw, never
+ * from the draft's author or last editor (they cannot review it at all), and never for a
+ * requirement whose sections the reviewer edited in any revision; once every requirement is met,
+ * the draft is published as the next version in the same transaction.
  */
 export async function reviewDraft(db: Db, actor: Actor, input: z.input<typeof reviewDraftSchema>) {
   authorize(actor, "policy:review");
@@ -34,7 +35,7 @@ export async function reviewDraft(db: Db, actor: Actor, input: z.input<typeof re
     await tx.$queryRaw`SELECT id FROM policy_drafts WHERE id = ${data.draftId}::uuid FOR UPDATE`;
     const draft = await tx.policyDraft.findUnique({
       where: { id: data.draftId },
-      select: { id: true, status: true, revision: true, document: true, reason: true, authorId: true, updatedById: true, reviews: { where: { revision: data.revision }, select: { reviewerId: true, verdict: true, roles: true } } },
+      select: { id: true, status: true, revision: true, document: true, reason: true, authorId: true, updatedById: true, reviews: { where: { revision: data.revision }, select: { reviewerId: true, verdict: true, roles: true } }, editors: { select: { userId: true, section: true } } },
     });
     if (!draft) throw new AppError("not_found", "That draft does not exist.");
     if (draft.status !== "in_review") throw new AppError("conflict", draft.status === "published" ? "This draft was already published." : "This draft is not submitted for review.");
@@ -59,7 +60,7 @@ export async function reviewDraft(db: Db, actor: Actor, input: z.input<typeof re
       userId: r.reviewerId,
       roles: [...r.roles],
     }));
-    const satisfied = approvalSatisfied(requirements, approvals, draft.authorId);
+    const satisfied = approvalSatisfied(requirements, approvals, draft.authorId, draft.editors);
     if (!satisfied.ok) return { verdict: "approve" as const, published: null, missing: satisfied.missing };
     if (!data.publishWithoutSimulation && !(await hasCompletedSimulation(tx, draft.id, draft.revision))) {
       throw new AppError("validation_failed", "This draft was never simulated at this revision: simulate it, or confirm publishing without a simulation.", [

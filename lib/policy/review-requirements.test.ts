@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PolicyDocument } from "./document-schema";
 import { exampleDocument } from "./fixtures/example-policy";
-import { approvalSatisfied, REVIEWER_ROLES, reviewRequirements, type ReviewApproval, type ReviewRequirements } from "./review-requirements";
+import { approvalSatisfied, REVIEWER_ROLES, reviewRequirements, unreachableRequirements, type ReviewApproval, type ReviewRequirements } from "./review-requirements";
+import { SECTION_KEYS } from "./sections";
 import { validatePolicyDocument } from "./validate-policy";
 
 function example(): PolicyDocument {
@@ -104,7 +105,7 @@ describe("reviewRequirements", () => {
 });
 
 describe("approvalSatisfied", () => {
-  const both: ReviewRequirements = { requiredRoles: [[...REVIEWER_ROLES], ["legal"], ["committee"]], reasons: [] };
+  const both: ReviewRequirements = { requiredRoles: [[...REVIEWER_ROLES], ["legal"], ["committee"]], reasons: [], sections: [["actions", "forbidden", "intents"], ["forbidden"], ["actions"]] };
   const approval = (userId: string, ...roles: ReviewApproval["roles"]): ReviewApproval => ({ userId, roles });
 
   it("is met by a second person for an ordinary change", () => {
@@ -151,5 +152,53 @@ describe("approvalSatisfied", () => {
     const requirements = reviewRequirements(example(), after);
     expect(approvalSatisfied(requirements, [approval("ana", "cx_lead")], "bob").missing).toEqual(["needs an approval from the committee"]);
     expect(approvalSatisfied(requirements, [approval("carl", "committee")], "bob").ok).toBe(true);
+  });
+
+  describe("three editors (issue #20)", () => {
+    // Bug: only the author and the last editor were kept from approving. Cx wrote the draft,
+    // legal lifted a forbidden action, cx edited an intent label and submitted; legal then
+    // approved alone, and that one approval counted as the second person and as legal's.
+    const lifted = () => {
+      const after = example();
+      after.forbidden.shift();
+      after.intents[0]!.label = "Where is my parcel";
+      return reviewRequirements(example(), after);
+    };
+    const editors = [
+      { userId: "legal1", section: "forbidden" },
+      { userId: "cx", section: "intents" },
+    ];
+
+    it("does not let the legal person who edited the forbidden list be the legal approval or the second person", () => {
+      const requirements = lifted();
+      expect(requirements.sections).toEqual([expect.arrayContaining(["forbidden", "intents"]), ["forbidden"]]);
+      const result = approvalSatisfied(requirements, [approval("legal1", "legal")], "cx", editors);
+      expect(result).toEqual({
+        ok: false,
+        missing: [
+          "needs an approval from a second person (an admin, a CX lead, legal, IT or the committee) (approvals by people who edited this draft do not count)",
+          "needs an approval from legal (approvals by people who edited forbidden actions do not count)",
+        ],
+      });
+    });
+
+    it("is met by another legal person, whoever submitted", () => {
+      expect(approvalSatisfied(lifted(), [approval("legal1", "legal"), approval("legal2", "legal")], "cx", editors)).toEqual({ ok: true, missing: [] });
+    });
+
+    it("keeps a section's editor from that section only", () => {
+      const requirements: ReviewRequirements = { requiredRoles: [[...REVIEWER_ROLES], ["committee"]], reasons: [], sections: [[...SECTION_KEYS], ["actions"]] };
+      // The committee member edited intents, not actions: their approval is the committee's, not the second person's.
+      const result = approvalSatisfied(requirements, [approval("carl", "committee")], "cx", [{ userId: "carl", section: "intents" }]);
+      expect(result.missing).toEqual(["needs an approval from a second person (an admin, a CX lead, legal, IT or the committee) (approvals by people who edited this draft do not count)"]);
+    });
+
+    it("says when nobody eligible remains instead of waiting", () => {
+      const people = [approval("cx", "cx_lead"), approval("legal1", "legal"), approval("it", "it")];
+      expect(unreachableRequirements(lifted(), [], "cx", editors, people)).toEqual([
+        "Nobody can give the approval from legal: everyone who holds that role wrote this draft or edited forbidden actions. An administrator must give the role to another person.",
+      ]);
+      expect(unreachableRequirements(lifted(), [], "cx", editors, [...people, approval("legal2", "legal")])).toEqual([]);
+    });
   });
 });

@@ -30,6 +30,8 @@ import { persistedSecret } from "./secret";
 import { getKeyStore } from "@/lib/keys/current-key-store";
 import { publicJwks } from "@/lib/keys/key-store";
 import { buildStandaloneVerifier } from "@/lib/evidence/build-standalone-verifier";
+import { answerMalformedPath, hasMalformedPath } from "./malformed-path";
+import { applySecurityHeaders } from "./security-headers";
 
 const log = (line: string) => console.log(`mandate: ${line}`);
 
@@ -96,7 +98,12 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const handle = app.getRequestHandler();
 
   const health = createHealthHandler(new Readiness(pool, runtime));
+  const https = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
+  const trustedProxies = env.MANDATE_TRUSTED_PROXIES;
   const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+    const agent = isAgentApiPath(req.url);
+    const machine = agent || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
+    applySecurityHeaders(req, res, { console: !machine, https, trustedProxies });
     if (refuseMissingHost(req, res) || health(req, res)) return;
     if (req.url === "/.well-known/jwks.json") {
       // The public keys that sign audit seals (and grants): for auditors and systems of record.
@@ -107,7 +114,8 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       void serveStandaloneVerifier(res);
       return;
     }
-    if (isAgentApiPath(req.url)) void agentApi(req, res);
+    if (agent) void agentApi(req, res);
+    else if (hasMalformedPath(req.url)) answerMalformedPath(req, res);
     else void handle(req, res);
   });
   server.on("clientError", answerClientError);

@@ -115,4 +115,28 @@ describe("policy drafts", () => {
     ).rejects.toMatchObject({ code: "validation_failed", errors: expect.arrayContaining([expect.objectContaining({ path: "owner" }), expect.objectContaining({ path: "risk[0].tier" })]) });
     expect(await revisionOf(draft.id)).toBe(1);
   });
+
+  it("an editor in the middle is neither the second person nor the legal approval for what they edited", async () => {
+    // Bug (issue #20): only the author and the last editor were kept from approving. Legal lifted a
+    // forbidden action, cx edited an intent label and submitted, and legal's lone approval then
+    // published the draft, counted both as the second person and as the required legal approval.
+    const { carla, lena, leo } = people as Required<typeof people>;
+    const draft = await createDraft(t.db, carla!, {});
+    const current = (await getCurrentPolicy(t.db))!.document;
+    const lifted = current.forbidden[0]!.action;
+    await editDraft(t.db, lena!, { draftId: draft.id, revision: 1, edit: { section: "forbidden", op: "remove", key: lifted } });
+    const intent = { ...current.intents[0]!, label: `${current.intents[0]!.label} (renamed)` };
+    await editDraft(t.db, carla!, { draftId: draft.id, revision: 2, edit: { section: "intents", op: "upsert", originalKey: intent.key, item: intent } });
+    await submitDraft(t.db, carla!, { draftId: draft.id, revision: 3, reason: "Lift a forbidden action" });
+    expect((await t.db.policyDraftEditor.findMany({ where: { draftId: draft.id }, select: { section: true, userId: true }, orderBy: { section: "asc" } })).map((e) => e.section)).toEqual(["forbidden", "intents"]);
+
+    const alone = await reviewDraft(t.db, lena!, { draftId: draft.id, revision: 3, verdict: "approve", comment: "ok", publishWithoutSimulation: true });
+    expect(alone.published).toBeNull();
+    expect(alone.missing).toEqual([
+      "needs an approval from a second person (an admin, a CX lead, legal, IT or the committee) (approvals by people who edited this draft do not count)",
+      "needs an approval from legal (approvals by people who edited forbidden actions do not count)",
+    ]);
+    const second = await reviewDraft(t.db, leo!, { draftId: draft.id, revision: 3, verdict: "approve", comment: "legal agrees", publishWithoutSimulation: true });
+    expect(second.published).not.toBeNull();
+  });
 });

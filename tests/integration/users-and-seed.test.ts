@@ -45,7 +45,7 @@ describe("users", () => {
     await setUserDisabled(t.db, SYSTEM_ACTOR, { userId: user.id, disabled: true, reason: "Left the team" });
     expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).disabled).toBe(true);
     const entry = await t.db.auditEntry.findFirstOrThrow({ where: { action: "user.disable", subjectId: user.id } });
-    expect(entry.data).toEqual({ email: "dora@example.com", reason: "Left the team" });
+    expect(entry.data).toEqual({ email: "dora@example.com", reason: "Left the team", sessions_ended: 0 });
     await setUserDisabled(t.db, SYSTEM_ACTOR, { userId: user.id, disabled: false, reason: "Back from leave" });
     expect(await t.db.auditEntry.count({ where: { action: "user.enable", subjectId: user.id } })).toBe(1);
 
@@ -83,7 +83,7 @@ describe("users", () => {
     const user = await createUser(t.db, SYSTEM_ACTOR, { email: "carla@example.com", name: "Carla", roles: ["cx_lead"], password: "long-enough-password" });
     await updateUserRoles(t.db, SYSTEM_ACTOR, { userId: user.id, roles: ["cx_lead", "committee"] });
     const entry = await t.db.auditEntry.findFirstOrThrow({ where: { action: "user.roles_change", subjectId: user.id } });
-    expect(entry.data).toEqual({ email: "carla@example.com", from: ["cx_lead"], to: ["cx_lead", "committee"] });
+    expect(entry.data).toEqual({ email: "carla@example.com", from: ["cx_lead"], to: ["cx_lead", "committee"], sessions_ended: 0 });
     expect(entry.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { SimpleTable } from "@/components/ui/simple-table";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
+import { listAccountsUnderAttack } from "@/lib/auth/sign-in-throttle";
 import { getPrisma } from "@/lib/db/prisma";
 import { listUsers } from "@/lib/users/queries";
 
@@ -25,10 +26,22 @@ function Reveal({ label, children }: { label: string; children: React.ReactNode 
 export default async function UsersPage() {
   const actor = await requirePermission("users:read");
   const manage = can(actor.roles, "users:manage");
-  const users = await listUsers(getPrisma());
+  const [users, underAttack] = await Promise.all([listUsers(getPrisma()), listAccountsUnderAttack(getPrisma())]);
   return (
     <>
       <PageHeader title="Users" description="People who use the console and the roles that decide what each may see and change. Every change is kept in the audit log." />
+      {underAttack.length > 0 ? (
+        <div role="alert" className="mb-6 rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900">
+          <p className="font-medium">Someone may be guessing passwords</p>
+          <ul className="mt-1 list-disc pl-5">
+            {underAttack.map((account) => (
+              <li key={account.email}>
+                {account.email}: {account.failures} failed sign-ins in the last hour, the latest at {formatDateTime(account.lastFailureAt)}. Sign-ins from unfamiliar addresses are being slowed.
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {manage ? (
         <Card title="Add a person" className="mb-6">
           <AddUserForm />

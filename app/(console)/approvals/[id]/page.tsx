@@ -16,13 +16,14 @@ import { getPrisma } from "@/lib/db/prisma";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 import { listActiveStops } from "@/lib/stop-switches/queries";
 import { getStopCovering } from "@/lib/stop-switches/stop-covering";
+import { isUuid } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Held action" };
 
 export default async function ApprovalPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePermission("approvals:read");
-  if (!/^[0-9a-f-]{36}$/.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   const db = getPrisma();
   const [approval, policy, stops] = await Promise.all([getApprovalDetail(db, id), getCurrentPolicy(db), listActiveStops(db)]);
   if (!approval) notFound();

@@ -11,16 +11,17 @@ import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { diffPolicy } from "@/lib/policy/diff-policy";
-import { getDraft } from "@/lib/policy/draft-queries";
+import { getDraft, listActiveReviewers } from "@/lib/policy/draft-queries";
 import { LIST_SECTIONS, type ListSection } from "@/lib/policy/edit-draft";
 import { canEditSection, policySection } from "@/lib/policy/sections";
 import { getCurrentPolicy } from "@/lib/policy/queries";
-import { approvalSatisfied, reviewRequirements } from "@/lib/policy/review-requirements";
+import { approvalSatisfied, reviewRequirements, unreachableRequirements } from "@/lib/policy/review-requirements";
 import { ShadowCard } from "@/components/simulation/shadow-card";
 import { SimulateCard } from "@/components/simulation/simulate-card";
 import { summarizeImpact } from "@/components/simulation/describe-impact";
 import { getCompletedSimulation, getLatestSimulation, getShadowSummary } from "@/lib/simulation/queries";
 import { getDraftReviewOrigin } from "@/lib/reviews/queries";
+import { isUuid } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Draft" };
 
@@ -37,22 +38,23 @@ function itemsOf(document: Record<string, unknown>, section: ListSection): { key
 export default async function DraftPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePermission("policy:read");
-  if (!/^[0-9a-f-]{36}$/.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   const db = getPrisma();
-  const [draft, current, origin] = await Promise.all([getDraft(db, id), getCurrentPolicy(db), getDraftReviewOrigin(db, id)]);
+  const [draft, current, origin, reviewers] = await Promise.all([getDraft(db, id), getCurrentPolicy(db), getDraftReviewOrigin(db, id), listActiveReviewers(db)]);
   if (!draft) notFound();
 
   const diff = diffPolicy(current?.document ?? null, draft.document);
   const requirements = reviewRequirements(current?.document ?? null, draft.document);
   const approvals = draft.reviews.filter((r) => r.revision === draft.revision && r.verdict === "approve").map((r) => ({ userId: r.reviewerId, roles: r.roles }));
-  const satisfied = approvalSatisfied(requirements, approvals, draft.authorId);
+  const satisfied = approvalSatisfied(requirements, approvals, draft.authorId, draft.editors);
+  const unreachable = draft.status === "published" || draft.status === "discarded" ? [] : unreachableRequirements(requirements, approvals, draft.authorId, draft.editors, reviewers);
   const editable = draft.status === "open" || draft.status === "in_review";
   const isAuthor = draft.authorId === actor.id;
   const canReview = draft.status === "in_review" && can(actor.roles, "policy:review") && !isAuthor && !draft.reviews.some((r) => r.reviewerId === actor.id && r.revision === draft.revision);
   const stale = current && draft.baseVersion && draft.baseVersion.version !== current.version;
   const [latestRun, simulated, shadow] = await Promise.all([getLatestSimulation(db, draft.id), getCompletedSimulation(db, draft.id, draft.revision), getShadowSummary(db, draft.id)]);
   // Whether this reviewer's approval would be the one that publishes: then the review form shows the impact, or asks to confirm without one.
-  const publishes = canReview && approvalSatisfied(requirements, [...approvals, { userId: actor.id, roles: [...actor.roles] }], draft.authorId).ok;
+  const publishes = canReview && approvalSatisfied(requirements, [...approvals, { userId: actor.id, roles: [...actor.roles] }], draft.authorId, draft.editors).ok;
   const canSimulate = editable && can(actor.roles, "policy:review");
 
   return (
@@ -166,6 +168,11 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
               ))}
             </ul>
             {draft.status === "in_review" && !satisfied.ok ? <p className="mt-2 text-sm text-amber-800">Still needed: {satisfied.missing.join("; ")}.</p> : null}
+            {unreachable.map((line) => (
+              <p key={line} role="alert" className="mt-2 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
+                {line}
+              </p>
+            ))}
             {draft.reason ? <p className="mt-3 text-sm"><span className="font-medium">Reason:</span> {draft.reason}</p> : null}
             <div className="mt-4 space-y-4">
               {draft.status === "open" && can(actor.roles, "policy:review") ? <SubmitForm draftId={draft.id} revision={draft.revision} reason={draft.reason} /> : null}

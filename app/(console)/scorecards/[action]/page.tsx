@@ -13,6 +13,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { describeCondition, describeLimit } from "@/lib/policy/describe";
 import { getCurrentPolicy } from "@/lib/policy/queries";
+import { decodePathSegment } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Scorecard" };
 
@@ -20,7 +21,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function ScorecardPage({ params, searchParams }: { params: Promise<{ action: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePermission("dashboards:read");
-  const key = decodeURIComponent((await params).action);
+  const key = decodePathSegment((await params).action);
+  if (key === null) notFound();
   const raw = await searchParams;
   const windowDays = readWindowDays(raw);
   const agentParam = readAgentParam(raw);

@@ -10,13 +10,14 @@ import { getPrisma } from "@/lib/db/prisma";
 import { getDraft } from "@/lib/policy/draft-queries";
 import { isListSection, LIST_SECTIONS } from "@/lib/policy/edit-draft";
 import { canEditSection } from "@/lib/policy/sections";
+import { isUuid } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Edit draft" };
 
 export default async function EditDraftItemPage({ params, searchParams }: { params: Promise<{ id: string; section: string }>; searchParams: Promise<{ key?: string }> }) {
   const [{ id, section }, { key }] = await Promise.all([params, searchParams]);
   const actor = await requirePermission("policy:read");
-  if (!isListSection(section) || !/^[0-9a-f-]{36}$/.test(id)) notFound();
+  if (!isListSection(section) || !isUuid(id)) notFound();
   if (!canEditSection(actor.roles, section)) forbidden();
   const draft = await getDraft(getPrisma(), id);
   if (!draft) notFound();

@@ -14,15 +14,15 @@ import { getPrisma } from "@/lib/db/prisma";
 import { getDraft } from "@/lib/policy/draft-queries";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 import { getSimulationResult, toImpact } from "@/lib/simulation/queries";
+import { isUuid } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Simulation" };
 
-const UUID = /^[0-9a-f-]{36}$/;
 
 export default async function SimulationPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ run?: string }> }) {
   const [{ id }, { run: runId }] = await Promise.all([params, searchParams]);
   await requirePermission("policy:read");
-  if (!UUID.test(id) || (runId !== undefined && !UUID.test(runId))) notFound();
+  if (!isUuid(id) || (runId !== undefined && !isUuid(runId))) notFound();
   const db = getPrisma();
   const [draft, found, current] = await Promise.all([getDraft(db, id), getSimulationResult(db, id, runId), getCurrentPolicy(db)]);
   if (!draft) notFound();

@@ -2,6 +2,7 @@ import { can } from "@/lib/auth/permissions";
 import { getSessionActor } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getSimulationRunSummary } from "@/lib/simulation/queries";
+import { isUuid } from "@/lib/validation";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,7 @@ export async function GET(_: Request, { params }: { params: Promise<{ id: string
   if (!actor) return problem(401, "unauthenticated", "Sign in to the console first.");
   if (!can(actor.roles, "policy:read")) return problem(403, "forbidden", "Your roles do not include reading the policy.");
   const { id } = await params;
-  if (!/^[0-9a-f-]{36}$/.test(id)) return problem(404, "not_found", "No such simulation.");
+  if (!isUuid(id)) return problem(404, "not_found", "No such simulation.");
   const run = await getSimulationRunSummary(getPrisma(), id);
   if (!run) return problem(404, "not_found", "No such simulation.");
   return Response.json(run, { headers: { "cache-control": "no-store" } });

@@ -2,6 +2,7 @@ import { can } from "@/lib/auth/permissions";
 import { getSessionActor } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getShadowSummary } from "@/lib/simulation/queries";
+import { isUuid } from "@/lib/validation";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,7 @@ export async function GET(_: Request, { params }: { params: Promise<{ draftId: s
   if (!actor) return problem(401, "unauthenticated", "Sign in to the console first.");
   if (!can(actor.roles, "policy:read")) return problem(403, "forbidden", "Your roles do not include reading the policy.");
   const { draftId } = await params;
-  if (!/^[0-9a-f-]{36}$/.test(draftId)) return problem(404, "not_found", "No such draft.");
+  if (!isUuid(draftId)) return problem(404, "not_found", "No such draft.");
   const summary = await getShadowSummary(getPrisma(), draftId);
   if (!summary) return problem(404, "not_found", "No such draft.");
   return Response.json(summary, { headers: { "cache-control": "no-store" } });
