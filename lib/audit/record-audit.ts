@@ -69,6 +69,41 @@ export function buildAuditRow(actor: Pick<Actor, "type" | "id" | "label">, event
 const COLUMNS = "occurred_at, actor_type, actor_id, actor_label, action, subject_type, subject_id, data, nonce, hash, mac";
 const RECORD_TYPES = `occurred_at timestamptz, actor_type "ActorType", actor_id text, actor_label text, action text, subject_type text, subject_id text, data jsonb, nonce text, hash text, mac text`;
 
+const COLUMN_TYPES: [keyof AuditRow, string][] = [
+  ["occurred_at", "timestamptz"],
+  ["actor_type", '"ActorType"'],
+  ["actor_id", "text"],
+  ["actor_label", "text"],
+  ["action", "text"],
+  ["subject_type", "text"],
+  ["subject_id", "text"],
+  ["data", "jsonb"],
+  ["nonce", "text"],
+  ["hash", "text"],
+  ["mac", "text"],
+];
+
+/** An AuditRow's fields under `prefix`, for a row that carries its audit entry flat ({ audit_hash, … }). */
+export function prefixAuditRow<P extends string>(prefix: P, row: AuditRow): { [K in keyof AuditRow as `${P}${K}`]: AuditRow[K] } {
+  const out: Record<string, unknown> = {};
+  for (const [column] of COLUMN_TYPES) out[prefix + column] = row[column];
+  return out as { [K in keyof AuditRow as `${P}${K}`]: AuditRow[K] };
+}
+
+/** Column definitions ("audit_hash text, …") for a jsonb_to_recordset that carries prefixed audit fields. */
+export function prefixedAuditColumns(prefix: string): string {
+  return COLUMN_TYPES.map(([column, type]) => `${prefix}${column} ${type}`).join(", ");
+}
+
+/**
+ * SQL inserting, for each row of `from`, the audit entry it carries flat under `prefix` (as
+ * written by prefixAuditRow): for statements that write records and their entries together.
+ */
+export function auditInsertFromColumns(source: string, prefix: string, from: string, orderBy: string): string {
+  return `INSERT INTO audit_entries (${COLUMNS})
+   SELECT ${COLUMN_TYPES.map(([column]) => `${source}.${prefix}${column}`).join(", ")} FROM ${from} ORDER BY ${orderBy}`;
+}
+
 /**
  * SQL that inserts the AuditRow held in `jsonExpr` for each row of `from` (for a statement that
  * writes its records and their audit entries together, as the decision writer does).

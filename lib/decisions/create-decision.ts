@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { AgentPrincipal } from "@/lib/api/agent-auth";
-import { buildAuditRow } from "@/lib/audit/record-audit";
+import { buildAuditRow, prefixAuditRow } from "@/lib/audit/record-audit";
 import {
   actionDigest,
   canonicalJson,
@@ -303,7 +303,8 @@ function decisionRow(input: {
     review_sampled: result.review_sampled,
     counts_to_limits: result.decision === "allow",
     created_at: createdAt.toISOString(),
-    audit,
+    // Flat columns: PostgreSQL reads them from the batch's one JSON document without a second parse.
+    ...prefixAuditRow("audit_", audit),
     approvals_required: result.decision === "hold" ? (result.approval?.required ?? 1) : 0,
     approval_roles: result.approval?.roles ?? [],
     approval_expires_at: response.approval?.expires_at ?? null,

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { LimitUsage } from "@/lib/engine";
-import { auditInsertSelect, type AuditRow } from "@/lib/audit/record-audit";
+import { auditInsertFromColumns, prefixedAuditColumns, type AuditRow } from "@/lib/audit/record-audit";
 import { Batcher, type Entry } from "@/lib/db/batcher";
 import { ensurePrepared, execute, literal, simpleQuery, type SqlStatement } from "@/lib/db/simple-query";
 import { beginLockAndCount, SQL_COUNT_USAGE, SQL_LOCK_SCOPES, withBatchUsage, type LimitedRequest } from "./limit-usage";
@@ -38,8 +38,18 @@ export interface DecisionColumns {
  * of rows travel as one parameter.
  */
 export interface DecisionRow extends DecisionColumns {
-  /** The decision's audit entry, built by lib/audit (the one format every writer uses). */
-  audit: AuditRow;
+  /** The decision's audit entry, built by lib/audit (the one format every writer uses), flat under audit_. */
+  audit_occurred_at: AuditRow["occurred_at"];
+  audit_actor_type: AuditRow["actor_type"];
+  audit_actor_id: AuditRow["actor_id"];
+  audit_actor_label: AuditRow["actor_label"];
+  audit_action: AuditRow["action"];
+  audit_subject_type: AuditRow["subject_type"];
+  audit_subject_id: AuditRow["subject_id"];
+  audit_data: AuditRow["data"];
+  audit_nonce: AuditRow["nonce"];
+  audit_hash: AuditRow["hash"];
+  audit_mac: AuditRow["mac"];
   approvals_required: number;
   approval_roles: string[];
   approval_expires_at: string | null;
@@ -62,7 +72,7 @@ const RECORDSET = `x AS (
      id text, agent_id uuid, policy_version int, action text, intent text, customer_id text, amount numeric, currency text,
      channel text, confidence double precision, conversation_id text, request jsonb, decision "DecisionKind", status "DecisionStatus",
      authority text, tier text, owner text, reasons jsonb, reason_codes text[], action_digest text, review_sampled boolean,
-     counts_to_limits boolean, created_at timestamptz, audit jsonb,
+     counts_to_limits boolean, created_at timestamptz, ${prefixedAuditColumns("audit_")},
      approvals_required int, approval_roles "Role"[], approval_expires_at timestamptz, review_id text, review_source "ReviewSource",
      review_reason text, idempotency_key text, request_hash text, response jsonb, idempotency_expires_at timestamptz)
  )`;
@@ -76,7 +86,7 @@ const DECISIONS = `d AS (
      x.action_digest, x.review_sampled, x.counts_to_limits, x.created_at, x.created_at
      FROM x LEFT JOIN policy_versions pv ON pv.version = x.policy_version
  ), a AS (
-   ${auditInsertSelect("x.audit", "x", "x.created_at, x.id")}
+   ${auditInsertFromColumns("x", "audit_", "x", "x.created_at, x.id")}
  )`;
 
 const APPROVALS = `ap AS (

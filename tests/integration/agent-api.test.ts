@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAuditRow } from "../../lib/audit/record-audit";
+import { buildAuditRow, prefixAuditRow } from "../../lib/audit/record-audit";
 import { sealAuditLog } from "../../lib/audit/seal-audit-log";
 import { verifyAuditChain } from "../../lib/audit/verify-audit-chain";
 import { writerFor } from "../../lib/decisions/create-decision";
@@ -165,7 +165,7 @@ describe("limits through the group-commit writer", () => {
             id, agent_id: agent!.id, policy_version: 1, action: "refund.issue", intent: null, customer_id: customer, amount: "5", currency: "USD",
             channel: null, confidence: null, conversation_id: null, request: refund("5", customer), decision: allow ? "allow" : "hold", status: allow ? "allowed" : "pending_approval",
             authority: "execute", tier: "low", owner: "finance-ops", reasons: [], reason_codes: [allow ? "allowed" : "limit_exceeded"], action_digest: "sha256:x",
-            review_sampled: false, counts_to_limits: allow, created_at: at.toISOString(), audit,
+            review_sampled: false, counts_to_limits: allow, created_at: at.toISOString(), ...prefixAuditRow("audit_", audit),
             approvals_required: allow ? 0 : 1, approval_roles: allow ? [] : ["supervisor"],
             approval_expires_at: allow ? null : new Date(at.getTime() + 3_600_000).toISOString(), review_id: null, review_source: null, review_reason: "",
             idempotency_key: null, request_hash: null, response: null, idempotency_expires_at: at.toISOString(),
@@ -256,7 +256,7 @@ describe("limits through the group-commit writer", () => {
       id, agent_id: agentId, policy_version: 1, action: "contract.negotiate", intent: null, customer_id: "cus_carry", amount: null, currency: null,
       channel: null, confidence: null, conversation_id: null, request: { action: "contract.negotiate" }, decision: "deny", status: "denied", authority: null,
       tier: null, owner: null, reasons: [], reason_codes: ["forbidden"], action_digest: "sha256:x", review_sampled: false, counts_to_limits: false,
-      created_at: at.toISOString(), audit,
+      created_at: at.toISOString(), ...prefixAuditRow("audit_", audit),
       approvals_required: 0, approval_roles: [], approval_expires_at: null, review_id: null, review_source: null, review_reason: "", idempotency_key: null,
       request_hash: null, response: null, idempotency_expires_at: at.toISOString(),
     };
@@ -405,7 +405,7 @@ describe("group commit", () => {
       id, agent_id: agentId, policy_version: 1, action: "refund.issue", intent: "shipping_error", customer_id: "cus_gc_x", amount: "10", currency: "USD",
       channel: null, confidence: null, conversation_id: null, request: template!.request, decision: "allow", status: "allowed", authority: "execute",
       tier: "low", owner: "finance-ops", reasons: [], reason_codes: ["allowed"], action_digest: "sha256:x", review_sampled: false, counts_to_limits: false,
-      created_at: at.toISOString(), audit,
+      created_at: at.toISOString(), ...prefixAuditRow("audit_", audit),
       approvals_required: 0, approval_roles: [], approval_expires_at: null, review_id: null, review_source: null, review_reason: "", idempotency_key: null,
       request_hash: null, response: {}, idempotency_expires_at: at.toISOString(),
       };

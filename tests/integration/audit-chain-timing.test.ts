@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/audit/actor";
 import { startAuditSealer } from "../../lib/audit/audit-sealer";
-import { buildAuditContent, hashAuditContent, recordAudit } from "../../lib/audit/record-audit";
+import { buildAuditRow, recordAudit } from "../../lib/audit/record-audit";
 import { sealAuditLog } from "../../lib/audit/seal-audit-log";
 import { formatAuditVerification, verifyAuditChain } from "../../lib/audit/verify-audit-chain";
 import type { Db } from "../../lib/db/prisma";
@@ -31,8 +31,8 @@ async function writeBulk(db: Db, transactions: number, perTransaction: number, p
   await inWorkers(4, transactions, async (i) => {
     const at = new Date();
     const data = Array.from({ length: perTransaction }, (_, j) => {
-      const content = buildAuditContent(agent, { action: "decision.allow", subjectType: "decision", subjectId: `${prefix}-${i}-${j}`, data: { amount: "42.50", j } }, at);
-      return { ...content, occurredAt: at, actorType: "agent" as const, data: content.data as object, hash: hashAuditContent(content) };
+      const row = buildAuditRow(agent, { action: "decision.allow", subjectType: "decision", subjectId: `${prefix}-${i}-${j}`, data: { amount: "42.50", j } }, at);
+      return { occurredAt: at, actorType: "agent" as const, actorId: row.actor_id, actorLabel: row.actor_label, action: row.action, subjectType: row.subject_type, subjectId: row.subject_id, data: row.data as object, nonce: row.nonce, hash: row.hash, mac: row.mac };
     });
     await db.$transaction((tx) => tx.auditEntry.createMany({ data }));
   });
