@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { loadBundleTrust } from "./bundle-trust";
 import { formatEvidenceVerification, verifyEvidenceBundle } from "./verify-evidence-bundle";
 
-const USAGE = `Usage: node verify-evidence.mjs <bundle.ndjson.gz> (--key <jwks.json> | --jwks <url> | --fingerprint <fingerprint>) [--json]
+const USAGE = `Usage: node mandate-verify-evidence.mjs <bundle.ndjson.gz> (--key <jwks.json> | --jwks <url> | --fingerprint <fingerprint>) [--json]
 
 Verifies a Mandate evidence bundle offline: every audit entry against its hash, every seal against
 its entries and its Ed25519 signature by a key you trust, the seal chain, and that every record has

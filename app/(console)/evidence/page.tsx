@@ -125,7 +125,7 @@ export default async function EvidencePage({ searchParams }: { searchParams: Pro
             </a>{" "}
             (one file, Node.js 20 or later, no database, no network), against this server&apos;s signing key:
           </p>
-          <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 text-xs text-slate-100">
+          <pre className="mt-2 overflow-x-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 px-3 py-2 text-xs text-slate-100">
             <code>node mandate-verify-evidence.mjs mandate-evidence_….ndjson.gz --fingerprint {keys[keys.length - 1]?.kid ?? "…"}</code>
           </pre>
           <p className="mt-2 text-sm text-slate-700">
