@@ -45,30 +45,29 @@ export function sealHead(seal: SealFieldsForHead, kid: string): SealHead {
   };
 }
 
-export function signSealHead(head: SealHead, privateKey: KeyObject): string {
-  return sign(null, Buffer.from(SEAL_CONTEXT + canonicalJson(head)), privateKey).toString("base64url");
+/**
+ * Ed25519 over a context line and the canonical JSON of `value`: the context keeps a signature
+ * made for one purpose (a seal head, a witness record, a bundle) from passing for another.
+ */
+export function signCanonical(context: string, value: unknown, privateKey: KeyObject): string {
+  return sign(null, Buffer.from(context + canonicalJson(value)), privateKey).toString("base64url");
 }
 
-export function verifySealHead(head: SealHead, signature: string, publicKey: KeyObject): boolean {
+/** False for a wrong or malformed signature, never a throw. */
+export function verifyCanonical(context: string, value: unknown, signature: string, publicKey: KeyObject): boolean {
   try {
-    return verify(null, Buffer.from(SEAL_CONTEXT + canonicalJson(head)), publicKey, Buffer.from(signature, "base64url"));
+    return verify(null, Buffer.from(context + canonicalJson(value)), publicKey, Buffer.from(signature, "base64url"));
   } catch {
     return false;
   }
 }
+
+export const signSealHead = (head: SealHead, privateKey: KeyObject) => signCanonical(SEAL_CONTEXT, head, privateKey);
+export const verifySealHead = (head: SealHead, signature: string, publicKey: KeyObject) => verifyCanonical(SEAL_CONTEXT, head, signature, publicKey);
 
 /** Signs any other witness record (a re-anchoring): everything but its signature. */
-export function signRecord(record: Record<string, unknown>, privateKey: KeyObject): string {
-  return sign(null, Buffer.from(RECORD_CONTEXT + canonicalJson(record)), privateKey).toString("base64url");
-}
-
-export function verifyRecord(record: Record<string, unknown>, signature: string, publicKey: KeyObject): boolean {
-  try {
-    return verify(null, Buffer.from(RECORD_CONTEXT + canonicalJson(record)), publicKey, Buffer.from(signature, "base64url"));
-  } catch {
-    return false;
-  }
-}
+export const signRecord = (record: Record<string, unknown>, privateKey: KeyObject) => signCanonical(RECORD_CONTEXT, record, privateKey);
+export const verifyRecord = (record: Record<string, unknown>, signature: string, publicKey: KeyObject) => verifyCanonical(RECORD_CONTEXT, record, signature, publicKey);
 
 /** A public key from its JWK (an Ed25519 OKP key), or null when it is not one. */
 export function publicKeyFromJwk(jwk: { kty?: unknown; crv?: unknown; x?: unknown }): KeyObject | null {

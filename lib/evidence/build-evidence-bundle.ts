@@ -4,6 +4,7 @@ import { createGzip } from "node:zlib";
 import type { Actor } from "@/lib/audit/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { GENESIS_SEAL_HASH } from "@/lib/audit/seal-hash";
+import type { SealFieldsForHead } from "@/lib/audit/signed-head";
 import { authorize } from "@/lib/auth/authorize";
 import type { Db } from "@/lib/db/prisma";
 import { getKeyStore } from "@/lib/keys/current-key-store";
@@ -38,15 +39,7 @@ export interface EvidenceBundle {
   gzipStream(): ReadableStream<Uint8Array>;
 }
 
-interface SealRow {
-  id: number;
-  fromTxid: bigint;
-  toTxid: bigint;
-  entryCount: number;
-  entriesDigest: string;
-  prevHash: string;
-  hash: string;
-  sealedAt: Date;
+interface SealRow extends SealFieldsForHead {
   keyId: string | null;
   signature: string | null;
 }

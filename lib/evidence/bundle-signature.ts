@@ -1,5 +1,5 @@
-import { sign, verify, type KeyObject } from "node:crypto";
-import { canonicalJson } from "@/lib/engine/canonical";
+import type { KeyObject } from "node:crypto";
+import { signCanonical, verifyCanonical } from "@/lib/audit/signed-head";
 
 // The end line's signature covers its counts, the digest of every line before it and the key id.
 const CONTEXT = "mandate-evidence-bundle/v2\n";
@@ -11,14 +11,5 @@ export interface SignedEndFields {
   key_id: string;
 }
 
-export function signBundleEnd(end: SignedEndFields, privateKey: KeyObject): string {
-  return sign(null, Buffer.from(CONTEXT + canonicalJson(end)), privateKey).toString("base64url");
-}
-
-export function verifyBundleEnd(end: SignedEndFields, signature: string, publicKey: KeyObject): boolean {
-  try {
-    return verify(null, Buffer.from(CONTEXT + canonicalJson(end)), publicKey, Buffer.from(signature, "base64url"));
-  } catch {
-    return false;
-  }
-}
+export const signBundleEnd = (end: SignedEndFields, privateKey: KeyObject) => signCanonical(CONTEXT, end, privateKey);
+export const verifyBundleEnd = (end: SignedEndFields, signature: string, publicKey: KeyObject) => verifyCanonical(CONTEXT, end, signature, publicKey);
