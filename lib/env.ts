@@ -36,6 +36,10 @@ const envSchema = z.object({
   // The key store (lib/keys) and the audit log's witness (lib/audit/witness.ts): outside the database.
   MANDATE_KEYS_DIR: z.string().optional(),
   MANDATE_AUDIT_WITNESS: z.string().optional(),
+  // Signed action grants (lib/grants): how long a grant may be used after an allow, and after
+  // the approval that completed a hold.
+  MANDATE_GRANT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  MANDATE_GRANT_APPROVED_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   MANDATE_RETENTION_DAYS: z.coerce.number().int().min(183, "must be at least 183 (six months)").default(183),
 });
 

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { writeAudit } from "@/lib/audit/record-audit";
 import { createDecision } from "@/lib/decisions/create-decision";
 import { readDecisionForAgent } from "@/lib/decisions/get-decision";
+import { grantCreatedDecision } from "@/lib/grants/decision-grants";
 import type { PolicyRuntime } from "@/lib/decisions/policy-runtime";
 import { reportOutcome } from "@/lib/decisions/report-outcome";
 import { decisionRequestSchema, idempotencyKeySchema, outcomeRequestSchema, reviewRequestSchema } from "@/lib/decisions/schemas";
@@ -83,7 +84,9 @@ export function createAgentApi(deps: AgentApiDeps): (req: ApiRequest) => Promise
       const key = header === undefined ? null : parse(idempotencyKeySchema, header);
       const body = parse(decisionRequestSchema, await readJsonBody(req));
       const created = await createDecision(deps, agent, body, key);
-      return json(created.status, created.body, created.status === 201 ? { location: `/api/v1/decisions/${created.body.id}` } : {});
+      // The grant is made now, for this answer only: never stored, so a replay gets a fresh one or none.
+      const answer = grantCreatedDecision(created, agent.agentName, body, deps.runtime.snapshot()?.stops ?? []);
+      return json(created.status, answer, created.status === 201 ? { location: `/api/v1/decisions/${created.body.id}` } : {});
     }
     if (single && !single[2]) return json(200, await readDecisionForAgent(deps, agent, single[1]!));
     if (single) {

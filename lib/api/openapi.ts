@@ -1,7 +1,7 @@
 import { z } from "zod";
 import {
   decisionRequestSchema,
-  decisionResponseSchema,
+  grantedDecisionResponseSchema,
   outcomeRequestSchema,
   problemSchema,
   reviewRequestSchema,
@@ -132,7 +132,7 @@ export function buildOpenApiDocument() {
       securitySchemes: { agentKey: { type: "http", scheme: "bearer", description: "Agent API key (mdt_…)" } },
       schemas: {
         ...components({ DecisionRequest: decisionRequestSchema, OutcomeRequest: outcomeRequestSchema, ReviewRequest: reviewRequestSchema }, "input"),
-        ...components({ Decision: decisionResponseSchema, ReviewCase: reviewResponseSchema, Problem: problemSchema }, "output"),
+        ...components({ Decision: grantedDecisionResponseSchema, ReviewCase: reviewResponseSchema, Problem: problemSchema }, "output"),
       },
     },
   };

@@ -44,6 +44,12 @@ export interface Decision {
   policy_version: number | null;
   action_digest: string;
   created_at: string;
+  /**
+   * A signed action grant for the system of record (docs/api/grants.md): on an allow, and on
+   * reads while the decision may be executed. Pass it with the call (`Mandate-Grant` header or
+   * `_meta["mandate/grant"]`); the system verifies it with verifyGrant (verify-grant.ts).
+   */
+  grant?: string;
 }
 
 export interface Outcome {

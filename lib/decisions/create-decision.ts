@@ -36,7 +36,10 @@ export interface DecisionService {
 
 export interface CreatedDecision {
   status: 200 | 201;
+  /** The answer as first given (a replay returns the original response). */
   body: DecisionResponse;
+  /** On a replay, the decision's status now (it may have been executed since): what a grant is judged on. */
+  statusNow?: DecisionResponse["status"];
 }
 
 const NO_POLICY_REASON = { code: "no_policy", message: "No policy is published yet: every action is denied until one is.", rule: "policy" };
@@ -122,7 +125,7 @@ export async function createDecision(
         if (replay) {
           await client.query("ROLLBACK");
           // The original answer, but an allow replayed during a stop says so: the agent must wait.
-          return { status: 200, body: withExecutionPause(replay, snapshot.stops, agent.agentName) };
+          return { status: 200, body: withExecutionPause(replay.body, snapshot.stops, agent.agentName), statusNow: replay.statusNow };
         }
       }
 
@@ -194,13 +197,17 @@ function noPolicyResult(paused: { reason: string } | null): DecisionResult {
   };
 }
 
-async function checkIdempotency(client: pg.PoolClient, agentId: string, key: string, requestHash: string): Promise<DecisionResponse | null> {
+async function checkIdempotency(client: pg.PoolClient, agentId: string, key: string, requestHash: string): Promise<{ body: DecisionResponse; statusNow: DecisionResponse["status"] } | null> {
   const lock = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok`, [`idem:${agentId}:${key}`]);
   if (!lock.rows[0]?.ok) {
     throw new AppError("idempotency_in_progress", "A request with this Idempotency-Key is still being processed. Retry in a moment.");
   }
-  const { rows } = await client.query<{ request_hash: string; response_body: DecisionResponse | null }>(
-    `SELECT request_hash, response_body FROM idempotency_records WHERE agent_id = $1 AND key = $2 AND expires_at > now()`,
+  // The decision's status now, not as first answered: a replay must not hand out a grant for a
+  // decision that was executed since.
+  const { rows } = await client.query<{ request_hash: string; response_body: DecisionResponse | null; status_now: DecisionResponse["status"] | null }>(
+    `SELECT r.request_hash, r.response_body, d.status::text AS status_now
+       FROM idempotency_records r LEFT JOIN decisions d ON d.id = r.decision_id
+      WHERE r.agent_id = $1 AND r.key = $2 AND r.expires_at > now()`,
     [agentId, key],
   );
   const existing = rows[0];
@@ -211,7 +218,8 @@ async function checkIdempotency(client: pg.PoolClient, agentId: string, key: str
   if (existing.request_hash !== requestHash) {
     throw new AppError("idempotency_key_reused", "This Idempotency-Key was already used with a different request body.");
   }
-  return existing.response_body;
+  if (!existing.response_body) return null;
+  return { body: existing.response_body, statusNow: existing.status_now ?? existing.response_body.status };
 }
 
 export function toResponse(id: string, body: DecisionRequestBody, result: DecisionResult, createdAt: Date): DecisionResponse {
@@ -233,7 +241,8 @@ export function toResponse(id: string, body: DecisionRequestBody, result: Decisi
   };
 }
 
-function amountOf(body: DecisionRequestBody): string | null {
+/** The request's amount as the decision stores it (normalised decimal string), or null. */
+export function amountOf(body: DecisionRequestBody): string | null {
   if (body.params?.amount === undefined) return null;
   const parsed = parseAmount(body.params.amount);
   return parsed.ok ? normalizeAmount(parsed.value) : null;

@@ -1,6 +1,9 @@
 import type pg from "pg";
 import { AppError } from "@/lib/errors";
-import { withExecutionPause } from "@/lib/stop-switches/stop-covering";
+import { normalizeAmount, parseAmount } from "@/lib/engine";
+import { withGrant, type GrantedDecision } from "@/lib/grants/decision-grants";
+import { grantFor, type GrantBasis } from "@/lib/grants/make-grant";
+import { withExecutionPause, type StopInForce } from "@/lib/stop-switches/stop-covering";
 import type { PolicyRuntime } from "./policy-runtime";
 import type { DecisionResponse } from "./schemas";
 
@@ -23,11 +26,14 @@ interface DecisionRow {
   decided_at: Date | null;
   approvals: number | null;
   decided_by: string[] | null;
+  customer_id: string | null;
+  amount: string | null;
+  currency: string | null;
 }
 
 const SELECT = `
   SELECT d.id, d.agent_id, d.decision, d.status, d.action, d.authority, d.tier, d.owner, d.reasons, d.policy_version,
-         d.action_digest, d.created_at, ap.required, ap.roles::text AS roles, ap.expires_at, ap.decided_at,
+         d.action_digest, d.created_at, d.customer_id, d.amount::text AS amount, d.currency, ap.required, ap.roles::text AS roles, ap.expires_at, ap.decided_at,
          (SELECT count(*)::int FROM approval_votes v WHERE v.approval_id = ap.id AND v.verdict = 'approve') AS approvals,
          (SELECT array_agg(v.role::text ORDER BY v.created_at) FROM approval_votes v WHERE v.approval_id = ap.id) AS decided_by
     FROM decisions d LEFT JOIN approvals ap ON ap.decision_id = d.id
@@ -72,22 +78,51 @@ export async function loadDecisionResponse(tx: { $queryRawUnsafe<T = unknown>(qu
 
 /** The decision as it stands now; another agent's decision is reported as not found. */
 export async function getDecisionForAgent(db: pg.Pool | pg.PoolClient, agentId: string, id: string): Promise<DecisionResponse> {
+  return rowToResponse(await readRow(db, agentId, id));
+}
+
+async function readRow(db: pg.Pool | pg.PoolClient, agentId: string, id: string): Promise<DecisionRow> {
   const { rows } = await db.query<DecisionRow>(SELECT, [id]);
   const row = rows[0];
   if (!row || row.agent_id !== agentId) throw new AppError("not_found", `No decision ${id} for this agent.`);
-  return rowToResponse(row);
+  return row;
+}
+
+/** What a grant for this decision is made from (lib/grants/make-grant.ts). */
+function grantBasis(row: DecisionRow, agentName: string): GrantBasis {
+  const amount = row.amount === null ? null : parseAmount(row.amount);
+  return {
+    id: row.id,
+    agentName,
+    action: row.action,
+    status: row.status,
+    actionDigest: row.action_digest,
+    customerId: row.customer_id,
+    amount: amount?.ok ? normalizeAmount(amount.value) : null,
+    currency: row.currency,
+    policyVersion: row.policy_version,
+    createdAt: row.created_at,
+    decidedAt: row.decided_at,
+  };
 }
 
 /**
- * GET /api/v1/decisions/{id}: the decision as it stands now and, while a stop switch covers an
- * allowed or approved decision not yet executed, a `paused` reason first (read-time only: the
- * stored status is untouched). Stops come from the runtime's in-memory snapshot, not a query.
+ * GET /api/v1/decisions/{id}: the decision as it stands now, with a fresh grant while it may be
+ * executed; while a stop switch covers an allowed or approved decision not yet executed, a
+ * `paused` reason first and no grant (read-time only: the stored status is untouched). Stops
+ * come from the runtime's in-memory snapshot, not a query.
  */
 export async function readDecisionForAgent(
   service: { pool: pg.Pool; runtime: PolicyRuntime },
   agent: { agentId: string; agentName: string },
   id: string,
-): Promise<DecisionResponse> {
-  const [decision, stops] = await Promise.all([getDecisionForAgent(service.pool, agent.agentId, id), service.runtime.stopsInForce()]);
-  return withExecutionPause(decision, stops, agent.agentName);
+): Promise<GrantedDecision> {
+  const [row, stops] = await Promise.all([readRow(service.pool, agent.agentId, id), service.runtime.stopsInForce()]);
+  return withGrant(withExecutionPause(rowToResponse(row), stops, agent.agentName), grantBasis(row, agent.agentName), stops);
+}
+
+/** The grant a decision carries right now (webhook deliveries), or null. */
+export async function currentGrant(db: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> }, id: string, agentName: string, stops: readonly StopInForce[]): Promise<string | null> {
+  const rows = await db.$queryRawUnsafe<DecisionRow[]>(SELECT, id);
+  return rows[0] ? grantFor(grantBasis(rows[0], agentName), stops) : null;
 }

@@ -135,6 +135,14 @@ export const decisionResponseSchema = z
   });
 export type DecisionResponse = z.infer<typeof decisionResponseSchema>;
 
+/** The decision as answered: with a freshly made grant while it may be executed (docs/api/grants.md). */
+export const grantedDecisionResponseSchema = decisionResponseSchema.extend({
+  grant: z.string().optional().meta({
+    description:
+      "A signed action grant (compact JWS, Ed25519, typ mandate-grant+jwt) for the system of record: present on an allow, and on reads while the decision is allowed or approved, unexpired, not executed and not covered by a stop switch. Made for this answer, never stored.",
+  }),
+});
+
 export const reviewResponseSchema = z.object({ id: z.string(), status: z.literal("open") });
 
 export const problemSchema = z

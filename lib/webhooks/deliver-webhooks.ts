@@ -1,4 +1,6 @@
+import { currentGrant } from "@/lib/decisions/get-decision";
 import { openSecret } from "@/lib/keys/secret-box";
+import { readStopsInForce } from "@/lib/stop-switches/stop-covering";
 import type { Db } from "@/lib/db/prisma";
 import { nextRetry } from "./retry-schedule";
 import { signWebhook } from "./signature";
@@ -33,6 +35,8 @@ interface ClaimedEvent {
   webhook_url: string | null;
   webhook_secret: string | null;
   agent_id: string;
+  agent_name: string;
+  decision_id: string | null;
 }
 
 interface AttemptResult {
@@ -64,12 +68,31 @@ export async function deliverDueWebhooks(db: Db, options: DeliverWebhooksOptions
     RETURNING e.id, e.type, e.payload, e.attempts, e.created_at,
               (SELECT a.webhook_url FROM agents a WHERE a.id = e.agent_id) AS webhook_url,
               (SELECT a.webhook_secret FROM agents a WHERE a.id = e.agent_id) AS webhook_secret,
-              e.agent_id::text AS agent_id`;
+              e.agent_id::text AS agent_id, e.decision_id,
+              (SELECT a.name FROM agents a WHERE a.id = e.agent_id) AS agent_name`;
+  await addGrants(db, events);
 
   const results = await Promise.allSettled(events.map((event) => deliverOne(db, event, { ...options, now, timeoutMs })));
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) throw failure.reason;
   return { attempted: events.length, delivered: results.filter((r) => r.status === "fulfilled" && r.value).length };
+}
+
+/**
+ * A `decision.approved` delivery carries a grant made for this attempt (never stored in the
+ * outbox): a retry gets a fresh one, or none once the decision was executed, its grant expired
+ * or a stop switch covers it.
+ */
+async function addGrants(db: Db, events: ClaimedEvent[]): Promise<void> {
+  const approved = events.filter((e) => e.type === "decision.approved" && e.decision_id !== null);
+  if (approved.length === 0) return;
+  const stops = await readStopsInForce(db);
+  for (const event of approved) {
+    const grant = await currentGrant(db, event.decision_id!, event.agent_name, stops);
+    const { grant: _stored, ...data } = (event.payload ?? {}) as Record<string, unknown>;
+    void _stored;
+    event.payload = grant === null ? data : { ...data, grant };
+  }
 }
 
 async function deliverOne(
