@@ -39,7 +39,11 @@ test("the example agent's oversized refund is approved by a supervisor, executed
 
   expect(await exited).toBe(0);
   expect(output).toContain("now approved");
-  expect(output).toContain("executed (re_goodwill) and reported");
+  // The payment gateway stand-in refunded with Mandate's grants and refused the tampered and reused ones.
+  expect(output).toContain("payment gateway, $125.00 with that grant: Refund refused (wrong_call, params.amount)");
+  expect(output).toContain("the same grant again: Refund refused (reused)");
+  expect(output).toMatch(new RegExp(`payment gateway: Refunded 180\\.00 USD to ${customer} for ord_1193 \\(re_[0-9a-f]+\\), under Mandate decision ${decisionId}`));
+  expect(output).toMatch(/executed \(re_[0-9a-f]+\) and reported\n[^\n]*Renegotiate/);
 
   await page.goto(`/history/${decisionId}`);
   const lineage = page.getByRole("list", { name: "Lineage" });

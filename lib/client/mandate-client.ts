@@ -1,5 +1,6 @@
-// A small typed client for agents calling Mandate's decision API (agent-api.md). It has no
-// dependency beyond `fetch`, so an agent can copy this one file.
+// A small typed client for agents calling Mandate's decision API (docs/api/agent-api.md), and the
+// grant verifier for systems of record (docs/api/grants.md; built on jose).
+export { actionDigest, GRANT_TYPE, verifyGrant, type GrantClaims, type GrantedCall, type GrantRefusalCode, type GrantVerification, type VerifyGrantOptions } from "@/lib/grants/verify-grant";
 
 export type DecisionKind = "allow" | "deny" | "hold" | "step_up" | "escalate";
 export type DecisionStatus =

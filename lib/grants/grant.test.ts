@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { actionDigest, verifyGrant, type GrantedCall } from "@/lib/client/verify-grant";
+import { actionDigest, verifyGrant, type GrantedCall } from "./verify-grant";
 import { getKeyStore } from "@/lib/keys/current-key-store";
 import { openKeyStore, publicJwks, rotateKeyStore } from "@/lib/keys/key-store";
 import type { StopInForce } from "@/lib/stop-switches/stop-covering";

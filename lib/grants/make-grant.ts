@@ -3,6 +3,7 @@ import { getEnv } from "@/lib/env";
 import { getKeyStore } from "@/lib/keys/current-key-store";
 import type { SigningKey } from "@/lib/keys/key-store";
 import { getExecutionPause, type StopInForce } from "@/lib/stop-switches/stop-covering";
+import { GRANT_TYPE, type GrantClaims } from "./verify-grant";
 
 /**
  * Signed action grants (docs/api/grants.md): a compact JWS that lets the system of record check,
@@ -11,23 +12,7 @@ import { getExecutionPause, type StopInForce } from "@/lib/stop-switches/stop-co
  * below no longer allow it.
  */
 
-export const GRANT_TYPE = "mandate-grant+jwt";
-
-/** The claims of a grant, in the order they are written. */
-export interface GrantClaims {
-  iss: string;
-  sub: string;
-  jti: string;
-  action: string;
-  digest: string;
-  customer?: string;
-  amount?: string;
-  currency?: string;
-  policy_version: number | null;
-  iat: number;
-  nbf: number;
-  exp: number;
-}
+export { GRANT_TYPE, type GrantClaims };
 
 /** What a grant is made from: the decision as it stands, whoever reads it (response, GET, webhook). */
 export interface GrantBasis {

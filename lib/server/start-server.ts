@@ -32,6 +32,8 @@ import { publicJwks } from "@/lib/keys/key-store";
 import { buildStandaloneVerifier } from "@/lib/evidence/build-standalone-verifier";
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path";
 import { applySecurityHeaders } from "./security-headers";
+import { PAYMENT_GATEWAY_PATH, PaymentGateway } from "@/lib/demo/systems/payment-gateway";
+import { grantIssuer } from "@/lib/grants/make-grant";
 
 const log = (line: string) => console.log(`mandate: ${line}`);
 
@@ -97,12 +99,17 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   await app.prepare();
   const handle = app.getRequestHandler();
 
+  // With the demo workspace, the midnight story's payment gateway runs beside Mandate as a real MCP
+  // server that refunds only with a grant (verified against the JWKS URL, as any system of record would).
+  const payments = seed ? new PaymentGateway({ jwks: `${grantIssuer()}/.well-known/jwks.json`, issuer: grantIssuer() }) : null;
+
   const health = createHealthHandler(new Readiness(pool, runtime));
   const https = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
   const trustedProxies = env.MANDATE_TRUSTED_PROXIES;
   const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     const agent = isAgentApiPath(req.url);
-    const machine = agent || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
+    const demoSystem = payments !== null && (req.url ?? "").split("?")[0] === PAYMENT_GATEWAY_PATH;
+    const machine = agent || demoSystem || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
     applySecurityHeaders(req, res, { console: !machine, https, trustedProxies });
     if (refuseMissingHost(req, res) || health(req, res)) return;
     if (req.url === "/.well-known/jwks.json") {
@@ -114,7 +121,8 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       void serveStandaloneVerifier(res);
       return;
     }
-    if (agent) void agentApi(req, res);
+    if (demoSystem) void payments.handle(req, res);
+    else if (agent) void agentApi(req, res);
     else if (hasMalformedPath(req.url)) answerMalformedPath(req, res);
     else void handle(req, res);
   });
@@ -128,6 +136,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const port = typeof address === "object" && address ? address.port : env.PORT;
   const url = `http://localhost:${port}`;
   log(`ready on ${url}`);
+  if (payments) log(`demo payment gateway (MCP, refunds only with a Mandate grant) on ${url}${PAYMENT_GATEWAY_PATH}`);
 
   let closing: Promise<void> | null = null;
   const close = () =>

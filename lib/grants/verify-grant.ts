@@ -2,8 +2,8 @@
 // record (a payment gateway, a carrier, an order service) checks, offline, that Mandate allowed
 // exactly the call it is about to make. Built on jose; the digest recipe is Mandate's own.
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
-import { actionDigest } from "../engine/canonical";
-import { normalizeAmount, parseAmount } from "../engine/money";
+import { actionDigest } from "@/lib/engine/canonical";
+import { normalizeAmount, parseAmount } from "@/lib/engine/money";
 
 export { actionDigest };
 
