@@ -26,6 +26,8 @@ export interface AgentApiDeps {
   /** Shadow evaluation of drafts (lib/simulation/shadow.ts); decisions pass through createDecision. */
   shadow?: ShadowSink;
   log?: (message: string) => void;
+  /** False only for the benchmark's comparison run (MANDATE_BENCH_BASELINE): answers carry no grant. */
+  grants?: boolean;
 }
 
 /** Paths the lean layer answers; /api/v1/admin/* belongs to the console (Next.js, session auth). */
@@ -85,7 +87,7 @@ export function createAgentApi(deps: AgentApiDeps): (req: ApiRequest) => Promise
       const body = parse(decisionRequestSchema, await readJsonBody(req));
       const created = await createDecision(deps, agent, body, key);
       // The grant is made now, for this answer only: never stored, so a replay gets a fresh one or none.
-      const answer = grantCreatedDecision(created, agent.agentName, body, deps.runtime.snapshot()?.stops ?? []);
+      const answer = deps.grants === false ? created.body : grantCreatedDecision(created, agent.agentName, body, deps.runtime.snapshot()?.stops ?? []);
       return json(created.status, answer, created.status === 201 ? { location: `/api/v1/decisions/${created.body.id}` } : {});
     }
     if (single && !single[2]) return json(200, await readDecisionForAgent(deps, agent, single[1]!));

@@ -13,6 +13,8 @@ import { checkCondition } from "@/lib/policy/conditions";
 import { parsePolicyText } from "@/lib/policy/validate-policy";
 import { DECISION_WEBHOOK_TYPES } from "@/lib/webhooks/enqueue-webhook";
 import { signWebhook } from "@/lib/webhooks/signature";
+import { grantFor } from "@/lib/grants/make-grant";
+import { GRANT_TYPE } from "@/lib/grants/verify-grant";
 import { buildOpenApiDocument } from "./openapi";
 
 // The API reference under docs/ is checked against the code, so it fails here when either drifts:
@@ -20,9 +22,9 @@ import { buildOpenApiDocument } from "./openapi";
 // served OpenAPI document), the error table is lib/errors.ts, and the webhook verifier is run.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const DOCS = ["docs/api/README.md", "docs/api/agent-api.md", "docs/api/webhooks.md", "docs/api/errors.md", "docs/policy-document.md"];
+const DOCS = ["docs/api/README.md", "docs/api/agent-api.md", "docs/api/webhooks.md", "docs/api/errors.md", "docs/api/grants.md", "docs/policy-document.md"];
 // Pages others write; linked from these docs before they land.
-const PENDING = new Set(["docs/api/grants.md", "docs/api/authzen.md"]);
+const PENDING = new Set(["docs/api/authzen.md"]);
 
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
 
@@ -91,7 +93,24 @@ const CHECKS: Record<string, (text: string) => string> = {
     const issues = checkCondition(JSON.parse(text));
     return issues.length ? JSON.stringify(issues) : "ok";
   },
+  GrantHeader: (text) => {
+    const header = JSON.parse(text);
+    return header.alg === "Ed25519" && header.typ === GRANT_TYPE && /^[A-Za-z0-9_-]{43}$/.test(header.kid) && Object.keys(header).length === 3 ? "ok" : `header ${text}`;
+  },
+  GrantClaims: (text) => {
+    // The claims a real grant carries, in the order lib/grants/make-grant.ts writes them.
+    const claims = JSON.parse(text);
+    const made = grantFor(
+      { id: claims.jti, agentName: claims.sub, action: claims.action, status: "allowed", actionDigest: claims.digest, customerId: claims.customer, amount: claims.amount, currency: claims.currency, policyVersion: claims.policy_version, createdAt: new Date(), decidedAt: null },
+      [],
+    )!;
+    const real = JSON.parse(Buffer.from(made.split(".")[1]!, "base64url").toString());
+    if (JSON.stringify(Object.keys(real)) !== JSON.stringify(Object.keys(claims))) return `claims ${Object.keys(claims).join(",")} are not ${Object.keys(real).join(",")}`;
+    return claims.exp - claims.iat === 300 ? "ok" : "exp is not 5 minutes after iat";
+  },
   digest: () => "checked below",
+  "grant-typescript": () => "checked in lib/grants/grants-docs.test.ts",
+  "grant-python": () => "checked in lib/grants/grants-docs.test.ts",
   "verify-webhook": () => "checked below",
 };
 
@@ -105,7 +124,7 @@ describe("API reference examples", () => {
       const where = `${block.file}:${block.line} (${block.check})`;
       expect(block.check, `${where}: a JSON example without <!-- check: … -->`).not.toBeNull();
       expect(Object.keys(CHECKS), where).toContain(block.check);
-      expect(CHECKS[block.check!]!(block.text), where).toMatch(/^(ok|checked below)$/);
+      expect(CHECKS[block.check!]!(block.text), where).toMatch(/^(ok|checked (below|in .+))$/);
     }
   });
 
@@ -122,7 +141,10 @@ describe("API reference examples", () => {
   });
 
   it("the documented action digest is the digest of the first request example, computed as documented", () => {
-    const [canonical, digest] = all.find((b) => b.check === "digest")!.text.split("\n") as [string, string];
+    const digests = all.filter((b) => b.check === "digest");
+    // grants.md repeats the agent API's worked example: the same two lines.
+    expect(new Set(digests.map((b) => b.text)).size).toBe(1);
+    const [canonical, digest] = digests[0]!.text.split("\n") as [string, string];
     expect(`sha256:${createHash("sha256").update(canonical).digest("hex")}`).toBe(digest);
     const request = decisionRequestSchema.parse(parseExactJson(all.find((b) => b.check === "DecisionRequest")!.text));
     expect(actionDigest({ action: request.action, customerId: request.customer?.id ?? null, params: request.params ?? {} })).toBe(digest);

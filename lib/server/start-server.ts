@@ -37,6 +37,9 @@ import { grantIssuer } from "@/lib/grants/make-grant";
 
 const log = (line: string) => console.log(`mandate: ${line}`);
 
+/** Where the benchmark's grant-free copy of the agent API answers (MANDATE_BENCH_BASELINE=1 only). */
+export const NO_GRANTS_PREFIX = "/bench/no-grants";
+
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
@@ -94,6 +97,9 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const simulations = startSimulationRunner(getPool(), { log });
   const auth = new AgentAuthenticator(pool);
   const agentApi = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), shadow, log });
+  // For `npm run bench` only (MANDATE_BENCH_BASELINE=1): the same handler without grant signing, at
+  // NO_GRANTS_PREFIX + /api/v1/…, so one run measures what signing costs the hot path.
+  const agentApiWithoutGrants = env.MANDATE_BENCH_BASELINE === "1" ? createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), shadow, log, grants: false }) : null;
 
   const app = next({ dev: false, dir: PROJECT_ROOT, hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
@@ -108,8 +114,9 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const trustedProxies = env.MANDATE_TRUSTED_PROXIES;
   const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     const agent = isAgentApiPath(req.url);
+    const noGrants = agentApiWithoutGrants !== null && !!req.url?.startsWith(`${NO_GRANTS_PREFIX}/api/v1/`);
     const demoSystem = payments !== null && (req.url ?? "").split("?")[0] === PAYMENT_GATEWAY_PATH;
-    const machine = agent || demoSystem || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
+    const machine = agent || noGrants || demoSystem || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
     applySecurityHeaders(req, res, { console: !machine, https, trustedProxies });
     if (refuseMissingHost(req, res) || health(req, res)) return;
     if (req.url === "/.well-known/jwks.json") {
@@ -121,7 +128,10 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       void serveStandaloneVerifier(res);
       return;
     }
-    if (demoSystem) void payments.handle(req, res);
+    if (noGrants) {
+      req.url = req.url!.slice(NO_GRANTS_PREFIX.length);
+      void agentApiWithoutGrants!(req, res);
+    } else if (demoSystem) void payments.handle(req, res);
     else if (agent) void agentApi(req, res);
     else if (hasMalformedPath(req.url)) answerMalformedPath(req, res);
     else void handle(req, res);

@@ -23,6 +23,10 @@ const DATA_DIR = path.join(ROOT, ".data", "bench");
 const LOAD_DIR = path.join(ROOT, ".data", "bench-load");
 const HOT_PATH = "/api/v1/decisions";
 const BASELINE_PATH = "/api/baseline/decisions";
+// The same agent API in the same server without grant signing (mounted only for the benchmark).
+const NO_GRANTS_PATH = "/bench/no-grants/api/v1/decisions";
+export const GRANT_COST_TARGET_PERCENT = 5;
+const GRANT_PAIRS = 3;
 
 export const THROUGHPUT_TARGET = 2_500;
 export const P99_TARGET_MS = 25;
@@ -83,6 +87,12 @@ export interface HttpBenchResult {
   calibration: { echoRequestsPerSecond: number; p99Ms: number };
   runs: { hotPath: HttpRun; fixedRate: HttpRun; baseline: HttpRun };
   ratio: number;
+  /**
+   * What signing grants costs the hot path: alternating runs of the same server without and with
+   * grants; the cost is the median over pairs of 1 − with/without throughput, and of the node CPU
+   * added per request.
+   */
+  grants: { pairs: { without: HttpRun; with: HttpRun }[]; throughputCostPercent: number; serverCpuAddedUs: number; allowShare: number };
   durability: { responses201: number; committedDecisions: number; committedAuditEntries: number; ok: boolean };
   cleanup: { serverExited: boolean; postgresStopped: boolean; leftover: number[] };
   targets: Target[];
@@ -120,7 +130,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     await db.connect();
 
     const probe = createBodies(1, 11)[0]!;
-    for (const target of [HOT_PATH, BASELINE_PATH]) {
+    for (const target of [HOT_PATH, BASELINE_PATH, NO_GRANTS_PATH]) {
       const response = await fetch(`${base}${target}`, { method: "POST", headers: requestHeaders(), body: probe });
       if (response.status !== 201) throw new Error(`POST ${target} answered ${response.status}: ${await response.text()}`);
     }
@@ -184,8 +194,21 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     const baseline = await measure("Next route baseline", BASELINE_PATH, { connections, duration });
     const hotPath = await measure("hot path", HOT_PATH, { connections, duration });
     const fixedRate = await measure("fixed rate", HOT_PATH, { connections, duration, rate: FIXED_RATE });
+    // Grant signing on and off in one server, alternating, so drift on a shared machine falls on both.
+    const pairDuration = Math.max(5, Math.round(duration / 2));
+    const pairs: { without: HttpRun; with: HttpRun }[] = [];
+    for (let i = 1; i <= GRANT_PAIRS; i++) {
+      const without = await measure(`without grants ${i}/${GRANT_PAIRS}`, NO_GRANTS_PATH, { connections, duration: pairDuration });
+      pairs.push({ without, with: await measure(`with grants ${i}/${GRANT_PAIRS}`, HOT_PATH, { connections, duration: pairDuration }) });
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const throughputCostPercent = Math.round(median(pairs.map((p) => (1 - p.with.requestsPerSecond / p.without.requestsPerSecond) * 100)) * 10) / 10;
+    const serverCpuAddedUs = Math.round(median(pairs.map((p) => p.with.cpuPerRequestUs.server - p.without.cpuPerRequestUs.server)));
+    const withMix = pairs.map((p) => p.with.decisions);
+    const allowShare = Math.round((withMix.reduce((sum, mix) => sum + (mix.allow ?? 0), 0) / Math.max(1, withMix.reduce((sum, mix) => sum + Object.values(mix).reduce((a, b) => a + b, 0), 0))) * 1000) / 10;
+    log(`http: grant signing costs ${throughputCostPercent}% of throughput (median of ${GRANT_PAIRS} pairs), ${serverCpuAddedUs} µs of node CPU per request; ${allowShare}% of decisions are allows`);
 
-    const runs = [baseline, hotPath, fixedRate];
+    const runs = [baseline, hotPath, fixedRate, ...pairs.flatMap((p) => [p.without, p.with])];
     const responses201 = runs.reduce((sum, run) => sum + (run.statuses["201"] ?? 0), 0);
     const committedInRuns = runs.reduce((sum, run) => sum + run.committedDecisions, 0);
     const auditInRuns = runs.reduce((sum, run) => sum + run.committedAuditEntries, 0);
@@ -205,6 +228,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
       calibration,
       runs: { hotPath, fixedRate, baseline },
       ratio,
+      grants: { pairs, throughputCostPercent, serverCpuAddedUs, allowShare },
       durability: { responses201, committedDecisions: committedInRuns, committedAuditEntries: auditInRuns, ok: durable },
       cleanup,
       targets: [
@@ -221,6 +245,12 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
           pass: fixedRate.latencyMs.p99 <= P99_TARGET_MS && fixedRate.non2xx === 0,
         },
         { name: "hot path vs Next route baseline", target: `≥ ${BASELINE_RATIO_TARGET}×`, value: `${ratio}×`, pass: ratio >= BASELINE_RATIO_TARGET },
+        {
+          name: `what signing grants costs the hot path (median of ${GRANT_PAIRS} alternating pairs)`,
+          target: `≤ ${GRANT_COST_TARGET_PERCENT} % of throughput`,
+          value: `${throughputCostPercent} %, +${serverCpuAddedUs} µs node CPU per request`,
+          pass: throughputCostPercent <= GRANT_COST_TARGET_PERCENT,
+        },
         {
           // Our server must answer every request; the baseline's timeouts under load are its own.
           name: "hot path answers every request with a durable 201",

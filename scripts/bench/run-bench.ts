@@ -134,6 +134,9 @@ function report({ machine, date, sections, targets }: Summary): string {
     const late = http.runs.fixedRate.late;
     if (late) lines.push(`fixed rate: ${number(late.requests)} arrivals found all ${http.runs.fixedRate.connections} connections busy (the latest ${late.latestMs} ms late; timed from when sent)`);
     lines.push(`hot path / Next route: ${http.ratio}×; a bare node:http echo server does ${number(http.calibration.echoRequestsPerSecond)} req/s here now`);
+    lines.push("", `Grant signing (same server, alternating runs; ${http.grants.allowShare}% of decisions are allows and carry a grant):`);
+    lines.push(table(["run", "req/s", "p50 ms", "p99 ms", "CPU µs per request: node / postgres"], http.grants.pairs.flatMap((p) => [p.without, p.with]).map((run) => [run.name, number(run.requestsPerSecond), String(run.latencyMs.p50), String(run.latencyMs.p99), `${run.cpuPerRequestUs.server} / ${run.cpuPerRequestUs.postgres}`])));
+    lines.push(`grant signing costs ${http.grants.throughputCostPercent}% of throughput (median over pairs), +${http.grants.serverCpuAddedUs} µs node CPU per request`);
     lines.push(
       `durability: ${number(http.durability.responses201)} responses 201; during the runs ${number(http.durability.committedDecisions)} decisions and ${number(http.durability.committedAuditEntries)} audit entries committed`,
     );
