@@ -111,3 +111,22 @@ export function actionDigest({ action, customerId, params }: ActionDigestInput):
 export function sha256Hex(text: string): string {
   return hash("sha256", text, "hex");
 }
+
+export type ToolCallDigestInput = {
+  action: string;
+  /** The MCP tool's name as the upstream server knows it. */
+  tool: string;
+  /** The tool call's arguments, whole, as sent to the upstream. */
+  arguments: Record<string, unknown> | null | undefined;
+};
+
+/**
+ * Binds a decision made for an MCP tool call (lib/gateway) to exactly that call: "sha256:" + hex
+ * SHA-256 of the canonical JSON of `{ action, arguments, tool }`, the arguments whole and as
+ * sent (`{}` when none). Unlike actionDigest nothing is normalised: the system of record
+ * recomputes it from the very arguments it received, so an address or a note that is not a
+ * mapped param is covered too.
+ */
+export function toolCallDigest({ action, tool, arguments: args }: ToolCallDigestInput): string {
+  return `sha256:${sha256Hex(canonicalJson({ action, arguments: args ?? {}, tool }))}`;
+}

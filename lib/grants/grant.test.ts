@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { actionDigest, verifyGrant, type GrantedCall } from "./verify-grant";
+import { actionDigest, toolCallDigest, verifyGrant, type GrantedCall } from "./verify-grant";
 import { getKeyStore } from "@/lib/keys/current-key-store";
 import { openKeyStore, publicJwks, rotateKeyStore } from "@/lib/keys/key-store";
 import type { StopInForce } from "@/lib/stop-switches/stop-covering";
@@ -117,5 +117,21 @@ describe("grants", () => {
     const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}`;
     const token = `${input}.${sign(null, Buffer.from(input), key.privateKey).toString("base64url")}`;
     expect(await verifyGrant(token, { jwks: jwks(), call, now })).toMatchObject({ ok: true });
+  });
+
+  it("made for an MCP tool call, bind the tool and its whole arguments", async () => {
+    const args = { customer_id: "cus_8841", order_id: "ord_1193", address: { line1: "1 New Street", postcode: "10115" } };
+    const digest = toolCallDigest({ action: "shipment.reroute", tool: "reroute_parcel", arguments: args });
+    const token = grantFor(basis({ action: "shipment.reroute", actionDigest: digest, amount: null, currency: null, tool: "reroute_parcel" }), [], now)!;
+    expect(decodeClaims(token).tool).toBe("reroute_parcel");
+    const toolCall = { action: "shipment.reroute", customerId: "cus_8841", tool: "reroute_parcel", arguments: args };
+    expect(await verifyGrant(token, { jwks: jwks(), call: toolCall, now })).toMatchObject({ ok: true });
+    // Approved for one address, called with another: refused, though the address is no mapped param.
+    const elsewhere = { ...args, address: { ...args.address, postcode: "99999" } };
+    expect(await verifyGrant(token, { jwks: jwks(), call: { ...toolCall, arguments: elsewhere }, now })).toMatchObject({ ok: false, code: "wrong_call", field: "arguments" });
+    expect(await verifyGrant(token, { jwks: jwks(), call: { ...toolCall, tool: "cancel_order" }, now })).toMatchObject({ ok: false, code: "wrong_call", field: "tool" });
+    // Key order in the arguments does not matter (canonical JSON).
+    const reordered = { address: { postcode: "10115", line1: "1 New Street" }, order_id: "ord_1193", customer_id: "cus_8841" };
+    expect(await verifyGrant(token, { jwks: jwks(), call: { ...toolCall, arguments: reordered }, now })).toMatchObject({ ok: true });
   });
 });

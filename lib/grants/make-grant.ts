@@ -29,6 +29,8 @@ export interface GrantBasis {
   createdAt: Date;
   /** When the approval that completed a hold was given (status `approved`). */
   decidedAt: Date | null;
+  /** The MCP tool the decision was made for (the gateway), whose digest covers the whole call. */
+  tool?: string | null;
 }
 
 /** How long a grant may be used: from the allow, or from the approval that completed a hold. */
@@ -63,6 +65,7 @@ export function grantFor(basis: GrantBasis, stops: readonly StopInForce[], now =
     ...(basis.amount !== null ? { amount: basis.amount } : {}),
     ...(basis.currency !== null ? { currency: basis.currency } : {}),
     policy_version: basis.policyVersion,
+    ...(basis.tool ? { tool: basis.tool } : {}),
     iat,
     nbf: iat,
     exp: Math.floor(expiry.getTime() / 1000),

@@ -2,10 +2,10 @@
 // record (a payment gateway, a carrier, an order service) checks, offline, that Mandate allowed
 // exactly the call it is about to make. Built on jose; the digest recipe is Mandate's own.
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
-import { actionDigest } from "@/lib/engine/canonical";
+import { actionDigest, toolCallDigest } from "@/lib/engine/canonical";
 import { normalizeAmount, parseAmount } from "@/lib/engine/money";
 
-export { actionDigest };
+export { actionDigest, toolCallDigest };
 
 export const GRANT_TYPE = "mandate-grant+jwt";
 
@@ -22,16 +22,24 @@ export interface GrantClaims {
   amount?: string;
   currency?: string;
   policy_version: number | null;
+  /** Set when the decision was made for an MCP tool call (the gateway): `digest` is then toolCallDigest of the whole call. */
+  tool?: string;
   iat: number;
   nbf: number;
   exp: number;
 }
 
-/** The call the system of record is about to make: what the grant must have been made for. */
+/**
+ * The call the system of record is about to make: what the grant must have been made for. An MCP
+ * server also passes the tool's name and its whole arguments: a grant made for a tool call (it
+ * has a `tool` claim) is checked against them, one made by the agent API against customer and params.
+ */
 export interface GrantedCall {
   action: string;
   customerId?: string | null;
   params?: Record<string, unknown> | null;
+  tool?: string;
+  arguments?: Record<string, unknown> | null;
 }
 
 export type GrantRefusalCode =
@@ -106,6 +114,14 @@ export async function verifyGrant(token: string, options: VerifyGrantOptions): P
   const call = options.call;
   if (claims.action !== call.action) {
     return { ok: false, code: "wrong_action", message: `The grant is for ${claims.action}, not ${call.action}.`, field: "action" };
+  }
+  if (claims.tool !== undefined) {
+    if (call.tool !== claims.tool) return { ok: false, code: "wrong_call", message: `The grant is for the tool ${claims.tool}, not ${call.tool ?? "a call without a tool name"}.`, field: "tool" };
+    if (toolCallDigest({ action: call.action, tool: call.tool, arguments: call.arguments ?? {} }) !== claims.digest) {
+      const field = firstDifference(claims, call);
+      return { ok: false, code: "wrong_call", message: `The grant was made for another call of ${call.tool}: the arguments differ${field === "params" ? "" : ` (${field})`}.`, field: field === "params" ? "arguments" : field };
+    }
+    return { ok: true, claims };
   }
   const digest = actionDigest({ action: call.action, customerId: call.customerId ?? null, params: call.params ?? {} });
   if (digest !== claims.digest) {

@@ -155,6 +155,26 @@ export const intentSchema = z.strictObject({
   actions: uniqueList(actionKeySchema, "Action").default([]),
 });
 
+/** A dotted path into an MCP tool call's arguments: `customer_id`, `shipment.address.postcode`. */
+export const argumentPathSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}(\.[A-Za-z_][A-Za-z0-9_-]{0,63}){0,7}$/, { error: "Expected a dotted path into the tool's arguments, such as customer_id or order.id" });
+
+/** Which MCP tool is which action (docs/policy-document.md, `tools`): edited by IT, read by the gateway. */
+export const toolMappingSchema = z.strictObject({
+  /** The upstream tool server's name, as registered (`mandate tools add <name>`). */
+  server: keySchema,
+  /** The tool's name on that server. */
+  tool: z.string().min(1, { error: "Give the tool's name" }).max(128),
+  action: actionKeySchema,
+  /** Where the customer id is in the arguments. */
+  customer_id: argumentPathSchema.optional(),
+  /** Decision params, each read from a path in the arguments. */
+  params: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { error: "Param names are lower_snake_case" }), argumentPathSchema).default({}),
+  /** What the tool reads. */
+  data_sources: uniqueList(keySchema, "Data source").default([]),
+});
+
 export const policyDocumentSchema = z.strictObject({
   schema: z.literal(POLICY_SCHEMA_ID, { error: `Expected schema "${POLICY_SCHEMA_ID}"` }),
   name: text(200),
@@ -167,12 +187,14 @@ export const policyDocumentSchema = z.strictObject({
   actions: z.array(actionSchema),
   forbidden: z.array(forbiddenSchema).default([]),
   intents: z.array(intentSchema).default([]),
+  tools: z.array(toolMappingSchema).default([]),
 });
 
 export type PolicyDocument = z.output<typeof policyDocumentSchema>;
 /** What an author may write: defaults (empty lists, `on_exceed: hold`) not yet applied. */
 export type PolicyDocumentInput = z.input<typeof policyDocumentSchema>;
 export type RiskTier = z.output<typeof riskTierSchema>;
+export type ToolMapping = z.output<typeof toolMappingSchema>;
 export type Approval = z.output<typeof approvalSchema>;
 export type Owner = z.output<typeof ownerSchema>;
 export type DataSource = z.output<typeof dataSourceSchema>;

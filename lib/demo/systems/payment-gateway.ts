@@ -103,7 +103,8 @@ export class PaymentGateway {
       jwks: this.options.jwks,
       issuer: this.options.issuer,
       now: this.options.now?.(),
-      call: { action: "refund.issue", customerId: args.customer_id, params: { amount: args.amount, currency: args.currency, order_id: args.order_id } },
+      // Both forms: a grant from the agent API binds customer and params, one from the MCP gateway the whole tool call.
+      call: { action: "refund.issue", customerId: args.customer_id, params: { amount: args.amount, currency: args.currency, order_id: args.order_id }, tool: "issue_refund", arguments: args },
     });
     if (!verified.ok) return refused(verified.code, verified.message, verified.field);
     // Checked and recorded in the same turn of the event loop: two calls with one grant cannot both pass.
