@@ -44,9 +44,9 @@ describe("grants.md", () => {
       .replace("https://mandate.northwind.example/.well-known/jwks.json", jwksUrl)
       .replace('issuer: "https://mandate.northwind.example"', `issuer: ${JSON.stringify(grantIssuer())}`);
     const { code } = await transform(source, { loader: "ts", format: "cjs" });
-    const module: { exports: { issueRefund?: (args: Record<string, string>, grant: string) => Promise<void> } } = { exports: {} };
-    new Function("module", "exports", "verifyGrant", code)(module, module.exports, verifyGrant);
-    const issueRefund = module.exports.issueRefund!;
+    const compiled: { exports: { issueRefund?: (args: Record<string, string>, grant: string) => Promise<void> } } = { exports: {} };
+    new Function("module", "exports", "verifyGrant", code)(compiled, compiled.exports, verifyGrant);
+    const issueRefund = compiled.exports.issueRefund!;
     const args = { customer_id: "cus_8841", order_id: "ord_1193", amount: "42.50", currency: "USD" };
 
     const grant = freshGrant("dec_docs_ts");
