@@ -8,6 +8,7 @@ import { AgentAuthenticator } from "@/lib/api/agent-auth";
 import { createHealthHandler, Readiness } from "@/lib/api/health";
 import { answerClientError, refuseMissingHost } from "@/lib/api/http";
 import { RateLimiter } from "@/lib/api/rate-limiter";
+import { createAuthzenNodeHandler, isAuthzenPath } from "@/lib/authzen/authzen-api";
 import { closePool, getAgentPool, getPool } from "@/lib/db/pool";
 import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
 import { startAuditSealer } from "@/lib/audit/audit-sealer";
@@ -91,7 +92,9 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   await shadow.start();
   const simulations = startSimulationRunner(getPool(), { log });
   const auth = new AgentAuthenticator(pool);
-  const agentApi = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), shadow, log });
+  const limiter = new RateLimiter();
+  const agentApi = createNodeHandler({ pool, runtime, auth, limiter, shadow, log });
+  const authzenApi = createAuthzenNodeHandler({ pool, runtime, auth, limiter, shadow, log });
 
   const app = next({ dev: false, dir: PROJECT_ROOT, hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
@@ -102,7 +105,8 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const trustedProxies = env.MANDATE_TRUSTED_PROXIES;
   const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     const agent = isAgentApiPath(req.url);
-    const machine = agent || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
+    const authzen = !agent && isAuthzenPath(req.url);
+    const machine = agent || authzen || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
     applySecurityHeaders(req, res, { console: !machine, https, trustedProxies });
     if (refuseMissingHost(req, res) || health(req, res)) return;
     if (req.url === "/.well-known/jwks.json") {
@@ -115,6 +119,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       return;
     }
     if (agent) void agentApi(req, res);
+    else if (authzen) void authzenApi(req, res);
     else if (hasMalformedPath(req.url)) answerMalformedPath(req, res);
     else void handle(req, res);
   });
