@@ -101,11 +101,14 @@ export const decisionContextSchema = z
     grant: z.string().optional().meta({ description: "The signed action grant, present exactly when `decision` is true on a recorded evaluation" }),
     dry_run: z.literal(true).optional(),
     replayed: z.literal(true).optional().meta({ description: "An Idempotency-Key replay of an earlier evaluation" }),
-    error: z.object({ status: z.number().int(), message: z.string() }).optional().meta({ description: "Only in an evaluations item that could not be evaluated" }),
   })
   .meta({ description: "Mandate's decision behind the boolean" });
 
-export const accessDecisionSchema = z.object({ decision: z.boolean(), context: decisionContextSchema });
+const errorContextSchema = z
+  .object({ error: z.object({ status: z.number().int(), message: z.string() }) })
+  .meta({ description: "An evaluations item that could not be evaluated (decision false): the HTTP status it would have had and why" });
+
+export const accessDecisionSchema = z.object({ decision: z.boolean(), context: z.union([decisionContextSchema, errorContextSchema]) });
 export type AccessDecision = { decision: boolean; context: Record<string, unknown> };
 
 export const evaluationsResponseSchema = z.object({ evaluations: z.array(accessDecisionSchema) });

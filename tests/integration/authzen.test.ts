@@ -1,3 +1,4 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pdpMetadata } from "../../lib/authzen/metadata";
 import { grantIssuer } from "../../lib/grants/make-grant";
@@ -374,5 +375,26 @@ describe("GET /.well-known/authzen-configuration", () => {
     expect(res.body).toEqual(pdpMetadata());
     expect((await call("POST", "/.well-known/authzen-configuration", {})).status).toBe(405);
     expect((await call("POST", "/access/v1/search/subject", {})).status).toBe(404);
+  });
+});
+
+describe("OpenAPI document", () => {
+  it("describes the AuthZEN endpoints, and real answers conform to their schemas", async () => {
+    const doc = (await client(api.url, null)("GET", "/api/v1/openapi.json")).body;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    for (const [id, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema as object, `#/components/schemas/${id}`);
+    const conforms = (id: string, value: unknown) => {
+      const validate = ajv.getSchema(`#/components/schemas/${id}`)!;
+      return validate(value) ? "ok" : JSON.stringify(validate.errors);
+    };
+    expect(doc.paths["/access/v1/evaluation"].post.responses["200"].content["application/json"].schema.$ref).toBe("#/components/schemas/AuthzenDecision");
+    expect(conforms("AuthzenEvaluationRequest", refund("5"))).toBe("ok");
+    expect(conforms("AuthzenDecision", (await call("POST", "/access/v1/evaluation", label("ord_oas"))).body)).toBe("ok");
+    expect(conforms("AuthzenDecision", (await call("POST", "/access/v1/evaluation", refund("300", "cus_oas", { dry_run: true }))).body)).toBe("ok");
+    const many = await call("POST", "/access/v1/evaluations", { subject, action: { name: "return.label" }, evaluations: [{ resource: { type: "order", id: "ord_oas2" } }, { subject: { type: "agent", id: "x" }, resource: { type: "order", id: "o" } }] });
+    expect(conforms("AuthzenEvaluationsResponse", many.body)).toBe("ok");
+    const found = await call("POST", "/access/v1/search/action", { subject, resource: { type: "customer", id: "cus_oas" }, page: { limit: 1 } });
+    expect(conforms("AuthzenActionSearchResponse", found.body)).toBe("ok");
+    expect(conforms("AuthzenMetadata", (await call("GET", "/.well-known/authzen-configuration")).body)).toBe("ok");
   });
 });
