@@ -7,6 +7,7 @@ import {
   reviewRequestSchema,
   reviewResponseSchema,
 } from "@/lib/decisions/schemas";
+import { authzenInputSchemas, authzenOutputSchemas, authzenPaths } from "@/lib/authzen/openapi-paths";
 
 // OpenAPI 3.1 for the agent API, generated from the zod schemas that validate requests.
 
@@ -135,12 +136,15 @@ export function buildOpenApiDocument() {
           },
         },
       },
+      ...authzenPaths,
     },
     components: {
       securitySchemes: { agentKey: { type: "http", scheme: "bearer", description: "Agent API key (mdt_…)" } },
       schemas: {
         ...components({ DecisionRequest: decisionRequestSchema, OutcomeRequest: outcomeRequestSchema, ReviewRequest: reviewRequestSchema }, "input"),
         ...components({ Decision: grantedDecisionResponseSchema, ReviewCase: reviewResponseSchema, Problem: problemSchema }, "output"),
+        ...components(authzenInputSchemas, "input"),
+        ...components(authzenOutputSchemas, "output"),
       },
     },
   };

@@ -182,7 +182,8 @@ function observe(
   service.shadow?.observe({ decisionId: made.id, createdAt: made.createdAt, request: made.body as DecisionRequest, agentName: made.agent.agentName, paused: made.paused, live, usage });
 }
 
-function noPolicyResult(paused: { reason: string } | null): DecisionResult {
+/** The decision when no policy is published: deny (or paused, when a stop covers the request). */
+export function noPolicyResult(paused: { reason: string } | null): DecisionResult {
   const reasons = paused ? [{ code: "paused" as const, message: `Paused: ${paused.reason}`, rule: "stop_switch" }] : [NO_POLICY_REASON];
   return {
     decision: "deny",

@@ -8,6 +8,7 @@ import { AgentAuthenticator } from "@/lib/api/agent-auth";
 import { createHealthHandler, Readiness } from "@/lib/api/health";
 import { answerClientError, refuseMissingHost } from "@/lib/api/http";
 import { RateLimiter } from "@/lib/api/rate-limiter";
+import { createAuthzenNodeHandler, isAuthzenPath } from "@/lib/authzen/authzen-api";
 import { closePool, getAgentPool, getPool } from "@/lib/db/pool";
 import { PolicyRuntime } from "@/lib/decisions/policy-runtime";
 import { startAuditSealer } from "@/lib/audit/audit-sealer";
@@ -96,7 +97,9 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   await shadow.start();
   const simulations = startSimulationRunner(getPool(), { log });
   const auth = new AgentAuthenticator(pool);
-  const agentApi = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), shadow, log });
+  const limiter = new RateLimiter();
+  const agentApi = createNodeHandler({ pool, runtime, auth, limiter, shadow, log });
+  const authzenApi = createAuthzenNodeHandler({ pool, runtime, auth, limiter, shadow, log });
   // For `npm run bench` only (MANDATE_BENCH_BASELINE=1): the same handler without grant signing, at
   // NO_GRANTS_PREFIX + /api/v1/…, so one run measures what signing costs the hot path.
   const agentApiWithoutGrants = env.MANDATE_BENCH_BASELINE === "1" ? createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), shadow, log, grants: false }) : null;
@@ -114,9 +117,10 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const trustedProxies = env.MANDATE_TRUSTED_PROXIES;
   const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     const agent = isAgentApiPath(req.url);
+    const authzen = !agent && isAuthzenPath(req.url);
     const noGrants = agentApiWithoutGrants !== null && !!req.url?.startsWith(`${NO_GRANTS_PREFIX}/api/v1/`);
     const demoSystem = payments !== null && (req.url ?? "").split("?")[0] === PAYMENT_GATEWAY_PATH;
-    const machine = agent || noGrants || demoSystem || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
+    const machine = agent || authzen || noGrants || demoSystem || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
     applySecurityHeaders(req, res, { console: !machine, https, trustedProxies });
     if (refuseMissingHost(req, res) || health(req, res)) return;
     if (req.url === "/.well-known/jwks.json") {
@@ -133,6 +137,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       void agentApiWithoutGrants!(req, res);
     } else if (demoSystem) void payments.handle(req, res);
     else if (agent) void agentApi(req, res);
+    else if (authzen) void authzenApi(req, res);
     else if (hasMalformedPath(req.url)) answerMalformedPath(req, res);
     else void handle(req, res);
   });

@@ -8,6 +8,7 @@ import { AgentAuthenticator } from "../../lib/api/agent-auth";
 import { createHealthHandler, Readiness } from "../../lib/api/health";
 import { answerClientError, refuseMissingHost } from "../../lib/api/http";
 import { RateLimiter } from "../../lib/api/rate-limiter";
+import { createAuthzenNodeHandler, isAuthzenPath } from "../../lib/authzen/authzen-api";
 import { createPool } from "../../lib/db/pool";
 import { PolicyRuntime } from "../../lib/decisions/policy-runtime";
 import { importPolicy } from "../../lib/policy/import-policy";
@@ -33,10 +34,13 @@ export async function startApiServer(t: TestDatabase, options: { refreshMs?: num
   const runtime = new PolicyRuntime(pool, { refreshMs: options.refreshMs ?? 100 });
   await runtime.start();
   const auth = new AgentAuthenticator(pool, 200);
-  const handler = createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), log: (m) => console.error(m) });
+  const limiter = new RateLimiter();
+  const handler = createNodeHandler({ pool, runtime, auth, limiter, log: (m) => console.error(m) });
+  // Routed as lib/server/start-server.ts routes them: the AuthZEN door beside the agent API.
+  const authzen = createAuthzenNodeHandler({ pool, runtime, auth, limiter, log: (m) => console.error(m) });
   const health = createHealthHandler(new Readiness(pool, runtime));
   const server = http.createServer({ requireHostHeader: false }, (req, res) => {
-    if (!refuseMissingHost(req, res) && !health(req, res)) void handler(req, res);
+    if (!refuseMissingHost(req, res) && !health(req, res)) void (isAuthzenPath(req.url) ? authzen : handler)(req, res);
   });
   server.on("clientError", answerClientError);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

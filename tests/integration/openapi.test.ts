@@ -30,7 +30,7 @@ describe("OpenAPI document", () => {
   it("is served at /api/v1/openapi.json and real responses conform to it", async () => {
     const doc = (await client(api.url, null)("GET", "/api/v1/openapi.json")).body;
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(["/api/v1/decisions", "/api/v1/decisions/{id}", "/api/v1/decisions/{id}/outcome", "/api/v1/reviews", "/healthz", "/readyz"]);
+    expect(Object.keys(doc.paths)).toEqual(["/api/v1/decisions", "/api/v1/decisions/{id}", "/api/v1/decisions/{id}/outcome", "/api/v1/reviews", "/healthz", "/readyz", "/access/v1/evaluation", "/access/v1/evaluations", "/access/v1/search/action", "/.well-known/authzen-configuration"]);
     // The stop overlay on reads is part of the contract (issue #19): documented where agents look.
     expect(doc.paths["/api/v1/decisions/{id}"].get.description).toMatch(/code `paused`.*do not execute while that reason is present/s);
     // The exact reader's JsonDecimal stays out of the document: plain JSON types only.
