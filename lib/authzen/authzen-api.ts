@@ -6,6 +6,7 @@ import { writeAudit } from "@/lib/audit/record-audit";
 import { idempotencyKeySchema } from "@/lib/decisions/schemas";
 import { isDatabaseUnavailable, isUnstorableText } from "@/lib/db/unavailable";
 import { AppError, isAppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
 import { fieldErrors } from "@/lib/validation";
 import { asAuthzenError } from "./errors";
 import { evaluateAccess } from "./evaluate-access";
@@ -116,9 +117,10 @@ export function createAuthzenApi(deps: AgentApiDeps): (req: ApiRequest) => Promi
 
   return async function handle(req: ApiRequest): Promise<ApiResponse> {
     const response = await respond(req);
-    // § Request Identification: the PEP's X-Request-ID comes back on every answer, errors included.
+    // § Request Identification: the PEP's X-Request-ID comes back on every answer, errors included;
+    // a request without one (or with one no header can carry) gets one made here, for the logs of both sides.
     const requestId = req.header("x-request-id");
-    if (requestId !== undefined && WRITABLE_HEADER.test(requestId)) response.headers["x-request-id"] = requestId;
+    response.headers["x-request-id"] = requestId !== undefined && WRITABLE_HEADER.test(requestId) ? requestId : newId("req");
     return response;
   };
 }

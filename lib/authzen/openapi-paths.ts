@@ -28,15 +28,18 @@ const json = (id: string) => ({ "application/json": { schema: ref(id) } });
 const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ref("Problem") } } });
 const requestId = { name: "X-Request-ID", in: "header", required: false, schema: { type: "string" }, description: "Echoed in the response's X-Request-ID" };
 const idempotencyKey = { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", minLength: 1, maxLength: 255 } };
-const echoed = { "X-Request-ID": { schema: { type: "string" }, description: "The request's X-Request-ID, when it sent one" } };
+const echoed = { "X-Request-ID": { schema: { type: "string" }, description: "The request's X-Request-ID, or one Mandate made when the request had none" } };
 
+const retryAfter = { "Retry-After": { schema: { type: "string" }, description: "Seconds to wait before retrying" } };
 const ERRORS = {
-  "400": problem("Bad Request: a required attribute is missing or a value is invalid (`errors[].path` names it in the AuthZEN request), or the body is not a JSON object"),
-  "401": { ...problem("Missing or invalid agent API key"), headers: { "WWW-Authenticate": { schema: { type: "string" } } } },
-  "403": problem("subject is not this key's own agent (`type: agent`, `id`: its name), or the key is revoked"),
-  "415": problem("Body is not JSON"),
-  "429": problem("Rate limit exceeded"),
-  "503": problem("The database or the policy is out of reach: do not act; retry"),
+  "400": problem("Bad Request (`validation_failed`, `bad_request`): a required attribute is missing or a value is invalid (`errors[].path` names it in the AuthZEN request), or the body is not a JSON object"),
+  "401": { ...problem("Missing or invalid agent API key (`unauthenticated`)"), headers: { "WWW-Authenticate": { schema: { type: "string" } } } },
+  "403": problem("subject is not this key's own agent (`type: agent`, `id`: its name), or the key is revoked (`forbidden`)"),
+  "413": problem("Body larger than 64 KiB (`payload_too_large`)"),
+  "415": problem("Body is not JSON (`unsupported_media_type`)"),
+  "429": { ...problem("Rate limit exceeded (`rate_limited`)"), headers: retryAfter },
+  "500": problem("An unexpected failure (`internal`): do not act; retry"),
+  "503": { ...problem("The database or the policy is out of reach (`unavailable`): do not act; retry"), headers: retryAfter },
 };
 
 export const authzenPaths = {

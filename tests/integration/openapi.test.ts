@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAuthzenNodeHandler, isAuthzenPath } from "../../lib/authzen/authzen-api";
 import { createNodeHandler } from "../../lib/api/agent-api";
 import { AgentAuthenticator } from "../../lib/api/agent-auth";
 import { createHealthHandler, Readiness } from "../../lib/api/health";
@@ -82,10 +83,12 @@ type Response = Awaited<ReturnType<ReturnType<typeof client>>>;
 /** A server over the same handlers whose database is out of reach: every authenticated call is a 503. */
 async function startDeadServer(runtime: ApiServer["runtime"]): Promise<{ url: string; close(): Promise<void> }> {
   const dead = createPool("postgresql://nobody:nothing@127.0.0.1:9/none", 2);
-  const handler = createNodeHandler({ pool: dead, runtime, auth: new AgentAuthenticator(dead), limiter: new RateLimiter() });
+  const deps = { pool: dead, runtime, auth: new AgentAuthenticator(dead), limiter: new RateLimiter() };
+  const handler = createNodeHandler(deps);
+  const authzen = createAuthzenNodeHandler(deps);
   const health = createHealthHandler(new Readiness(dead, runtime));
   const server = http.createServer((req, res) => {
-    if (!health(req, res)) void handler(req, res);
+    if (!health(req, res)) void (isAuthzenPath(req.url) ? authzen : handler)(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
@@ -116,6 +119,9 @@ const EMITS: Record<string, ErrorCode[]> = {
     "rate_limited", "unavailable", "internal",
   ],
   "get /readyz": ["unavailable"],
+  "post /access/v1/evaluation": ["validation_failed", "bad_request", "unauthenticated", "forbidden", "payload_too_large", "unsupported_media_type", "rate_limited", "unavailable", "internal"],
+  "post /access/v1/evaluations": ["validation_failed", "bad_request", "unauthenticated", "forbidden", "payload_too_large", "unsupported_media_type", "rate_limited", "unavailable", "internal"],
+  "post /access/v1/search/action": ["validation_failed", "bad_request", "unauthenticated", "forbidden", "payload_too_large", "unsupported_media_type", "rate_limited", "unavailable", "internal"],
 };
 // Codes any path can answer with, before an operation is chosen: documented in info.description.
 const ANY_PATH: ErrorCode[] = ["not_found", "method_not_allowed", "bad_request", "request_timeout", "payload_too_large", "headers_too_large"];
@@ -219,12 +225,34 @@ describe("every documented status is a real response", () => {
       await expectDocumented("post", R, 413, () => call("POST", R, { reason: "other", note: "x".repeat(70_000) }), "payload_too_large");
       await expectDocumented("post", R, 415, () => call("POST", R, "reason=other", { "content-type": "text/plain" }), "unsupported_media_type");
 
+      // AuthZEN 1.0 (docs/api/authzen.md): the standard's shapes, Mandate's problem details for errors.
+      const EV = "/access/v1/evaluation";
+      const EVS = "/access/v1/evaluations";
+      const SA = "/access/v1/search/action";
+      const access = { subject: { type: "agent", id: "support-bot" }, action: { name: "refund.issue" }, resource: { type: "customer", id: "cus_az1", properties: { verified: true } }, context: { params: { amount: "12.50", currency: "USD" } } };
+      const search = { subject: access.subject, resource: access.resource, context: access.context };
+      const evaluations = { subject: access.subject, resource: access.resource, context: access.context, evaluations: [{ action: { name: "refund.issue" } }, { action: { name: "contract.negotiate" } }] };
+      for (const [path, body] of [[EV, access], [EVS, evaluations], [SA, search]] as const) {
+        await expectDocumented("post", path, 200, () => call("POST", path, body));
+        // In a batch a bad item or another agent's subject is that item's error (200); only the request as a whole is a 400.
+        const invalid = path === EVS ? { ...body, options: { evaluations_semantic: "all_or_nothing" } } : { ...body, subject: "support-bot" };
+        await expectDocumented("post", path, 400, () => call("POST", path, invalid), "validation_failed");
+        await expectDocumented("post", path, 400, () => call("POST", path, '{"subject":'), "bad_request");
+        if (path !== EVS) await expectDocumented("post", path, 403, () => call("POST", path, { ...body, subject: { type: "agent", id: "another-bot" } }), "forbidden");
+        await expectDocumented("post", path, 413, () => call("POST", path, { ...body, context: { summary: "x".repeat(70_000) } }), "payload_too_large");
+        await expectDocumented("post", path, 415, () => call("POST", path, "subject=x", { "content-type": "text/plain" }), "unsupported_media_type");
+      }
+      await expectDocumented("get", "/.well-known/authzen-configuration", 200, () => anonymous("GET", "/.well-known/authzen-configuration"));
+
       // What every agent operation shares: authentication, the rate limit, the database out of reach.
       const operations: [string, string, string, unknown][] = [
         ["post", D, D, { action: "return.label", customer: { id: "c" } }],
         ["get", ONE, `${D}/${held.body.id}`, undefined],
         ["post", OUT, `${D}/${held.body.id}/outcome`, { status: "failed" }],
         ["post", R, R, { reason: "other" }],
+        ["post", EV, EV, access],
+        ["post", EVS, EVS, evaluations],
+        ["post", SA, SA, search],
       ];
       for (const [index, [method, template, path, body]] of operations.entries()) {
         const M = method.toUpperCase();
