@@ -14,7 +14,9 @@ export type DecisionStatus =
   | "escalated"
   | "executed"
   | "failed"
-  | "reverted";
+  | "reverted"
+  /** The MCP gateway forwarded the call and could not learn whether it happened. */
+  | "outcome_unknown";
 
 export interface DecisionRequest {
   action: string;
@@ -87,7 +89,7 @@ export function mayExecute(decision: Decision): boolean {
   return (decision.status === "allowed" || decision.status === "approved") && !executionPause(decision);
 }
 
-const FINAL: ReadonlySet<DecisionStatus> = new Set(["approved", "rejected", "expired", "executed", "failed", "reverted"]);
+const FINAL: ReadonlySet<DecisionStatus> = new Set(["approved", "rejected", "expired", "executed", "failed", "reverted", "outcome_unknown"]);
 
 export class MandateClient {
   private readonly baseUrl: string;

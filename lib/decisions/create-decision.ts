@@ -42,6 +42,16 @@ export interface CreatedDecision {
   statusNow?: DecisionResponse["status"];
 }
 
+/** What an enforcement point adds to a decision request (the MCP gateway; the agent API passes none). */
+export interface DecisionOptions {
+  /** The digest of exactly the call the enforcement point will make (the gateway: toolCallDigest of the whole tool call). */
+  actionDigest?: string;
+  /** Refused by the enforcement point before the policy is consulted (the gateway's `unmapped_tool`): recorded as a deny with this reason. */
+  refusal?: { code: string; message: string; rule: string };
+  /** The MCP tool call the decision is for: stored with the request (as `mcp`), named in its grant. */
+  tool?: { server: string; name: string; arguments: Record<string, unknown> };
+}
+
 const NO_POLICY_REASON = { code: "no_policy", message: "No policy is published yet: every action is denied until one is.", rule: "policy" };
 
 /**
@@ -56,6 +66,7 @@ export async function createDecision(
   agent: AgentPrincipal,
   body: DecisionRequestBody,
   idempotencyKey: string | null,
+  options: DecisionOptions = {},
 ): Promise<CreatedDecision> {
   const snapshot = service.runtime.snapshot();
   if (!snapshot) throw new AppError("unavailable", "Mandate cannot load its policy right now. Do not act; retry shortly.");
@@ -71,12 +82,12 @@ export async function createDecision(
   const createdAt = new Date();
   const paused = findStop(snapshot.stops, agent.agentName, body.action);
   const base = { paused, sampleDraw: drawFromId(id), agentName: agent.agentName };
-  const pre = policy ? preEvaluate(policy, request, base) : null;
+  const pre = options.refusal ? ({ status: "decided", result: refusalResult(options.refusal) } as const) : policy ? preEvaluate(policy, request, base) : null;
   if (pre?.status === "invalid") throw new AppError("validation_failed", pre.error.message, [{ path: pre.error.path, message: pre.error.message }]);
 
   const requestHash = idempotencyKey ? createHash("sha256").update(canonicalJson(body)).digest("hex") : null;
   // Plain values and calls, not closures: under tsx every closure made per request pays ~0.8 µs to be named.
-  const made = { id, agent, body, createdAt, idempotencyKey, requestHash, paused };
+  const made = { id, agent, body, createdAt, idempotencyKey, requestHash, paused, tool: options.tool ?? null };
 
   // Without an Idempotency-Key to check, a decision needs no transaction of its own: it goes
   // through the group-commit writer, which shares one commit among the decisions that arrive
@@ -91,7 +102,7 @@ export async function createDecision(
         limits,
         decide: (usage) => {
           decided.result = evaluate(policy, request, { ...base, limitUsage: usage });
-          decided.response = toResponse(id, body, decided.result, createdAt);
+          decided.response = toResponse(id, body, decided.result, createdAt, options.actionDigest);
           decided.usage = usage;
           return decisionRow({ ...made, result: decided.result, response: decided.response });
         },
@@ -100,7 +111,7 @@ export async function createDecision(
       return { status: 201, body: decided.response! };
     }
     const result = pre?.status === "decided" ? pre.result : noPolicyResult(paused);
-    const response = toResponse(id, body, result, createdAt);
+    const response = toResponse(id, body, result, createdAt, options.actionDigest);
     await writerFor(service.pool).write(decisionRow({ ...made, result, response }));
     observe(service, made, result, null);
     return { status: 201, body: response };
@@ -131,7 +142,9 @@ export async function createDecision(
 
       let result: DecisionResult;
       let usage: ShadowObservation["usage"] = null;
-      if (!policy || !pre) {
+      if (pre?.status === "decided") {
+        result = pre.result;
+      } else if (!policy || !pre) {
         result = noPolicyResult(paused);
       } else if (pre.status === "needs_usage") {
         if (!tentative) throw new Error("limit usage was not counted");
@@ -143,10 +156,10 @@ export async function createDecision(
         usage = { limits: pre.limits, values: limitUsage };
         result = limited.length > 0 ? evaluate(policy, request, { ...base, limitUsage }) : tentative.result;
       } else {
-        result = pre.result;
+        throw new Error("unexpected pre-evaluation");
       }
 
-      const response = toResponse(id, body, result, createdAt);
+      const response = toResponse(id, body, result, createdAt, options.actionDigest);
       await insertDecisionRows(client, [decisionRow({ ...made, result, response })]);
       await client.query("COMMIT");
       // After the commit and off the answer's path: shadow drafts are evaluated later, in batches.
@@ -183,6 +196,10 @@ function observe(
 }
 
 /** The decision when no policy is published: deny (or paused, when a stop covers the request). */
+function refusalResult(refusal: { code: string; message: string; rule: string }): DecisionResult {
+  return { ...noPolicyResult(null), reasons: [refusal] as DecisionResult["reasons"] };
+}
+
 export function noPolicyResult(paused: { reason: string } | null): DecisionResult {
   const reasons = paused ? [{ code: "paused" as const, message: `Paused: ${paused.reason}`, rule: "stop_switch" }] : [NO_POLICY_REASON];
   return {
@@ -223,7 +240,7 @@ async function checkIdempotency(client: pg.PoolClient, agentId: string, key: str
   return { body: existing.response_body, statusNow: existing.status_now ?? existing.response_body.status };
 }
 
-export function toResponse(id: string, body: DecisionRequestBody, result: DecisionResult, createdAt: Date): DecisionResponse {
+export function toResponse(id: string, body: DecisionRequestBody, result: DecisionResult, createdAt: Date, digest?: string): DecisionResponse {
   return {
     id,
     decision: result.decision,
@@ -237,7 +254,7 @@ export function toResponse(id: string, body: DecisionRequestBody, result: Decisi
       ? { required: result.approval.required, roles: result.approval.roles, expires_at: new Date(createdAt.getTime() + result.approval.expires_after_ms).toISOString() }
       : null,
     policy_version: result.policy_version || null,
-    action_digest: actionDigest({ action: body.action, customerId: body.customer?.id ?? null, params: body.params ?? {} }),
+    action_digest: digest ?? actionDigest({ action: body.action, customerId: body.customer?.id ?? null, params: body.params ?? {} }),
     created_at: createdAt.toISOString(),
   };
 }
@@ -259,6 +276,7 @@ function decisionRow(input: {
   createdAt: Date;
   idempotencyKey: string | null;
   requestHash: string | null;
+  tool: DecisionOptions["tool"] | null;
 }): DecisionRow {
   const { id, agent, body, result, response, createdAt } = input;
   const amount = amountOf(body);
@@ -280,6 +298,7 @@ function decisionRow(input: {
         amount,
         action_digest: response.action_digest,
         idempotency_key: input.idempotencyKey,
+        ...(input.tool ? { tool: `${input.tool.server}/${input.tool.name}` } : {}),
       },
     },
     createdAt,
@@ -301,7 +320,8 @@ function decisionRow(input: {
     channel: body.context?.channel ?? null,
     confidence: body.context?.confidence ?? null,
     conversation_id: body.context?.conversation_id ?? null,
-    request: body,
+    // A tool call's decision keeps the call itself beside the request it was mapped to.
+    request: input.tool ? { ...body, mcp: { server: input.tool.server, tool: input.tool.name, arguments: input.tool.arguments } } : body,
     decision: result.decision,
     status: result.status,
     authority: result.authority,

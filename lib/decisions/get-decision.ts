@@ -29,11 +29,12 @@ interface DecisionRow {
   customer_id: string | null;
   amount: string | null;
   currency: string | null;
+  tool: string | null;
 }
 
 const SELECT = `
   SELECT d.id, d.agent_id, d.decision, d.status, d.action, d.authority, d.tier, d.owner, d.reasons, d.policy_version,
-         d.action_digest, d.created_at, d.customer_id, d.amount::text AS amount, d.currency, ap.required, ap.roles::text AS roles, ap.expires_at, ap.decided_at,
+         d.action_digest, d.created_at, d.customer_id, d.amount::text AS amount, d.currency, d.request->'mcp'->>'tool' AS tool, ap.required, ap.roles::text AS roles, ap.expires_at, ap.decided_at,
          (SELECT count(*)::int FROM approval_votes v WHERE v.approval_id = ap.id AND v.verdict = 'approve') AS approvals,
          (SELECT array_agg(v.role::text ORDER BY v.created_at) FROM approval_votes v WHERE v.approval_id = ap.id) AS decided_by
     FROM decisions d LEFT JOIN approvals ap ON ap.decision_id = d.id
@@ -103,6 +104,7 @@ function grantBasis(row: DecisionRow, agentName: string): GrantBasis {
     policyVersion: row.policy_version,
     createdAt: row.created_at,
     decidedAt: row.decided_at,
+    tool: row.tool,
   };
 }
 

@@ -119,3 +119,35 @@ export async function reportOutcome(
     client.release();
   }
 }
+
+/**
+ * An enforcement point (the MCP gateway) forwarded an allowed or approved action and could not
+ * learn whether it happened (the upstream timed out or the connection broke mid-call): the
+ * decision becomes `outcome_unknown`, audited, and a review case asks someone to find out. No new
+ * grant is made for it, so the same call is not carried out twice unnoticed.
+ */
+export async function recordUnknownOutcome(pool: pg.Pool, agent: AgentPrincipal, decisionId: string, why: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ id: string; agent_id: string; status: string; action: string; tier: string | null }>(
+      `SELECT id, agent_id, status, action, tier FROM decisions WHERE id = $1 FOR UPDATE`,
+      [decisionId],
+    );
+    const decision = rows[0];
+    if (!decision || decision.agent_id !== agent.agentId) throw new AppError("not_found", `No decision ${decisionId} for this agent.`);
+    if (!EXECUTABLE.has(decision.status)) {
+      await client.query("ROLLBACK");
+      return;
+    }
+    await client.query(`UPDATE decisions SET status = 'outcome_unknown', updated_at = now() WHERE id = $1`, [decision.id]);
+    const caseId = await openReviewCase(client, { id: decision.id, agentId: decision.agent_id, action: decision.action, tier: decision.tier }, "outcome_unknown", `Forwarded to the system of record, which did not say whether it acted: ${why}`);
+    await audit(client, agent, { action: "outcome.unknown", subjectType: "decision", subjectId: decision.id, data: { reason: why, review_case_id: caseId } });
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -82,7 +82,7 @@ export const idempotencyKeySchema = z
 
 export const outcomeRequestSchema = z
   .strictObject({
-    status: z.enum(["executed", "failed", "reverted"]),
+    status: z.enum(["executed", "failed", "reverted", "outcome_unknown"]),
     action_digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, "Expected sha256:<64 hex digits>").optional(),
     external_ref: z.string().min(1).max(200).optional(),
     detail: z.record(z.string().max(64), scalarSchema).refine((d) => Object.keys(d).length <= 50, "At most 50 detail fields").optional(),

@@ -48,6 +48,7 @@ export type DecisionStatus = "allowed" | "denied" | "pending_approval" | "needs_
 
 export type ReasonCode =
   | "paused"
+  | "customer_mismatch"
   | "forbidden"
   | "unknown_action"
   | "unknown_intent"
@@ -238,6 +239,17 @@ function decideUpToLimits(
   // 0. Stop switch
   if (input.paused) {
     return result(policy, action, "deny", { code: "paused", rule: "stop_switch", message: pausedMessage(input.paused, request, input.agentName) });
+  }
+
+  // 0b. Two customers: an enforcement point (the MCP gateway) found one in the call's arguments and
+  // another in the conversation's context. How a manipulated model acts on someone else's account.
+  const conversationCustomer = request.context?.customer_id;
+  if (typeof conversationCustomer === "string" && request.customer?.id !== undefined && request.customer.id !== conversationCustomer) {
+    return result(policy, action, "deny", {
+      code: "customer_mismatch",
+      rule: "customer_mismatch",
+      message: `The call is for customer ${quote(request.customer.id)} but the conversation is with ${quote(conversationCustomer)}: an agent acts only for the customer it is talking to`,
+    });
   }
 
   // 1. Forbidden wins over everything in the document, even when the action is also defined.

@@ -1,4 +1,4 @@
-export { actionDigest, canonicalJson, type ActionDigestInput } from "./canonical";
+export { actionDigest, canonicalJson, toolCallDigest, type ActionDigestInput, type ToolCallDigestInput } from "./canonical";
 export {
   compileCondition,
   compilePolicy,

@@ -16,7 +16,15 @@ export function withGrant(response: DecisionResponse, basis: GrantBasis, stops: 
  * The answer to POST /api/v1/decisions (and an AuthZEN evaluation) with its grant: a new
  * `allow`, or a replay of one that is still allowed, unexpired and not stopped.
  */
-export function grantCreatedDecision(created: CreatedDecision, agentName: string, request: DecisionRequestBody, stops: readonly StopInForce[], now = new Date()): GrantedDecision {
+export function grantCreatedDecision(
+  created: CreatedDecision,
+  agentName: string,
+  request: DecisionRequestBody,
+  stops: readonly StopInForce[],
+  now = new Date(),
+  /** The MCP tool the decision was made for (the gateway): its grant then binds the whole tool call. */
+  tool: string | null = null,
+): GrantedDecision {
   const response = created.body;
   if (response.decision !== "allow") return response;
   return withGrant(
@@ -33,6 +41,7 @@ export function grantCreatedDecision(created: CreatedDecision, agentName: string
       policyVersion: response.policy_version,
       createdAt: new Date(response.created_at),
       decidedAt: null,
+      tool,
     },
     stops,
     now,

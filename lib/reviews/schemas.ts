@@ -27,6 +27,7 @@ export const REVIEW_SOURCE_NAMES: Record<ReviewSource, string> = {
   limit_breach: "limit breach",
   sample: "review sample",
   executed_while_paused: "executed during a stop",
+  outcome_unknown: "outcome unknown",
 };
 
 export const REVIEW_STATUS_NAMES: Record<ReviewStatus, string> = { open: "open", in_review: "in review", resolved: "resolved", dismissed: "dismissed" };

@@ -14,6 +14,10 @@ import { PolicyRuntime } from "../../lib/decisions/policy-runtime";
 import { importPolicy } from "../../lib/policy/import-policy";
 import examplePolicy from "../../lib/demo/example-policy.json";
 import type { TestDatabase } from "./database";
+import { drainGatewayOutcomes } from "../../lib/gateway/call-tool";
+import { GatewayCatalog } from "../../lib/gateway/gateway-catalog";
+import { createGatewayNodeHandler, isGatewayPath } from "../../lib/gateway/mcp-endpoint";
+import type { CallUpstream, Upstream } from "../../lib/gateway/types";
 
 export const operator = cliActor("test");
 
@@ -21,6 +25,8 @@ export interface ApiServer {
   url: string;
   pool: pg.Pool;
   runtime: PolicyRuntime;
+  /** The gateway's catalog, when started with one (reload() after changing upstreams). */
+  catalog: GatewayCatalog | null;
   close(): Promise<void>;
 }
 
@@ -28,7 +34,14 @@ export interface ApiServer {
  * The real agent API (the same handlers `mandate start` mounts: health, agent API, the parser's
  * clientError answer) over real HTTP on a free port, in this process.
  */
-export async function startApiServer(t: TestDatabase, options: { refreshMs?: number; url?: string } = {}): Promise<ApiServer> {
+export interface GatewayOptions {
+  /** The upstream tool servers the gateway forwards to (the registry's rows, opened). */
+  upstreams: () => Promise<Upstream[]>;
+  callUpstream: CallUpstream;
+  timeoutMs?: number;
+}
+
+export async function startApiServer(t: TestDatabase, options: { refreshMs?: number; url?: string; gateway?: GatewayOptions } = {}): Promise<ApiServer> {
   // As getAgentPool() makes it, signed in as the application's role, as a server is.
   const pool = createPool(options.url ?? t.appUrl, 30, { genericPlans: true });
   const runtime = new PolicyRuntime(pool, { refreshMs: options.refreshMs ?? 100 });
@@ -38,9 +51,17 @@ export async function startApiServer(t: TestDatabase, options: { refreshMs?: num
   const handler = createNodeHandler({ pool, runtime, auth, limiter, log: (m) => console.error(m) });
   // Routed as lib/server/start-server.ts routes them: the AuthZEN door beside the agent API.
   const authzen = createAuthzenNodeHandler({ pool, runtime, auth, limiter, log: (m) => console.error(m) });
+  // And the MCP gateway at /mcp, when the test gives it upstreams.
+  const catalog = options.gateway ? new GatewayCatalog(runtime, options.gateway.upstreams, (e) => console.error(e)) : null;
+  const gateway =
+    options.gateway && catalog
+      ? createGatewayNodeHandler({ pool, runtime, auth, limiter, catalog: () => catalog.current(), callUpstream: options.gateway.callUpstream, upstreamTimeoutMs: options.gateway.timeoutMs ?? 5_000, log: (m) => console.error(m) })
+      : null;
   const health = createHealthHandler(new Readiness(pool, runtime));
   const server = http.createServer({ requireHostHeader: false }, (req, res) => {
-    if (!refuseMissingHost(req, res) && !health(req, res)) void (isAuthzenPath(req.url) ? authzen : handler)(req, res);
+    if (refuseMissingHost(req, res) || health(req, res)) return;
+    if (gateway && isGatewayPath(req.url)) void gateway(req, res);
+    else void (isAuthzenPath(req.url) ? authzen : handler)(req, res);
   });
   server.on("clientError", answerClientError);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -49,7 +70,9 @@ export async function startApiServer(t: TestDatabase, options: { refreshMs?: num
     url: `http://127.0.0.1:${port}`,
     pool,
     runtime,
+    catalog,
     close: async () => {
+      await drainGatewayOutcomes();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       runtime.stop();
