@@ -33,7 +33,7 @@ import { publicJwks } from "@/lib/keys/key-store";
 import { buildStandaloneVerifier } from "@/lib/evidence/build-standalone-verifier";
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path";
 import { applySecurityHeaders } from "./security-headers";
-import { PAYMENT_GATEWAY_PATH, PaymentGateway } from "@/lib/demo/systems/payment-gateway";
+import { startDemoSystems } from "@/lib/demo/systems/demo-systems";
 import { grantIssuer } from "@/lib/grants/make-grant";
 
 const log = (line: string) => console.log(`mandate: ${line}`);
@@ -108,9 +108,10 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   await app.prepare();
   const handle = app.getRequestHandler();
 
-  // With the demo workspace, the midnight story's payment gateway runs beside Mandate as a real MCP
-  // server that refunds only with a grant (verified against the JWKS URL, as any system of record would).
-  const payments = seed ? new PaymentGateway({ jwks: `${grantIssuer()}/.well-known/jwks.json`, issuer: grantIssuer() }) : null;
+  // With the demo workspace, the midnight story's systems of record (payments, carrier, orders,
+  // inventory) run beside Mandate as real MCP servers that change state only with a grant
+  // (verified against the JWKS URL, as any system of record would).
+  const demoSystems = seed ? startDemoSystems({ jwks: `${grantIssuer()}/.well-known/jwks.json`, issuer: grantIssuer() }) : null;
 
   const health = createHealthHandler(new Readiness(pool, runtime));
   const https = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
@@ -119,8 +120,8 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
     const agent = isAgentApiPath(req.url);
     const authzen = !agent && isAuthzenPath(req.url);
     const noGrants = agentApiWithoutGrants !== null && !!req.url?.startsWith(`${NO_GRANTS_PREFIX}/api/v1/`);
-    const demoSystem = payments !== null && (req.url ?? "").split("?")[0] === PAYMENT_GATEWAY_PATH;
-    const machine = agent || authzen || noGrants || demoSystem || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
+    const demoSystem = demoSystems?.find(req.url) ?? null;
+    const machine = agent || authzen || noGrants || demoSystem !== null || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
     applySecurityHeaders(req, res, { console: !machine, https, trustedProxies });
     if (refuseMissingHost(req, res) || health(req, res)) return;
     if (req.url === "/.well-known/jwks.json") {
@@ -135,7 +136,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
     if (noGrants) {
       req.url = req.url!.slice(NO_GRANTS_PREFIX.length);
       void agentApiWithoutGrants!(req, res);
-    } else if (demoSystem) void payments.handle(req, res);
+    } else if (demoSystem) void demoSystem.handle(req, res);
     else if (agent) void agentApi(req, res);
     else if (authzen) void authzenApi(req, res);
     else if (hasMalformedPath(req.url)) answerMalformedPath(req, res);
@@ -151,7 +152,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const port = typeof address === "object" && address ? address.port : env.PORT;
   const url = `http://localhost:${port}`;
   log(`ready on ${url}`);
-  if (payments) log(`demo payment gateway (MCP, refunds only with a Mandate grant) on ${url}${PAYMENT_GATEWAY_PATH}`);
+  for (const { system } of demoSystems?.systems ?? []) log(`demo ${system.summary} on ${url}${system.path}`);
 
   let closing: Promise<void> | null = null;
   const close = () =>
