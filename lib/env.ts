@@ -40,6 +40,8 @@ const envSchema = z.object({
   // the approval that completed a hold.
   MANDATE_GRANT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   MANDATE_GRANT_APPROVED_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  // How long the MCP gateway waits for an upstream tool before recording the outcome as unknown.
+  MANDATE_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   MANDATE_RETENTION_DAYS: z.coerce.number().int().min(183, "must be at least 183 (six months)").default(183),
 });
 

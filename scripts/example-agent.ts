@@ -1,17 +1,19 @@
 // The midnight shipping-error story, played by an example agent against a running Mandate:
-//   npm run example:agent -- [--url http://localhost:3000] [--key mdt_…] [--wait 60]
-// Maya's parcel went to her old address. The agent reroutes it, refunds the shipping fee
-// through the demo payment gateway (a real MCP server that refunds only with Mandate's grant
-// for exactly that refund), shows that a tampered or reused grant is refused there, asks for a
-// larger goodwill refund (held for a supervisor), and is refused when the conversation drifts
-// into renegotiating her contract.
+//   npm run example:agent -- [--url http://localhost:3000] [--key mdt_…] [--customer cus_8841] [--wait 60]
+// Maya's parcel went to her old address. The agent works through Mandate's MCP gateway with the
+// official MCP client, as any agent framework would: it reroutes the parcel (carrier) and refunds
+// the shipping fee (payment gateway); both calls are decided by the policy and reach the systems
+// with a grant. Going around Mandate gets nowhere: the payment gateway refuses a refund with no
+// grant, with a grant for another amount, and a grant used twice. A larger goodwill refund is held
+// for a supervisor (with --wait, approved in the console, then carried out by calling the same
+// tool again), and renegotiating her contract is forbidden.
 import { parseArgs } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { DEMO_AGENT_KEY } from "../lib/demo/demo-credentials";
 import { PAYMENT_GATEWAY_PATH } from "../lib/demo/systems/payment-gateway";
-import { executionPause, MandateApiError, MandateClient, mayExecute, type Decision, type DecisionRequest } from "../lib/client/mandate-client";
+import { executionPause, MandateApiError, MandateClient, type Decision } from "../lib/client/mandate-client";
 
 const { values } = parseArgs({
   options: {
@@ -19,92 +21,103 @@ const { values } = parseArgs({
     key: { type: "string", default: DEMO_AGENT_KEY },
     customer: { type: "string", default: "cus_8841" },
     wait: { type: "string", default: "0" },
-    payments: { type: "string" },
   },
 });
-const paymentsUrl = values.payments ?? `${values.url!.replace(/\/$/, "")}${PAYMENT_GATEWAY_PATH}`;
 
-const mandate = new MandateClient({ baseUrl: values.url!, apiKey: values.key! });
-const customer = { id: values.customer!, verified: true, segment: "vip" };
-const context = { conversation_id: `conv_${Date.now().toString(36)}`, channel: "chat", confidence: 0.93, summary: "Parcel sent to the customer's old address" };
-
-function show(step: string, d: Decision): void {
-  const why = d.reasons.map((r) => r.message).join("; ");
-  console.log(`${step.padEnd(34)} → ${d.decision.toUpperCase().padEnd(8)} ${d.tier ? `[${d.tier}] ` : ""}${why}`);
-}
-
+const base = values.url!.replace(/\/$/, "");
+const customer = values.customer!;
+const conversation = `conv_${Date.now().toString(36)}`;
+const mandate = new MandateClient({ baseUrl: base, apiKey: values.key! });
 const pad = "".padEnd(34);
 
-/** The payment gateway, called with the official MCP client; the grant rides in the call's _meta. */
-async function refund(args: { customer_id: string; order_id: string; amount: string; currency: string }, grant: string | undefined): Promise<{ ok: boolean; text: string; id?: string }> {
-  const payments = new Client({ name: "example-agent", version: "1.0.0" });
-  await payments.connect(new StreamableHTTPClientTransport(new URL(paymentsUrl)));
+/** One MCP client session: Mandate's gateway (with the agent's key and the conversation's context) or a system directly. */
+async function mcp<T>(url: string, headers: Record<string, string>, run: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ name: "example-agent", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
   try {
-    const result = (await payments.callTool({ name: "issue_refund", arguments: args, _meta: grant ? { "mandate/grant": grant } : {} })) as CallToolResult;
-    const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
-    const id = (result.structuredContent as { refund?: { id: string } } | undefined)?.refund?.id;
-    return { ok: !result.isError, text, id };
+    return await run(client);
   } finally {
-    await payments.close();
+    await client.close();
   }
 }
 
-async function act(step: string, request: DecisionRequest, execute: (decision: Decision) => Promise<string>): Promise<Decision> {
-  const decision = await mandate.decide({ ...request, customer, context }, { idempotencyKey: `${context.conversation_id}:${step}` });
-  show(step, decision);
-  if (decision.decision === "allow") {
-    const ref = await execute(decision);
-    await mandate.reportOutcome(decision.id, { status: "executed", action_digest: decision.action_digest, external_ref: ref });
-    console.log(`${pad}   executed (${ref}) and reported`);
-  }
-  return decision;
+// The host application, not the model, says who the customer is and what the conversation is about.
+const gatewayHeaders = {
+  authorization: `Bearer ${values.key}`,
+  "Mandate-Customer-Id": customer,
+  "Mandate-Customer-Verified": "true",
+  "Mandate-Customer-Segment": "vip",
+  "Mandate-Intent": "shipping_error",
+  "Mandate-Conversation-Id": conversation,
+  "Mandate-Channel": "chat",
+};
+const viaGateway = (name: string, args: Record<string, unknown>) => mcp(`${base}/mcp`, gatewayHeaders, async (client) => (await client.callTool({ name, arguments: args })) as CallToolResult);
+const direct = (args: Record<string, unknown>, grant?: string) =>
+  mcp(`${base}${PAYMENT_GATEWAY_PATH}`, {}, async (client) => (await client.callTool({ name: "issue_refund", arguments: args, ...(grant ? { _meta: { "mandate/grant": grant } } : {}) })) as CallToolResult);
+
+const text = (result: CallToolResult) => result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
+const decisionOf = (result: CallToolResult) => result._meta?.["mandate/decision"] as string | undefined;
+const refundId = (result: CallToolResult) => (result.structuredContent as { refund?: { id: string } } | undefined)?.refund?.id;
+
+function show(step: string, result: CallToolResult): void {
+  console.log(`${step.padEnd(34)} → ${result.isError ? "NOT DONE" : "DONE    "} ${text(result)}`);
 }
 
 try {
-  console.log(`00:07 — Maya writes: "My parcel went to my old address!" (${values.url})\n`);
-  // The carrier has no stand-in yet: the reroute is reported as the carrier's reference would be.
-  await act("Reroute the parcel", { action: "shipment.reroute", intent: "shipping_error", params: { order_id: "ord_1193" }, data_sources: ["orders", "shipments"] }, async () => "carrier_rr_5521");
-  const fee = { customer_id: customer.id, order_id: "ord_1193", amount: "12.50", currency: "USD" };
-  await act("Refund the shipping fee ($12.50)", { action: "refund.issue", intent: "shipping_error", params: { amount: fee.amount, currency: fee.currency, order_id: fee.order_id }, data_sources: ["orders", "payments"] }, async (decision) => {
-    console.log(`${pad}   grant: ${decision.grant ? `${decision.grant.slice(0, 24)}… (signed, for exactly this refund)` : "none"}`);
-    // A manipulated agent tries to stretch the grant: same grant, ten times the amount.
-    const tampered = await refund({ ...fee, amount: "125.00" }, decision.grant);
-    console.log(`${pad}   payment gateway, $125.00 with that grant: ${tampered.ok ? "ACCEPTED (this must not happen)" : tampered.text}`);
-    const paid = await refund(fee, decision.grant);
-    if (!paid.ok) throw new Error(`the payment gateway refused the granted refund: ${paid.text}`);
-    console.log(`${pad}   payment gateway: ${paid.text}`);
-    const again = await refund(fee, decision.grant);
-    console.log(`${pad}   the same grant again: ${again.ok ? "ACCEPTED (this must not happen)" : again.text}`);
-    return paid.id!;
-  });
-  const held = await act("Goodwill refund ($180.00)", { action: "refund.issue", intent: "shipping_error", params: { amount: "180.00", currency: "USD", order_id: "ord_1193" }, data_sources: ["orders", "payments"] }, async () => "re_goodwill");
-  if (held.decision === "hold") {
-    console.log(`${pad}   ${held.id} waits for ${held.approval?.required} approval by ${held.approval?.roles.join(" or ")} (expires ${held.approval?.expires_at})`);
-    const waitSeconds = Number(values.wait);
-    if (waitSeconds > 0) {
-      const decided = await mandate.waitForDecision(held.id, { timeoutMs: waitSeconds * 1000 });
-      console.log(`${pad}   now ${decided.status}`);
-      const pause = executionPause(decided);
-      if (pause) console.log(`${pad}   not executed: ${pause.message}`);
-      if (mayExecute(decided)) {
-        // The approval's grant comes with the read; the gateway checks it like any other.
-        const paid = await refund({ customer_id: customer.id, order_id: "ord_1193", amount: "180.00", currency: "USD" }, decided.grant);
-        console.log(`${pad}   payment gateway: ${paid.text}`);
-        if (paid.ok) {
-          await mandate.reportOutcome(held.id, { status: "executed", action_digest: held.action_digest, external_ref: paid.id });
-          console.log(`${pad}   executed (${paid.id}) and reported`);
+  console.log(`00:07 — Maya writes: "My parcel went to my old address!" (${base}, MCP gateway at ${base}/mcp)\n`);
+  const tools = await mcp(`${base}/mcp`, gatewayHeaders, async (client) => (await client.listTools()).tools);
+  console.log(`The agent sees ${tools.length} tools through Mandate: ${tools.map((tool) => tool.name).join(", ")}\n`);
+
+  show("Reroute the parcel", await viaGateway("reroute_parcel", { customer_id: customer, order_id: "ord_1193", address: { line1: "12 Harbour Road", city: "Portland", postcode: "97201", country: "US" } }));
+  const fee = { customer_id: customer, order_id: "ord_1193", amount: "12.50", currency: "USD" };
+  const paid = await viaGateway("issue_refund", fee);
+  show("Refund the shipping fee ($12.50)", paid);
+  if (!paid.isError) console.log(`${pad}   executed (${refundId(paid)}), reported by the gateway under ${decisionOf(paid)}`);
+
+  // Going around Mandate: straight to the payment gateway.
+  console.log(`\nGoing around Mandate, straight to the payment gateway:`);
+  console.log(`${pad}   no grant: ${text(await direct({ ...fee, amount: "125.00" }))}`);
+  const decided: Decision = await mandate.decide({ action: "refund.issue", intent: "shipping_error", customer: { id: customer, verified: true }, params: { amount: "5.00", currency: "USD", order_id: "ord_1193" }, data_sources: ["orders", "payments"], context: { conversation_id: conversation, channel: "chat" } });
+  console.log(`${pad}   Mandate's API allows a $5.00 refund and gives a grant (${decided.grant ? `${decided.grant.slice(0, 16)}…` : "none"})`);
+  console.log(`${pad}   payment gateway, $125.00 with that grant: ${text(await direct({ ...fee, amount: "125.00" }, decided.grant))}`);
+  const five = await direct({ ...fee, amount: "5.00" }, decided.grant);
+  console.log(`${pad}   payment gateway, $5.00 with it: ${text(five)}`);
+  console.log(`${pad}   the same grant again: ${text(await direct({ ...fee, amount: "5.00" }, decided.grant))}`);
+  if (!five.isError) await mandate.reportOutcome(decided.id, { status: "executed", action_digest: decided.action_digest, external_ref: refundId(five) });
+  console.log("");
+
+  const goodwill = { customer_id: customer, order_id: "ord_1193", amount: "180.00", currency: "USD" };
+  const held = await viaGateway("issue_refund", goodwill);
+  show("Goodwill refund ($180.00)", held);
+  const heldId = decisionOf(held);
+  if (held.isError && heldId) {
+    const hold = await mandate.getDecision(heldId);
+    if (hold.status === "pending_approval") {
+      console.log(`${pad}   ${heldId} waits for ${hold.approval?.required} approval by ${hold.approval?.roles.join(" or ")} (expires ${hold.approval?.expires_at})`);
+      const waitSeconds = Number(values.wait);
+      if (waitSeconds > 0) {
+        const after = await mandate.waitForDecision(heldId, { timeoutMs: waitSeconds * 1000 });
+        console.log(`${pad}   now ${after.status}`);
+        const pause = executionPause(after);
+        if (pause) console.log(`${pad}   not executed: ${pause.message}`);
+        else if (after.status === "approved") {
+          // Approved: the same call again is carried out under that approval, once.
+          const carried = await viaGateway("issue_refund", goodwill);
+          console.log(`${pad}   payment gateway: ${text(carried)}`);
+          if (!carried.isError) console.log(`${pad}   executed (${refundId(carried)}), reported by the gateway`);
         }
       }
     }
   }
-  await act("Renegotiate her contract", { action: "contract.negotiate", intent: "billing_dispute" }, async () => "never");
-  console.log(`\nDecision ${held.id} is the held refund: approve it in the console (Approvals).`);
+  const contract = await mandate.decide({ action: "contract.negotiate", intent: "billing_dispute", customer: { id: customer, verified: true }, context: { conversation_id: conversation, channel: "chat" } });
+  console.log(`${"Renegotiate her contract".padEnd(34)} → ${contract.decision.toUpperCase().padEnd(8)} ${contract.reasons.map((r) => r.message).join("; ")}`);
+  if (heldId) console.log(`\nDecision ${heldId} is the held refund: approve it in the console (Approvals).`);
 } catch (error) {
   if (error instanceof MandateApiError) {
     console.error(`Mandate answered ${error.status} ${error.code}: ${error.message}`);
     for (const e of error.errors) console.error(`  ${e.path}: ${e.message}`);
   } else {
-    console.error(`Could not reach Mandate at ${values.url}: ${(error as Error).message}`);
+    console.error(`Could not reach Mandate at ${base}: ${(error as Error).message}`);
   }
   process.exit(1);
 }

@@ -33,7 +33,12 @@ import { publicJwks } from "@/lib/keys/key-store";
 import { buildStandaloneVerifier } from "@/lib/evidence/build-standalone-verifier";
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path";
 import { applySecurityHeaders } from "./security-headers";
-import { startDemoSystems } from "@/lib/demo/systems/demo-systems";
+import { DEMO_SYSTEMS, startDemoSystems } from "@/lib/demo/systems/demo-systems";
+import { callUpstream, listUpstreamTools } from "@/lib/gateway/call-upstream";
+import { drainGatewayOutcomes } from "@/lib/gateway/call-tool";
+import { GatewayCatalog } from "@/lib/gateway/gateway-catalog";
+import { createGatewayNodeHandler, GATEWAY_PATH, isGatewayPath } from "@/lib/gateway/mcp-endpoint";
+import type { Upstream } from "@/lib/gateway/types";
 import { grantIssuer } from "@/lib/grants/make-grant";
 
 const log = (line: string) => console.log(`mandate: ${line}`);
@@ -113,15 +118,20 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   // (verified against the JWKS URL, as any system of record would).
   const demoSystems = seed ? startDemoSystems({ jwks: `${grantIssuer()}/.well-known/jwks.json`, issuer: grantIssuer() }) : null;
 
+  // The MCP gateway at /mcp: every tool call decided before it reaches an upstream.
+  const catalog = new GatewayCatalog(runtime, () => loadGatewayUpstreams(demoSystems !== null), (error) => log(`reading the tool servers failed (will retry): ${(error as Error).message}`));
+  const gateway = createGatewayNodeHandler({ pool, runtime, auth, limiter, shadow, log, catalog: () => catalog.current(), callUpstream, upstreamTimeoutMs: env.MANDATE_GATEWAY_TIMEOUT_MS });
+
   const health = createHealthHandler(new Readiness(pool, runtime));
   const https = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
   const trustedProxies = env.MANDATE_TRUSTED_PROXIES;
   const server = http.createServer({ requireHostHeader: false }, (req, res) => {
     const agent = isAgentApiPath(req.url);
     const authzen = !agent && isAuthzenPath(req.url);
+    const mcp = isGatewayPath(req.url);
     const noGrants = agentApiWithoutGrants !== null && !!req.url?.startsWith(`${NO_GRANTS_PREFIX}/api/v1/`);
     const demoSystem = demoSystems?.find(req.url) ?? null;
-    const machine = agent || authzen || noGrants || demoSystem !== null || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
+    const machine = agent || authzen || mcp || noGrants || demoSystem !== null || ["/healthz", "/readyz", "/.well-known/jwks.json", "/downloads/mandate-verify-evidence.mjs"].includes(req.url ?? "");
     applySecurityHeaders(req, res, { console: !machine, https, trustedProxies });
     if (refuseMissingHost(req, res) || health(req, res)) return;
     if (req.url === "/.well-known/jwks.json") {
@@ -139,6 +149,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
     } else if (demoSystem) void demoSystem.handle(req, res);
     else if (agent) void agentApi(req, res);
     else if (authzen) void authzenApi(req, res);
+    else if (mcp) void gateway(req, res);
     else if (hasMalformedPath(req.url)) answerMalformedPath(req, res);
     else void handle(req, res);
   });
@@ -152,6 +163,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const port = typeof address === "object" && address ? address.port : env.PORT;
   const url = `http://localhost:${port}`;
   log(`ready on ${url}`);
+  log(`MCP gateway on ${url}${GATEWAY_PATH} (agents connect with their API key)`);
   for (const { system } of demoSystems?.systems ?? []) log(`demo ${system.summary} on ${url}${system.path}`);
 
   let closing: Promise<void> | null = null;
@@ -169,12 +181,24 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       await webhooks.stop();
       await rollups.stop();
       await recommendations.stop();
+      await drainGatewayOutcomes();
       await writerFor(pool).drain();
       await closePool();
       await disconnectPrisma();
       await database.close();
     })());
   return { url, close };
+}
+
+/** The gateway's upstreams: with the demo workspace, the demo's systems of record on this server. */
+async function loadGatewayUpstreams(demo: boolean): Promise<Upstream[]> {
+  if (!demo) return [];
+  return Promise.all(
+    DEMO_SYSTEMS.map(async (system) => {
+      const url = `${grantIssuer()}${system.path}`;
+      return { name: system.name, url, headers: {}, tools: await listUpstreamTools({ url, headers: {} }) };
+    }),
+  );
 }
 
 let verifierFile: Promise<Buffer> | null = null;

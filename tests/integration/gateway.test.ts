@@ -4,14 +4,15 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { ErrorCode, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Actor } from "../../lib/audit/actor";
 import { decideApproval } from "../../lib/approvals/decide-approval";
 import { PaymentGateway } from "../../lib/demo/systems/payment-gateway";
 import { drainGatewayOutcomes } from "../../lib/gateway/call-tool";
-import type { CallUpstream, Upstream } from "../../lib/gateway/types";
+import { callUpstream, listUpstreamTools } from "../../lib/gateway/call-upstream";
+import type { Upstream } from "../../lib/gateway/types";
 import { grantIssuer } from "../../lib/grants/make-grant";
 import { getKeyStore } from "../../lib/keys/current-key-store";
 import { publicJwks } from "../../lib/keys/key-store";
@@ -56,25 +57,6 @@ function opsServer(): http.RequestListener {
   };
 }
 
-/** The gateway's upstream call as the SDK's client makes it (one connection per call). */
-const callUpstream: CallUpstream = async (upstream, call, options) => {
-  const client = new Client({ name: "mandate-gateway", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(new URL(upstream.url), { requestInit: { headers: { ...upstream.headers, ...(options.extraHeaders ?? {}) } } });
-  try {
-    await client.connect(transport);
-  } catch (error) {
-    throw Object.assign(new Error(`cannot reach ${upstream.url}: ${(error as Error).message}`), { name: "UpstreamUnreachable" });
-  }
-  try {
-    return (await client.callTool(call, undefined, { timeout: options.timeoutMs })) as CallToolResult;
-  } catch (error) {
-    if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) throw Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { name: "UpstreamTimeout" });
-    throw error;
-  } finally {
-    await client.close().catch(() => {});
-  }
-};
-
 const toolMappings = [
   { server: "payments", tool: "issue_refund", action: "refund.issue", customer_id: "customer_id", params: { amount: "amount", currency: "currency", order_id: "order_id" }, data_sources: ["orders", "payments"] },
   { server: "ops", tool: "reroute", action: "shipment.reroute", customer_id: "customer_id", params: { order_id: "order_id" }, data_sources: ["orders", "shipments"] },
@@ -92,13 +74,7 @@ beforeAll(async () => {
   payments = new PaymentGateway({ jwks: publicJwks(getKeyStore()), issuer: grantIssuer() });
   const paymentsUrl = await listen((req, res) => void payments.handle(req, res));
   const opsUrl = await listen(opsServer());
-  const listTools = async (url: string) => {
-    const client = new Client({ name: "registry", version: "1" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-    const { tools } = await client.listTools();
-    await client.close();
-    return tools;
-  };
+  const listTools = (url: string) => listUpstreamTools({ url, headers: {} });
   upstreams.push({ name: "payments", url: paymentsUrl, headers: {}, tools: await listTools(paymentsUrl) });
   upstreams.push({ name: "ops", url: opsUrl, headers: {}, tools: await listTools(opsUrl) });
   api = await startApiServer(t, { refreshMs: 50, gateway: { upstreams: async () => upstreams, callUpstream, timeoutMs: 1_000 } });
