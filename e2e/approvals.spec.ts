@@ -19,7 +19,6 @@ test("the example agent's oversized refund is approved by a supervisor, executed
   await expect(item).toBeVisible({ timeout: 2500 });
 
   await item.click();
-  await expect(page.getByText("“Parcel sent to the customer's old address”")).toBeVisible();
   await expect(page.getByRole("table", { name: "Customer history" })).toContainText("Issue a refund");
   const form = page.getByRole("form", { name: "Decide" });
   // Nothing is chosen in advance: sending without a choice or a reason explains both.
@@ -39,11 +38,13 @@ test("the example agent's oversized refund is approved by a supervisor, executed
 
   expect(await exited).toBe(0);
   expect(output).toContain("now approved");
-  // The payment gateway stand-in refunded with Mandate's grants and refused the tampered and reused ones.
+  // Through the MCP gateway: the approved refund was carried out by calling the same tool again; going
+  // around Mandate, the payment gateway refused a missing, a stretched and a reused grant.
+  expect(output).toMatch(/no grant: Refund refused \(no_grant\)/);
   expect(output).toContain("payment gateway, $125.00 with that grant: Refund refused (wrong_call, params.amount)");
   expect(output).toContain("the same grant again: Refund refused (reused)");
   expect(output).toMatch(new RegExp(`payment gateway: Refunded 180\\.00 USD to ${customer} for ord_1193 \\(re_[0-9a-f]+\\), under Mandate decision ${decisionId}`));
-  expect(output).toMatch(/executed \(re_[0-9a-f]+\) and reported\n[^\n]*Renegotiate/);
+  expect(output).toMatch(/executed \(re_[0-9a-f]+\), reported by the gateway\n[^\n]*Renegotiate/);
 
   await page.goto(`/history/${decisionId}`);
   const lineage = page.getByRole("list", { name: "Lineage" });

@@ -10,6 +10,7 @@ import { actionDigest } from "@/lib/engine";
 import { ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 import { parseExactJson } from "@/lib/exact-json";
 import { checkCondition } from "@/lib/policy/conditions";
+import { toolMappingSchema } from "@/lib/policy/document-schema";
 import { parsePolicyText } from "@/lib/policy/validate-policy";
 import { DECISION_WEBHOOK_TYPES } from "@/lib/webhooks/enqueue-webhook";
 import { signWebhook } from "@/lib/webhooks/signature";
@@ -22,7 +23,7 @@ import { buildOpenApiDocument } from "./openapi";
 // served OpenAPI document), the error table is lib/errors.ts, and the webhook verifier is run.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const DOCS = ["docs/api/README.md", "docs/api/agent-api.md", "docs/api/webhooks.md", "docs/api/errors.md", "docs/api/grants.md", "docs/policy-document.md"];
+const DOCS = ["docs/api/README.md", "docs/api/agent-api.md", "docs/api/webhooks.md", "docs/api/errors.md", "docs/api/grants.md", "docs/api/mcp-gateway.md", "docs/policy-document.md"];
 // Pages others write; linked from these docs before they land.
 const PENDING = new Set<string>([]);
 
@@ -92,6 +93,10 @@ const CHECKS: Record<string, (text: string) => string> = {
   Condition: (text) => {
     const issues = checkCondition(JSON.parse(text));
     return issues.length ? JSON.stringify(issues) : "ok";
+  },
+  ToolMapping: (text) => {
+    const result = toolMappingSchema.safeParse(JSON.parse(text));
+    return result.success ? "ok" : JSON.stringify(result.error.issues);
   },
   GrantHeader: (text) => {
     const header = JSON.parse(text);
