@@ -48,14 +48,14 @@ test("the example agent's oversized refund is approved by a supervisor, executed
 
   await page.goto(`/history/${decisionId}`);
   const lineage = page.getByRole("list", { name: "Lineage" });
-  await expect(lineage).toContainText("support-bot asked to refund.issue");
+  await expect(lineage).toContainText("support-bot called the tool issue_refund on payments (refund.issue) through the MCP gateway");
   // The request in words; the JSON as sent stays one click away.
   await expect(lineage).toContainText("amount 180.00 USD · order id ord_1193 · reads orders, payments");
   await lineage.getByText("The request as the agent sent it").click();
   await expect(lineage.locator("pre")).toContainText('"order_id": "ord_1193"');
   await expect(lineage).toContainText("Decided hold under policy version");
   await expect(lineage).toContainText("Sam Supervisor approved as supervisor");
-  await expect(lineage).toContainText("Agent reported executed");
+  await expect(lineage).toContainText("The gateway recorded executed (from the tool server's answer)");
   await expect(page.getByRole("table", { name: "Audit entries" })).toContainText("approval.approve");
 });
 

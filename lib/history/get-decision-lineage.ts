@@ -40,13 +40,22 @@ export async function getDecisionLineage(db: Db, id: string) {
   const sealOf = (txid: bigint) => seals.find((s) => s.fromTxid <= txid && txid < s.toTxid) ?? null;
 
   const reasons = decision.reasons as DecisionResponse["reasons"];
+  const mcp = (decision.request as { mcp?: { server?: unknown; tool?: unknown } } | null)?.mcp;
+  const mcpTool = mcp && typeof mcp.server === "string" && typeof mcp.tool === "string" ? { server: mcp.server, tool: mcp.tool } : null;
   const steps: LineageStep[] = [
-    { at: decision.createdAt, kind: "request", title: `${decision.agent.name} asked to ${decision.action}`, detail: describeRequest(decision.request), raw: JSON.stringify(decision.request, null, 2) },
+    {
+      at: decision.createdAt,
+      kind: "request",
+      // A call through the MCP gateway names the tool and its server: the request is what the policy's mapping made of it.
+      title: mcpTool ? `${decision.agent.name} called the tool ${mcpTool.tool} on ${mcpTool.server} (${decision.action}) through the MCP gateway` : `${decision.agent.name} asked to ${decision.action}`,
+      detail: describeRequest(decision.request),
+      raw: JSON.stringify(decision.request, null, 2),
+    },
     { at: decision.createdAt, kind: "decision", title: `Decided ${decision.decision} under policy version ${decision.policyVersion ?? "none"}`, detail: reasons.map((r) => `${r.message} (${r.rule})`).join("; ") },
   ];
   for (const v of decision.approval?.votes ?? []) steps.push({ at: v.createdAt, kind: "approval", title: `${v.user.name} ${v.verdict === "approve" ? "approved" : "rejected"} as ${v.role}`, detail: v.reason });
   if (decision.approval?.status === "expired") steps.push({ at: decision.approval.decidedAt ?? decision.approval.expiresAt, kind: "approval", title: "Expired before anyone decided" });
-  for (const o of decision.outcomes) steps.push({ at: o.createdAt, kind: "outcome", title: `Agent reported ${o.status}`, detail: o.externalRef ?? undefined });
+  for (const o of decision.outcomes) steps.push({ at: o.createdAt, kind: "outcome", title: mcpTool ? `The gateway recorded ${o.status} (from the tool server's answer)` : `Agent reported ${o.status}`, detail: o.externalRef ?? undefined });
   for (const c of decision.reviewCases) steps.push({ at: c.createdAt, kind: "review", title: `Review case opened (${c.source.replaceAll("_", " ")})`, detail: `${c.reason} · ${c.status.replace("_", " ")}`, href: `/reviews/${c.id}` });
   for (const w of decision.webhookEvents) steps.push({ at: w.createdAt, kind: "webhook", title: `Webhook ${w.type}: ${w.status}`, detail: `${w.attempts} attempt${w.attempts === 1 ? "" : "s"}${w.deliveredAt ? `, delivered ${w.deliveredAt.toISOString()}` : ""}` });
   steps.sort((a, b) => a.at.getTime() - b.at.getTime());
