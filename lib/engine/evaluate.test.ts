@@ -96,6 +96,22 @@ describe("evaluate", () => {
     });
   });
 
+  describe("rule 0b: two customers", () => {
+    it("denies a call for another customer than the conversation's, before forbidden actions", () => {
+      const mismatch = { ...refund(), context: { customer_id: "cus_conversation" } };
+      expect(decide(mismatch)).toMatchObject({ decision: "deny", reasons: [{ code: "customer_mismatch", rule: "customer_mismatch" }] });
+      expect(codes({ action: "contract.negotiate", customer: { id: "cus_a" }, context: { customer_id: "cus_b" } })).toEqual(["customer_mismatch"]);
+      // A stop switch still comes first.
+      expect(codes(mismatch, { paused: { scope: "all", reason: "Freeze" } })).toEqual(["paused"]);
+    });
+
+    it("does not apply when both name the same customer, or only one is named", () => {
+      const customer = refund().customer!.id!;
+      expect(decide({ ...refund(), context: { customer_id: customer } }).decision).toBe("allow");
+      expect(codes({ action: "contract.negotiate", context: { customer_id: "cus_x" } })).toEqual(["forbidden"]);
+    });
+  });
+
   describe("rule 1: forbidden", () => {
     it("denies with the legal reason", () => {
       expect(decide({ action: "contract.negotiate", customer: { id: "cus_1" } })).toEqual({
