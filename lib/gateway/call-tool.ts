@@ -43,6 +43,8 @@ export async function callToolThroughGateway(service: GatewayService, agent: Age
   const args = call.arguments ?? {};
   const { context, problems } = readConversationContext(headers, call._meta);
   if (problems.length) return invalidCall(problems);
+  const problem = unstorable(args);
+  if (problem) return invalidCall([problem]);
 
   const catalog = await service.catalog();
   const entry = catalog.find(call.name);
@@ -155,6 +157,17 @@ async function refuseUnmapped(service: GatewayService, agent: AgentPrincipal, na
     tool: { server, name: name.slice(0, 200), arguments: args },
   });
   return notCarriedOut(created.body);
+}
+
+const MAX_ARGUMENTS_BYTES = 64 * 1024;
+
+/** Arguments the decision could not keep as evidence: too large (the agent API's own bound), or text PostgreSQL cannot store. */
+function unstorable(args: Record<string, unknown>): string | null {
+  const text = JSON.stringify(args);
+  if (Buffer.byteLength(text) > MAX_ARGUMENTS_BYTES) return "arguments: larger than 64 KiB";
+  // JSON writes NUL as \u0000 and a lone surrogate as \udXXX: neither fits a jsonb column.
+  if (/\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}/i.test(text)) return "arguments: text with a NUL character or an unpaired surrogate";
+  return null;
 }
 
 /** A tool or server name as one segment of an action key (letters, digits, _ and -; at most 80). */

@@ -225,6 +225,20 @@ describe("the MCP gateway", () => {
     expect(await t.db.reviewCase.findFirst({ where: { decisionId: id, source: "outcome_unknown" } })).not.toBeNull();
   });
 
+  it("refuses arguments it could not keep as evidence (NUL, over 64 KiB) or could not map, recording nothing", async () => {
+    const before = await t.db.decision.count();
+    const nul = await call("issue_refund", { ...refundArgs("1.00"), order_id: "ord\u0000x" });
+    expect(text(nul)).toContain("NUL character");
+    const big = await call("issue_refund", { ...refundArgs("1.00"), note: "x".repeat(70_000) });
+    expect(text(big)).toContain("larger than 64 KiB");
+    const badAmount = await call("issue_refund", refundArgs("12.5.0"));
+    expect(text(badAmount)).toMatch(/arguments\.amount: /);
+    const badContext = await call("issue_refund", refundArgs("1.00"), { ...conversation, "Mandate-Customer-Verified": "maybe" });
+    expect(text(badContext)).toContain("mandate/customer_verified must be true or false");
+    for (const result of [nul, big, badAmount, badContext]) expect(result.isError).toBe(true);
+    expect(await t.db.decision.count()).toBe(before);
+  });
+
   it("refuses a call without a valid key with 401 and WWW-Authenticate: Bearer", async () => {
     const response = await fetch(`${api.url}/mcp`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
     expect(response.status).toBe(401);
