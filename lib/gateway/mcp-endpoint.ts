@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { AgentAuthenticator, AgentPrincipal } from "@/lib/api/agent-auth";
+import { answerMcpRequest } from "@/lib/api/mcp-http";
 import type { RateLimiter } from "@/lib/api/rate-limiter";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { isAppError } from "@/lib/errors";
@@ -58,18 +58,7 @@ export function createGatewayNodeHandler(deps: GatewayDeps): (req: IncomingMessa
         return { isError: true, content: [{ type: "text" as const, text: `Not done: ${message} Nothing reached the system; try again shortly.` }] };
       }
     });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on("close", () => {
-      void transport.close();
-      void server.close();
-    });
-    try {
-      await server.connect(transport);
-      await transport.handleRequest(req, res);
-    } catch (error) {
-      deps.log?.(`gateway: ${(error as Error).stack ?? String(error)}`);
-      if (!res.headersSent) send(res, 500, {}, rpcError(-32603, "Internal error"));
-    }
+    await answerMcpRequest(server, req, res, (error) => deps.log?.(`gateway: ${(error as Error).stack ?? String(error)}`));
   };
 }
 

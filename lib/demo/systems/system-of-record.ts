@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { answerMcpRequest } from "@/lib/api/mcp-http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { verifyGrant, type GrantClaims, type VerifyGrantOptions } from "@/lib/grants/verify-grant";
 
@@ -81,22 +81,10 @@ export abstract class SystemOfRecord {
   protected abstract server(): McpServer;
 
   /** Answers MCP over Streamable HTTP on node:http: a fresh server and transport per request (stateless). */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const server = this.server();
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on("close", () => {
-      void transport.close();
-      void server.close();
-    });
-    try {
-      await server.connect(transport);
-      await transport.handleRequest(req, res);
-    } catch (error) {
-      if (!res.headersSent) {
-        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32603, message: (error as Error).message }, id: null }));
-      }
-    }
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return answerMcpRequest(this.server(), req, res);
   }
+
 
   protected now(): Date {
     return this.options.now?.() ?? new Date();
