@@ -30,10 +30,13 @@ export default async function EditDraftItemPage({ params, searchParams }: { para
   if (key && !item) notFound();
   const common = { draftId: draft.id, revision: draft.revision, document: doc };
   const noun = LIST_SECTIONS[section].noun;
+  // A tool mapping's key ("payments/issue_refund") is not how people name it.
+  const mapping = section === "tools" ? (item as { server: string; tool: string } | null) : null;
+  const title = mapping ? `Edit the mapping of tool ${mapping.tool} on ${mapping.server}` : section === "tools" ? "Map a tool" : key ? `Edit ${noun} ${key}` : `New ${noun}`;
 
   return (
     <>
-      <PageHeader title={key ? `Edit ${noun} ${key}` : `New ${noun}`} description={<>In draft <Link href={`/drafts/${draft.id}`} className="underline">{draft.title}</Link> (revision {draft.revision}). Nothing changes for agents until the draft is reviewed and published.</>} />
+      <PageHeader title={title} description={<>In draft <Link href={`/drafts/${draft.id}`} className="underline">{draft.title}</Link> (revision {draft.revision}). Nothing changes for agents until the draft is reviewed and published.</>} />
       <Card>
         {section === "actions" ? <ActionForm {...common} action={(item as never) ?? null} /> : null}
         {section === "forbidden" ? <ForbiddenForm {...common} item={(item as never) ?? null} /> : null}
