@@ -142,7 +142,7 @@ test("IT maps a tool in a draft, mistakes stay on their fields with what was typ
   const ivan = await browser.newPage();
   await signIn(ivan, "it");
   const draftUrl = await startDraft(ivan);
-  await ivan.getByRole("region", { name: "Tool mappings" }).getByRole("link", { name: "Add" }).click();
+  await ivan.getByRole("region", { name: "Tool mappings", exact: true }).getByRole("link", { name: "Add" }).click();
   const form = ivan.getByRole("form", { name: "Map a tool" });
   await form.getByLabel("Server").fill("payments");
   await form.getByLabel("Tool name").fill("issue_store_credit");
@@ -159,6 +159,7 @@ test("IT maps a tool in a draft, mistakes stay on their fields with what was typ
   // A param name on two rows reaches the server twice and is refused there, on the later row.
   await form.getByRole("button", { name: "Save to draft" }).click();
   await expect(form.getByText("Another row already reads amount: keep one of them")).toBeVisible();
+  await expect(form.getByText("The tool mapping has errors.")).toBeVisible();
   await expect(form.getByLabel("Param 2 name")).toBeFocused();
   await expect(form.getByLabel("Param 2 read from")).toHaveValue("total");
 
@@ -184,16 +185,21 @@ test("IT maps a tool in a draft, mistakes stay on their fields with what was typ
   await expect(ivan.getByTestId("policy-diff")).toContainText(
     "Tool issue_store_credit on payments now counts as Adjust billing: reads the customer from customer_id; params amount from credit.amount; reads Payment records",
   );
-  const mapped = ivan.getByRole("region", { name: "Tool mappings" });
+  const mapped = ivan.getByRole("region", { name: "Tool mappings", exact: true });
   await expect(mapped.getByText("Tool issue_store_credit on payments counts as Adjust billing")).toBeVisible();
+  await mapped.screenshot({ path: test.info().outputPath("tool-mappings-in-draft.png") });
+  await ivan.getByTestId("policy-diff").screenshot({ path: test.info().outputPath("tool-mapping-diff.png") });
   await mapped.getByRole("link", { name: "Edit Tool issue_store_credit on payments counts as Adjust billing" }).click();
+  await expect(ivan.getByRole("heading", { name: "Edit the mapping of tool issue_store_credit on payments" })).toBeVisible();
   await expect(ivan.getByRole("form", { name: "Edit tool issue_store_credit on payments" }).getByLabel("Param 1 read from")).toHaveValue("credit.amount");
+  // Servers already mapped are offered as the person types.
+  await expect(ivan.locator("datalist option[value='payments']")).toHaveCount(1);
   await ivan.screenshot({ path: test.info().outputPath("tool-mapping-form.png"), fullPage: true });
 
   const lena = await browser.newPage();
   await signIn(lena, "legal");
   await lena.goto(draftUrl);
-  await expect(lena.getByRole("region", { name: "Tool mappings" }).getByText("read-only for your roles")).toBeVisible();
+  await expect(lena.getByRole("region", { name: "Tool mappings", exact: true }).getByText("read-only for your roles")).toBeVisible();
   expect((await lena.goto(`${draftUrl}/tools`))?.status()).toBe(403);
   expect((await lena.goto(`${draftUrl}/tools?key=${encodeURIComponent("payments/issue_store_credit")}`))?.status()).toBe(403);
 });
