@@ -137,3 +137,69 @@ test("a refused save keeps every field as the person left it, choices included",
   await expect(form.getByLabel("Owner")).toHaveValue(owner);
   for (const [i, tier] of tiers.entries()) await expect(form.getByLabel(`Band ${i + 1} tier`)).toHaveValue(tier);
 });
+
+test("IT maps a tool in a draft, mistakes stay on their fields with what was typed, and legal cannot open the editor", async ({ browser }) => {
+  const ivan = await browser.newPage();
+  await signIn(ivan, "it");
+  const draftUrl = await startDraft(ivan);
+  await ivan.getByRole("region", { name: "Tool mappings", exact: true }).getByRole("link", { name: "Add" }).click();
+  const form = ivan.getByRole("form", { name: "Map a tool" });
+  await form.getByLabel("Server").fill("payments");
+  await form.getByLabel("Tool name").fill("issue_store_credit");
+  await form.getByLabel("Counts as action").selectOption({ label: "Adjust billing" });
+  await form.getByLabel(/Customer id in the arguments/).fill("customer id");
+  await form.getByRole("button", { name: "Add a param" }).click();
+  await form.getByLabel("Param 1 name").fill("amount");
+  await form.getByLabel("Param 1 read from").fill("credit..amount");
+  await form.getByRole("button", { name: "Add a param" }).click();
+  await form.getByLabel("Param 2 name").fill("amount");
+  await form.getByLabel("Param 2 read from").fill("total");
+  await form.getByRole("checkbox", { name: "Payment records (PII)" }).check();
+
+  // A param name on two rows reaches the server twice and is refused there, on the later row.
+  await form.getByRole("button", { name: "Save to draft" }).click();
+  await expect(form.getByText("Another row already reads amount: keep one of them")).toBeVisible();
+  await expect(form.getByText("The tool mapping has errors.")).toBeVisible();
+  await expect(form.getByLabel("Param 2 name")).toBeFocused();
+  await expect(form.getByLabel("Param 2 read from")).toHaveValue("total");
+
+  // Keyboard only: the row's Remove button, then the form's own save.
+  await form.getByRole("button", { name: "Remove param 2" }).focus();
+  await ivan.keyboard.press("Enter");
+  await expect(form.getByLabel("Param 2 name")).toHaveCount(0);
+  await form.getByRole("button", { name: "Save to draft" }).click();
+  const pathError = "Expected a dotted path into the tool's arguments, such as customer_id or order.id";
+  await expect(form.getByLabel(/Customer id in the arguments/)).toHaveAccessibleDescription(new RegExp(`^${pathError.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+  await expect(form.getByLabel("Param 1 read from")).toHaveAccessibleDescription(pathError);
+  await expect(form.getByLabel(/Customer id in the arguments/)).toBeFocused();
+  for (const [field, value] of [["Server", "payments"], ["Tool name", "issue_store_credit"], ["Counts as action", "billing.adjust"], ["Param 1 name", "amount"], ["Param 1 read from", "credit..amount"]] as const) {
+    await expect(form.getByLabel(field, { exact: true })).toHaveValue(value);
+  }
+  await expect(form.getByRole("checkbox", { name: "Payment records (PII)" })).toBeChecked();
+  await ivan.screenshot({ path: test.info().outputPath("tool-mapping-form-errors.png"), fullPage: true });
+
+  await form.getByLabel(/Customer id in the arguments/).fill("customer_id");
+  await form.getByLabel("Param 1 read from").fill("credit.amount");
+  await form.getByRole("button", { name: "Save to draft" }).click();
+  await expect(ivan).toHaveURL(new RegExp(`${draftUrl.split("/").pop()}#tools$`));
+  await expect(ivan.getByTestId("policy-diff")).toContainText(
+    "Tool issue_store_credit on payments now counts as Adjust billing: reads the customer from customer_id; params amount from credit.amount; reads Payment records",
+  );
+  const mapped = ivan.getByRole("region", { name: "Tool mappings", exact: true });
+  await expect(mapped.getByText("Tool issue_store_credit on payments counts as Adjust billing")).toBeVisible();
+  await mapped.screenshot({ path: test.info().outputPath("tool-mappings-in-draft.png") });
+  await ivan.getByTestId("policy-diff").screenshot({ path: test.info().outputPath("tool-mapping-diff.png") });
+  await mapped.getByRole("link", { name: "Edit Tool issue_store_credit on payments counts as Adjust billing" }).click();
+  await expect(ivan.getByRole("heading", { name: "Edit the mapping of tool issue_store_credit on payments" })).toBeVisible();
+  await expect(ivan.getByRole("form", { name: "Edit tool issue_store_credit on payments" }).getByLabel("Param 1 read from")).toHaveValue("credit.amount");
+  // Servers already mapped are offered as the person types.
+  await expect(ivan.locator("datalist option[value='payments']")).toHaveCount(1);
+  await ivan.screenshot({ path: test.info().outputPath("tool-mapping-form.png"), fullPage: true });
+
+  const lena = await browser.newPage();
+  await signIn(lena, "legal");
+  await lena.goto(draftUrl);
+  await expect(lena.getByRole("region", { name: "Tool mappings", exact: true }).getByText("read-only for your roles")).toBeVisible();
+  expect((await lena.goto(`${draftUrl}/tools`))?.status()).toBe(403);
+  expect((await lena.goto(`${draftUrl}/tools?key=${encodeURIComponent("payments/issue_store_credit")}`))?.status()).toBe(403);
+});

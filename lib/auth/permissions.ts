@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   "policy:edit:owners": ["admin", "cx_lead"],
   "policy:edit:forbidden": ["admin", "legal"],
   "policy:edit:data_sources": ["admin", "it"],
+  "policy:edit:tools": ["admin", "it"],
   "policy:edit:risk_tiers": ["admin", "committee"],
   "policy:review": ["admin", "cx_lead", "legal", "it", "committee"],
   "approvals:read": ["admin", "supervisor", "committee", "cx_lead", "auditor"],

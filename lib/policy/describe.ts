@@ -1,4 +1,4 @@
-import type { Condition, Limit, RiskTier } from "./document-schema";
+import type { Condition, Limit, RiskTier, ToolMapping } from "./document-schema";
 
 // Plain-English renderings of policy parts, for people who do not read JSON.
 
@@ -59,4 +59,16 @@ export function describeControls(tier: RiskTier): string {
     if (control === "review_sample") words.push(`${Math.round((tier.sample_rate ?? 0) * 1000) / 10}% sampled for review`);
   }
   return words.length ? words.join("; ") : "no control: the agent acts on its own";
+}
+
+/** "Tool issue_refund on payments": how people name an MCP tool, by its name and its server's. */
+export function describeToolName(mapping: Pick<ToolMapping, "server" | "tool">): string {
+  return `Tool ${mapping.tool} on ${mapping.server}`;
+}
+
+/** "amount from amount, order_id from order.id": each decision param and the argument path it is read from. */
+export function describeParams(params: Readonly<Record<string, string>>): string {
+  return Object.entries(params)
+    .map(([name, path]) => `${name} from ${path}`)
+    .join(", ");
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diffPolicy, formatAmount, type Change, type PolicyDiff } from "./diff-policy";
-import type { PolicyDocument } from "./document-schema";
+import type { PolicyDocument, ToolMapping } from "./document-schema";
 import { exampleDocument } from "./fixtures/example-policy";
 import type { SectionKey } from "./sections";
 import { validatePolicyDocument } from "./validate-policy";
@@ -354,6 +354,129 @@ describe("diffPolicy: owners, data sources, intents, forbidden, settings", () =>
     const diff = diffAfter((document) => void (document.currency = "EUR"));
     expect(diff.sections.map((section) => section.label)).toEqual(["Settings"]);
     expect(texts(diff)).toEqual(["Currency changed from USD to EUR: every amount threshold and limit is now read in EUR"]);
+  });
+});
+
+describe("diffPolicy: tool mappings", () => {
+  const refundTool = (): ToolMapping => ({
+    server: "payments",
+    tool: "issue_refund",
+    action: "refund.issue",
+    customer_id: "customer_id",
+    params: { amount: "amount", currency: "currency", order_id: "order_id" },
+    data_sources: ["orders", "payments"],
+  });
+  const rerouteTool = (): ToolMapping => ({ server: "carrier", tool: "reroute_parcel", action: "shipment.reroute", customer_id: "customer_id", params: {}, data_sources: [] });
+
+  /** The changes between the example mapping `before` and mapping `after` (whatever tools the example holds). */
+  function toolChanges(before: ToolMapping[], after: ToolMapping[], edit?: (document: PolicyDocument) => void) {
+    const old = example();
+    old.tools = before;
+    const current = example();
+    current.tools = after;
+    edit?.(current);
+    const validated = validatePolicyDocument(current);
+    if (!validated.ok) throw new Error(JSON.stringify(validated.errors));
+    return changesOf(diffPolicy(old, validated.document), "tools").map(({ text, severity, field, key }) => ({ text, severity, field, key }));
+  }
+
+  it("reads a tool mapped, naming its action by label, where the customer and params come from and what it reads", () => {
+    expect(toolChanges([], [refundTool()])).toEqual([
+      {
+        text: "Tool issue_refund on payments now counts as Issue a refund: reads the customer from customer_id; params amount from amount, currency from currency, order_id from order_id; reads Order history and Payment records",
+        severity: "loosens",
+        field: "item",
+        key: "payments/issue_refund",
+      },
+    ]);
+    expect(toolChanges([], [{ server: "legal", tool: "negotiate", action: "contract.negotiate", params: {}, data_sources: [] }])).toEqual([
+      {
+        text: "Tool negotiate on legal now counts as contract.negotiate, which is forbidden (every call is denied): takes the customer from the conversation; reads no data source",
+        severity: "neutral",
+        field: "item",
+        key: "legal/negotiate",
+      },
+    ]);
+  });
+
+  it("reads a tool no longer mapped", () => {
+    expect(toolChanges([refundTool(), rerouteTool()], [refundTool()])).toEqual([
+      {
+        text: "Tool reroute_parcel on carrier no longer mapped (was Reroute a package): agents no longer see it, and a call to it is denied",
+        severity: "tightens",
+        field: "item",
+        key: "carrier/reroute_parcel",
+      },
+    ]);
+  });
+
+  it("reads a tool remapped to another action, and to a forbidden one", () => {
+    expect(toolChanges([refundTool()], [{ ...refundTool(), action: "billing.adjust" }])).toEqual([
+      { text: "Tool issue_refund on payments now counts as Adjust billing instead of Issue a refund", severity: "neutral", field: "action", key: "payments/issue_refund" },
+    ]);
+    expect(toolChanges([refundTool()], [{ ...refundTool(), action: "credentials.disclose" }])).toEqual([
+      {
+        text: "Tool issue_refund on payments now counts as credentials.disclose, which is forbidden (every call is denied) instead of Issue a refund",
+        severity: "tightens",
+        field: "action",
+        key: "payments/issue_refund",
+      },
+    ]);
+    // The action itself forbidden in the same draft: the forbidden section says so, the mapping did not change.
+    expect(toolChanges([refundTool()], [refundTool()], (document) => void document.forbidden.push({ action: "refund.issue", reason: "Frozen." }))).toEqual([]);
+  });
+
+  it("reads where the customer comes from", () => {
+    const from = (customer_id: string | undefined) => {
+      const mapping = refundTool();
+      if (customer_id) mapping.customer_id = customer_id;
+      else delete mapping.customer_id;
+      return mapping;
+    };
+    expect(toolChanges([from("account.id")], [from("customer_id")])).toEqual([
+      { text: "Tool issue_refund on payments reads the customer from customer_id instead of account.id", severity: "neutral", field: "customer_id", key: "payments/issue_refund" },
+    ]);
+    expect(toolChanges([from(undefined)], [from("customer_id")])).toEqual([
+      { text: "Tool issue_refund on payments now reads the customer from customer_id instead of only from the conversation", severity: "tightens", field: "customer_id", key: "payments/issue_refund" },
+    ]);
+    expect(toolChanges([from("customer_id")], [from(undefined)])).toEqual([
+      {
+        text: "Tool issue_refund on payments no longer reads the customer from its arguments (was customer_id): only the conversation names the customer",
+        severity: "loosens",
+        field: "customer_id",
+        key: "payments/issue_refund",
+      },
+    ]);
+  });
+
+  it("reads params and data sources added, moved and removed, with data sources by label", () => {
+    const after = { ...refundTool(), params: { amount: "refund.total", order_id: "order_id", reason: "note" }, data_sources: ["payments", "profile"] };
+    expect(toolChanges([refundTool()], [after]).map(({ text, field }) => [field, text])).toEqual([
+      ["params", "Tool issue_refund on payments reads param amount from refund.total instead of amount"],
+      ["params", "Tool issue_refund on payments now passes param reason from note"],
+      ["params", "Tool issue_refund on payments no longer passes param currency (was currency)"],
+      ["data_sources", "Tool issue_refund on payments now reads Customer profile"],
+      ["data_sources", "Tool issue_refund on payments no longer reads Order history"],
+    ]);
+  });
+
+  it("matches mappings by server and tool, so the same tool name on two servers stays two mappings", () => {
+    const eu = { ...refundTool(), server: "payments-eu" };
+    expect(toolChanges([refundTool()], [eu, refundTool()]).map(({ text }) => text)).toEqual([expect.stringMatching(/^Tool issue_refund on payments-eu now counts as Issue a refund: /)]);
+    // Only the order changed: the section says so without inventing a rule change.
+    expect(toolChanges([refundTool(), eu], [eu, refundTool()])).toEqual([
+      { text: "Tool mappings: reordered or reformatted; no rule changed", severity: "neutral", field: "layout", key: "tools" },
+    ]);
+  });
+
+  it("reads a version stored before the section existed as having no mappings", () => {
+    const old = example() as Partial<PolicyDocument>;
+    delete old.tools;
+    const current = example();
+    current.tools = [refundTool()];
+    expect(diffPolicy(old as PolicyDocument, current).sections.map((section) => [section.section, section.label, section.changes.length])).toEqual([["tools", "Tool mappings", 1]]);
+    current.tools = [];
+    expect(diffPolicy(old as PolicyDocument, current).empty).toBe(true);
   });
 });
 

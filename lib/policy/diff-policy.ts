@@ -2,7 +2,7 @@ import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { canonicalJson } from "../engine/canonical";
 import { normalizeAmount, toAmount, type Decimal } from "../engine/money";
 import { isPlainObject } from "./conditions";
-import { describeCondition, describeControls } from "./describe";
+import { describeCondition, describeControls, describeParams, describeToolName } from "./describe";
 import {
   AUTHORITIES,
   FALLBACK_TIER,
@@ -17,6 +17,8 @@ import {
   type PolicyDocument,
   type RiskBand,
   type RiskTier,
+  toolMappingKey,
+  type ToolMapping,
 } from "./document-schema";
 import { parseDuration } from "./duration";
 import { POLICY_SECTIONS, sectionsChanged, type SectionKey } from "./sections";
@@ -51,7 +53,10 @@ export type ChangeField =
   | "handling"
   | "actions"
   | "reason"
-  | "currency";
+  | "currency"
+  | "action"
+  | "customer_id"
+  | "params";
 
 export interface Change {
   kind: ChangeKind;
@@ -60,7 +65,7 @@ export interface Change {
   /** The whole sentence, e.g. "Issue a refund: low tier raised from $50 to $100". */
   text: string;
   severity: ChangeSeverity;
-  /** The changed item's key (action, tier, owner, data source or intent key, forbidden action), or the section key. */
+  /** The changed item's key (action, tier, owner, data source or intent key, forbidden action, "server/tool"), or the section key. */
   key: string;
   field: ChangeField;
 }
@@ -112,11 +117,12 @@ const SECTION_DIFFS: Record<SectionKey, SectionDiffer> = {
   data_sources: diffDataSources,
   intents: diffIntents,
   forbidden: diffForbidden,
+  tools: diffTools,
   settings: diffSettings,
 };
 
 function emptyLike(document: PolicyDocument): PolicyDocument {
-  return { ...document, risk_tiers: [], owners: [], data_sources: [], actions: [], forbidden: [], intents: [] };
+  return { ...document, risk_tiers: [], owners: [], data_sources: [], actions: [], forbidden: [], intents: [], tools: [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -754,6 +760,77 @@ function diffForbidden(context: DiffContext): Change[] {
   }
   for (const entry of removed) {
     changes.push({ kind: "removed", subject: entry.action, text: `${entry.action} is no longer forbidden`, severity: "loosens", key: entry.action, field: "item" });
+  }
+  return changes;
+}
+
+/** An action as people call it, saying when every call to it is denied by the forbidden list. */
+function mappedActionWords(context: DiffContext, document: PolicyDocument, key: string): string {
+  const label = actionLabel(context, key);
+  return document.forbidden.some((entry) => entry.action === key) ? `${label}, which is forbidden (every call is denied)` : label;
+}
+
+function isForbidden(document: PolicyDocument, key: string): boolean {
+  return document.forbidden.some((entry) => entry.action === key);
+}
+
+/**
+ * Which MCP tool is which action. Mapping a tool makes it visible to agents and callable under
+ * its action's rules (loosens); unmapping hides it and denies its calls (tightens). A customer
+ * path adds the gateway's check that the arguments and the conversation name the same customer.
+ */
+function diffTools(context: DiffContext): Change[] {
+  const { pairs, removed } = matchByKey<ToolMapping>(context.before.tools ?? [], context.after.tools ?? [], toolMappingKey);
+  const changes: Change[] = [];
+  const sources = (keys: readonly string[]) => listWords(keys.map((key) => dataSourceLabel(context, key)));
+  for (const { key, before, after } of pairs) {
+    const subject = describeToolName(after);
+    const change = (field: ChangeField, text: string, severity: ChangeSeverity = "neutral"): Change => ({ kind: "changed", subject, text: `${subject} ${text}`, severity, key, field });
+    if (!before) {
+      const parts = [after.customer_id ? `reads the customer from ${after.customer_id}` : "takes the customer from the conversation"];
+      const params = Object.keys(after.params);
+      if (params.length) parts.push(`params ${describeParams(after.params)}`);
+      parts.push(after.data_sources.length ? `reads ${sources(after.data_sources)}` : "reads no data source");
+      const severity = isForbidden(context.after, after.action) ? "neutral" : "loosens";
+      changes.push({ kind: "added", subject, text: `${subject} now counts as ${mappedActionWords(context, context.after, after.action)}: ${parts.join("; ")}`, severity, key, field: "item" });
+      continue;
+    }
+    if (before.action !== after.action) {
+      const fromForbidden = isForbidden(context.before, before.action);
+      const toForbidden = isForbidden(context.after, after.action);
+      const severity = toForbidden && !fromForbidden ? "tightens" : fromForbidden && !toForbidden ? "loosens" : "neutral";
+      changes.push(change("action", `now counts as ${mappedActionWords(context, context.after, after.action)} instead of ${actionLabel(context, before.action)}`, severity));
+    }
+    if (before.customer_id !== after.customer_id) {
+      if (!before.customer_id) changes.push(change("customer_id", `now reads the customer from ${after.customer_id} instead of only from the conversation`, "tightens"));
+      else if (!after.customer_id) changes.push(change("customer_id", `no longer reads the customer from its arguments (was ${before.customer_id}): only the conversation names the customer`, "loosens"));
+      else changes.push(change("customer_id", `reads the customer from ${after.customer_id} instead of ${before.customer_id}`));
+    }
+    for (const [name, path] of Object.entries(after.params)) {
+      const old = before.params[name];
+      if (old === undefined) changes.push(change("params", `now passes param ${name} from ${path}`));
+      else if (old !== path) changes.push(change("params", `reads param ${name} from ${path} instead of ${old}`));
+    }
+    for (const name of Object.keys(before.params).filter((name) => !Object.hasOwn(after.params, name))) {
+      changes.push(change("params", `no longer passes param ${name} (was ${before.params[name]})`));
+    }
+    for (const source of after.data_sources.filter((source) => !before.data_sources.includes(source))) {
+      changes.push(change("data_sources", `now reads ${dataSourceLabel(context, source)}`));
+    }
+    for (const source of before.data_sources.filter((source) => !after.data_sources.includes(source))) {
+      changes.push(change("data_sources", `no longer reads ${dataSourceLabel(context, source)}`));
+    }
+  }
+  for (const mapping of removed) {
+    const subject = describeToolName(mapping);
+    changes.push({
+      kind: "removed",
+      subject,
+      text: `${subject} no longer mapped (was ${actionLabel(context, mapping.action)}): agents no longer see it, and a call to it is denied`,
+      severity: "tightens",
+      key: toolMappingKey(mapping),
+      field: "item",
+    });
   }
   return changes;
 }

@@ -19,12 +19,12 @@ export const FALLBACK_TIER = "critical";
 const KEY = /^[a-z0-9]+(?:[_-][a-z0-9]+)*$/;
 const ACTION_KEY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
-const keySchema = z
+export const keySchema = z
   .string()
   .max(64)
   .regex(KEY, { error: (issue) => (issue.input === "" ? "Enter a key" : `Keys use lowercase letters, digits, "-" and "_"; ${describeValue(issue.input)} is not one`) });
 
-const actionKeySchema = z.string().max(128).regex(ACTION_KEY, {
+export const actionKeySchema = z.string().max(128).regex(ACTION_KEY, {
   error: (issue) => (issue.input === "" ? 'Enter a key, such as "refund.issue"' : `Action keys are lowercase words joined by dots, such as "refund.issue"; ${describeValue(issue.input)} is not one`),
 });
 
@@ -170,10 +170,23 @@ export const toolMappingSchema = z.strictObject({
   /** Where the customer id is in the arguments. */
   customer_id: argumentPathSchema.optional(),
   /** Decision params, each read from a path in the arguments. */
-  params: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { error: "Param names are lower_snake_case" }), argumentPathSchema).default({}),
+  params: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { error: (issue) => `Param names are lowercase words joined by "_", such as order_id; ${describeValue(issue.input)} is not one` }),
+      argumentPathSchema,
+    )
+    .default({}),
   /** What the tool reads. */
   data_sources: uniqueList(keySchema, "Data source").default([]),
 });
+
+/**
+ * What identifies a tool mapping, "payments/issue_refund": server names are keys (no "/"), so
+ * the first "/" always separates server from tool.
+ */
+export function toolMappingKey(mapping: { server?: unknown; tool?: unknown }): string {
+  return `${String(mapping.server)}/${String(mapping.tool)}`;
+}
 
 export const policyDocumentSchema = z.strictObject({
   schema: z.literal(POLICY_SCHEMA_ID, { error: `Expected schema "${POLICY_SCHEMA_ID}"` }),

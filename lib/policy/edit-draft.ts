@@ -5,19 +5,33 @@ import { authorize } from "@/lib/auth/authorize";
 import type { Db } from "@/lib/db/prisma";
 import { AppError, type FieldError } from "@/lib/errors";
 import { fieldErrors } from "@/lib/validation";
-import { actionSchema, dataSourceSchema, forbiddenSchema, intentSchema, ownerSchema, riskTierSchema, type PolicyDocument } from "./document-schema";
+import { actionSchema, dataSourceSchema, forbiddenSchema, intentSchema, ownerSchema, riskTierSchema, toolMappingKey, toolMappingSchema, type PolicyDocument } from "./document-schema";
 import { policySection, sectionsChanged, type SectionKey } from "./sections";
 import { validatePolicyDocument } from "./validate-policy";
 
-/** The list sections of the document, each item validated by its schema and identified by one field. */
+type Item = Record<string, unknown>;
+
+interface ListSectionSpec {
+  schema: z.ZodType;
+  noun: string;
+  /** What identifies an item within its section: in the editor's URL, a remove, the audit entry. */
+  keyOf: (item: Item) => string;
+  /** The item field a clash with another item's key is reported on. */
+  keyPath: string;
+}
+
+const byField = (field: string) => (item: Item) => String(item[field]);
+
+/** The list sections of the document, each item validated by its schema and identified by keyOf. */
 export const LIST_SECTIONS = {
-  actions: { schema: actionSchema, key: "key", noun: "action" },
-  risk_tiers: { schema: riskTierSchema, key: "key", noun: "risk tier" },
-  owners: { schema: ownerSchema, key: "key", noun: "owner" },
-  data_sources: { schema: dataSourceSchema, key: "key", noun: "data source" },
-  intents: { schema: intentSchema, key: "key", noun: "intent" },
-  forbidden: { schema: forbiddenSchema, key: "action", noun: "forbidden action" },
-} as const satisfies Record<Exclude<SectionKey, "settings">, { schema: z.ZodType; key: string; noun: string }>;
+  actions: { schema: actionSchema, noun: "action", keyOf: byField("key"), keyPath: "key" },
+  risk_tiers: { schema: riskTierSchema, noun: "risk tier", keyOf: byField("key"), keyPath: "key" },
+  owners: { schema: ownerSchema, noun: "owner", keyOf: byField("key"), keyPath: "key" },
+  data_sources: { schema: dataSourceSchema, noun: "data source", keyOf: byField("key"), keyPath: "key" },
+  intents: { schema: intentSchema, noun: "intent", keyOf: byField("key"), keyPath: "key" },
+  forbidden: { schema: forbiddenSchema, noun: "forbidden action", keyOf: byField("action"), keyPath: "action" },
+  tools: { schema: toolMappingSchema, noun: "tool mapping", keyOf: (item: Item) => toolMappingKey(item), keyPath: "tool" },
+} as const satisfies Record<Exclude<SectionKey, "settings">, ListSectionSpec>;
 
 export type ListSection = keyof typeof LIST_SECTIONS;
 
@@ -30,13 +44,11 @@ export function isListSection(value: string): value is ListSection {
   return Object.hasOwn(LIST_SECTIONS, value);
 }
 
-type Item = Record<string, unknown>;
-
 function apply(document: PolicyDocument, edit: DraftEdit): { next: unknown; index: number | null } {
   if (edit.section === "document") return { next: edit.document, index: null };
   const spec = LIST_SECTIONS[edit.section];
-  const list = [...(document[edit.section] as Item[])];
-  const indexOf = (key: string | null) => (key === null ? -1 : list.findIndex((item) => item[spec.key] === key));
+  const list = [...((document[edit.section] as Item[] | undefined) ?? [])];
+  const indexOf = (key: string | null) => (key === null ? -1 : list.findIndex((item) => spec.keyOf(item) === key));
   if (edit.op === "remove") {
     const at = indexOf(edit.key);
     if (at < 0) throw new AppError("not_found", `There is no ${spec.noun} ${edit.key} in this draft.`);
@@ -48,8 +60,8 @@ function apply(document: PolicyDocument, edit: DraftEdit): { next: unknown; inde
   const item = parsed.data as Item;
   const at = indexOf(edit.originalKey);
   if (edit.originalKey !== null && at < 0) throw new AppError("not_found", `There is no ${spec.noun} ${edit.originalKey} in this draft.`);
-  const clash = list.findIndex((existing, i) => i !== at && existing[spec.key] === item[spec.key]);
-  if (clash >= 0) throw new AppError("validation_failed", `Another ${spec.noun} already uses ${String(item[spec.key])}.`, [{ path: spec.key, message: "Already in use" }]);
+  const clash = list.findIndex((existing, i) => i !== at && spec.keyOf(existing) === spec.keyOf(item));
+  if (clash >= 0) throw new AppError("validation_failed", `Another ${spec.noun} already uses ${spec.keyOf(item)}.`, [{ path: spec.keyPath, message: "Already in use" }]);
   if (at >= 0) list[at] = item;
   else list.push(item);
   return { next: { ...document, [edit.section]: list }, index: at >= 0 ? at : list.length - 1 };
@@ -101,8 +113,13 @@ export async function editDraft(db: Db, actor: Actor, input: { draftId: string; 
       action: "policy.draft_edit",
       subjectType: "policy_draft",
       subjectId: draft.id,
-      data: { section: edit.section, op: edit.op, key: edit.op === "remove" ? edit.key : edit.op === "upsert" ? ((validated.document as unknown as Record<string, Item[]>)[edit.section]?.[index ?? 0]?.[LIST_SECTIONS[edit.section].key] ?? null) : null, revision: input.revision + 1 },
+      data: { section: edit.section, op: edit.op, key: edit.op === "remove" ? edit.key : edit.op === "upsert" ? upsertedKey(validated.document, edit.section, index) : null, revision: input.revision + 1 },
     });
     return { revision: input.revision + 1 };
   });
+}
+
+function upsertedKey(document: PolicyDocument, section: ListSection, index: number | null): string | null {
+  const item = (document[section] as Item[])[index ?? 0];
+  return item ? LIST_SECTIONS[section].keyOf(item) : null;
 }

@@ -31,6 +31,18 @@ describe("reviewRequirements", () => {
     expect(reviewRequirements(example(), example()).requiredRoles).toEqual([BASELINE]);
   });
 
+  it("asks only for a second person, who must not have edited the mappings, when tool mappings change", () => {
+    const requirements = requirementsAfter((document) => {
+      document.tools = [{ server: "payments", tool: "issue_refund", action: "refund.issue", customer_id: "customer_id", params: { amount: "amount" }, data_sources: ["payments"] }];
+    });
+    expect(requirements.requiredRoles).toEqual([BASELINE]);
+    expect(requirements.sections[0]).toContain("tools");
+    const ivan = { userId: "it-1", roles: ["it"] as const };
+    const cx = { userId: "cx-1", roles: ["cx_lead"] as const };
+    expect(approvalSatisfied(requirements, [ivan], "author", [{ userId: "it-1", section: "tools" }]).ok).toBe(false);
+    expect(approvalSatisfied(requirements, [ivan, cx], "author", [{ userId: "it-1", section: "tools" }]).ok).toBe(true);
+  });
+
   it("asks legal when the forbidden list is touched", () => {
     for (const edit of [
       (document: PolicyDocument) => void document.forbidden.push({ action: "contract.renew", reason: "Legal only." }),

@@ -16,6 +16,7 @@ describe("POLICY_SECTIONS", () => {
     expect(policySection("actions").label).toBe("Permission map");
     expect(policySection("forbidden").label).toBe("Forbidden actions");
     expect(policySection("settings").label).toBe("Settings");
+    expect(policySection("tools")).toEqual({ key: "tools", label: "Tool mappings", permission: "policy:edit:tools" });
   });
 });
 
@@ -32,6 +33,12 @@ describe("canEditSection", () => {
     // The committee sets authority and risk bands, which live in the actions.
     expect(canEditSection(["committee"], "actions")).toBe(true);
     expect(canEditSection(["auditor", "supervisor"], "actions")).toBe(false);
+  });
+
+  it("gives the tool mappings to IT and admins only", () => {
+    expect(canEditSection(["it"], "tools")).toBe(true);
+    expect(canEditSection(["admin"], "tools")).toBe(true);
+    for (const role of ["legal", "cx_lead", "committee", "supervisor", "auditor"] as const) expect(canEditSection([role], "tools")).toBe(false);
   });
 
   it("keeps settings to admins", () => {
@@ -51,6 +58,17 @@ describe("sectionsChanged", () => {
     after.forbidden.push({ action: "contract.renew", reason: "Legal only." });
     after.actions[2]!.authority = "recommend";
     expect(sectionsChanged(example(), after)).toEqual(["actions", "forbidden", "settings"]);
+  });
+
+  it("names the tool mappings, and reads a version stored before they existed as having none", () => {
+    const after = example();
+    after.tools = [{ server: "payments", tool: "issue_refund", action: "refund.issue", params: {}, data_sources: [] }];
+    expect(sectionsChanged(example(), after)).toEqual(["tools"]);
+    const old = example() as Partial<PolicyDocument>;
+    delete old.tools;
+    const current = example();
+    current.tools = [];
+    expect(sectionsChanged(old as PolicyDocument, current)).toEqual([]);
   });
 
   it("counts edits that keep the meaning, such as a reordered list", () => {

@@ -7,7 +7,7 @@ import type { Role } from "./roles";
  * The parts of the policy document the console edits separately. `settings` is the
  * document-level name and currency; `schema` is a constant and belongs to no section.
  */
-export const SECTION_KEYS = ["actions", "risk_tiers", "owners", "data_sources", "intents", "forbidden", "settings"] as const;
+export const SECTION_KEYS = ["actions", "risk_tiers", "owners", "data_sources", "intents", "forbidden", "tools", "settings"] as const;
 
 export type SectionKey = (typeof SECTION_KEYS)[number];
 
@@ -31,6 +31,8 @@ export const POLICY_SECTIONS: readonly PolicySection[] = [
   { key: "data_sources", label: "Data sources", permission: "policy:edit:data_sources" },
   { key: "intents", label: "Intents", permission: "policy:edit:intents" },
   { key: "forbidden", label: "Forbidden actions", permission: "policy:edit:forbidden" },
+  // Which MCP tool is which action: IT's, like the data sources, since it is about the systems.
+  { key: "tools", label: "Tool mappings", permission: "policy:edit:tools" },
   { key: "settings", label: "Settings", permission: "users:manage" },
 ];
 
@@ -48,6 +50,8 @@ export function policySection(key: SectionKey): PolicySection {
 /** The part of the document that a section covers, as a plain value for comparison or display. */
 export function sectionContent(document: PolicyDocument, key: SectionKey): unknown {
   if (key === "settings") return { name: document.name, currency: document.currency };
+  // Versions stored before the tools section existed have none: the same as an empty list.
+  if (key === "tools") return document.tools ?? [];
   return document[key];
 }
 

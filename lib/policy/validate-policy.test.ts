@@ -227,6 +227,93 @@ describe("validatePolicyDocument", () => {
     });
   });
 
+  describe("tool mappings", () => {
+    // The demo's payment gateway, as the docs map it. Tests set `tools` outright, whatever the example holds.
+    const refundTool = () => ({
+      server: "payments",
+      tool: "issue_refund",
+      action: "refund.issue",
+      customer_id: "customer_id",
+      params: { amount: "amount", currency: "currency", order_id: "order_id" },
+      data_sources: ["orders", "payments"],
+    });
+    const withTools = (...tools: Record<string, unknown>[]) => (document: Mutable) => {
+      document.tools = tools as Mutable["tools"];
+    };
+
+    it("accepts a mapping to a defined action, and one to an action that is only forbidden", () => {
+      expect(errorsAfter(withTools(refundTool(), { server: "legal", tool: "negotiate", action: "contract.negotiate" }))).toEqual([]);
+      const result = validatePolicyDocument({ ...exampleDocument(), tools: [{ server: "carrier", tool: "reroute_parcel", action: "shipment.reroute" }] });
+      expect(result.ok && result.document.tools).toEqual([{ server: "carrier", tool: "reroute_parcel", action: "shipment.reroute", params: {}, data_sources: [] }]);
+    });
+
+    it("defaults to no mappings", () => {
+      const document = exampleDocument() as Mutable;
+      delete document.tools;
+      const result = validatePolicyDocument(document);
+      expect(result.ok && result.document.tools).toEqual([]);
+    });
+
+    it("reports an action that is neither defined nor forbidden, at the mapping's action", () => {
+      expect(errorsAfter(withTools(refundTool(), { ...refundTool(), tool: "void_refund", action: "refund.void" }))).toEqual([
+        {
+          path: "tools[1].action",
+          message: expect.stringMatching(/^Unknown action "refund\.void": map the tool to an action defined under actions or listed under forbidden \(known: order\.status, .*, …\)$/) as string,
+        },
+      ]);
+    });
+
+    it("reports an unknown data source at its index", () => {
+      expect(errorsAfter(withTools({ ...refundTool(), data_sources: ["orders", "ledger"] }))).toEqual([
+        { path: "tools[0].data_sources[1]", message: 'Unknown data source "ledger" (known: orders, shipments, payments, profile, inventory)' },
+      ]);
+    });
+
+    it("reports the same tool on the same server mapped twice, and allows the same tool name on another server", () => {
+      expect(errorsAfter(withTools(refundTool(), { ...refundTool(), server: "payments-eu" }, { ...refundTool(), action: "billing.adjust" }))).toEqual([
+        { path: "tools[2].tool", message: 'Tool "issue_refund" on server "payments" is already mapped at tools[0]; a tool maps to one action' },
+      ]);
+    });
+
+    it("checks the shape: server key, tool name, argument paths and param names", () => {
+      expect(
+        errorsAfter(
+          withTools({ server: "Payments API", tool: "", action: "Refund", customer_id: "customer id", params: { Amount: "amount", order_id: "order..id" }, data_sources: ["orders", "orders"], extra: 1 }),
+        ),
+      ).toEqual([
+        { path: "tools[0].server", message: 'Keys use lowercase letters, digits, "-" and "_"; "Payments API" is not one' },
+        { path: "tools[0].tool", message: "Give the tool's name" },
+        { path: "tools[0].action", message: 'Action keys are lowercase words joined by dots, such as "refund.issue"; "Refund" is not one' },
+        { path: "tools[0].customer_id", message: "Expected a dotted path into the tool's arguments, such as customer_id or order.id" },
+        { path: "tools[0].params.Amount", message: 'Param names are lowercase words joined by "_", such as order_id; "Amount" is not one' },
+        { path: "tools[0].params.order_id", message: "Expected a dotted path into the tool's arguments, such as customer_id or order.id" },
+        { path: "tools[0].data_sources[1]", message: 'Data source "orders" is listed twice' },
+        { path: "tools[0].extra", message: 'Unknown field "extra"' },
+      ]);
+    });
+
+    it("allows a param the action's rules never read", () => {
+      expect(errorsAfter(withTools({ ...refundTool(), params: { ...refundTool().params, note: "reason.text" } }))).toEqual([]);
+    });
+
+    it("refuses a param name mapped twice in the text, naming it", () => {
+      const document = { ...exampleDocument(), tools: [refundTool()] };
+      const json = JSON.stringify(document).replace('"amount":"amount"', '"amount":"amount","amount":"total"');
+      expect(parsePolicyText(json)).toMatchObject({ ok: false, errors: [{ path: "tools[0].params.amount" }] });
+      const yaml = stringify(document).replace(/^( +)amount: amount\n/m, "$1amount: amount\n$1amount: total\n");
+      expect(yaml).toContain("amount: total");
+      expect(parsePolicyText(yaml)).toMatchObject({ ok: false, errors: [{ message: expect.stringContaining("Map keys must be unique") as string }] });
+    });
+
+    it("keeps the section through JSON and YAML, as export writes it and import reads it", () => {
+      const result = validatePolicyDocument({ ...exampleDocument(), tools: [refundTool()] });
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      expect(parsePolicyText(JSON.stringify(result.document, null, 2))).toEqual(result);
+      expect(parsePolicyText(stringify(result.document))).toEqual(result);
+      expect(result.document.tools).toEqual([refundTool()]);
+    });
+  });
+
   describe("limits", () => {
     it("reports a bad window", () => {
       for (const window of ["0h", "1w", "24", "-5m"]) {

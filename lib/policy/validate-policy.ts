@@ -3,7 +3,7 @@ import { JsonDecimal, JsonInputError, parseExactJson } from "@/lib/exact-json";
 import { findUnstorableText } from "@/lib/validation";
 import type * as z from "zod";
 import { describeValue, isPlainObject } from "./conditions";
-import { FALLBACK_TIER, policyDocumentSchema, type PolicyDocument } from "./document-schema";
+import { actionKeySchema, FALLBACK_TIER, keySchema, policyDocumentSchema, type PolicyDocument } from "./document-schema";
 import { findJsonErrorOffset, lineAndColumn } from "./json-error-offset";
 
 export type PolicyError = { path: string; message: string };
@@ -143,6 +143,8 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
 }
 
 function toPolicyErrors(issue: z.core.$ZodIssue): PolicyError[] {
+  // A record key that fails its schema (a param name): that schema's message, not "Invalid key in record".
+  if (issue.code === "invalid_key") return [{ path: formatPath(issue.path), message: issue.issues[0]?.message ?? issue.message }];
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: `Unknown field "${key}"` }));
   }
@@ -240,5 +242,44 @@ function findReferenceErrors(input: unknown): PolicyError[] {
     }
   }
 
+  findToolMappingErrors(document, { actions, forbidden, dataSources }, errors);
   return errors;
+}
+
+/**
+ * A tool mapping names an action the policy decides (defined, or forbidden so every call is
+ * denied with legal's reason) and data sources it defines; one (server, tool) pair maps once,
+ * since the gateway must find exactly one action for a call.
+ */
+function findToolMappingErrors(
+  document: Record<string, unknown>,
+  known: { actions: Map<string, number>; forbidden: Map<string, number>; dataSources: Map<string, number> },
+  errors: PolicyError[],
+): void {
+  const seen = new Map<string, number>();
+  const actionsReadable = Array.isArray(document.actions) && (Array.isArray(document.forbidden) || document.forbidden === undefined);
+  const sourcesReadable = Array.isArray(document.data_sources) || document.data_sources === undefined;
+  for (const { index, item: mapping } of entries(document.tools)) {
+    const at = `tools[${index}]`;
+    if (typeof mapping.server === "string" && typeof mapping.tool === "string") {
+      const pair = JSON.stringify([mapping.server, mapping.tool]);
+      const first = seen.get(pair);
+      if (first === undefined) seen.set(pair, index);
+      else errors.push({ path: `${at}.tool`, message: `Tool "${mapping.tool}" on server "${mapping.server}" is already mapped at tools[${first}]; a tool maps to one action` });
+    }
+    // A malformed key already has its shape error at this path.
+    if (actionsReadable && typeof mapping.action === "string" && actionKeySchema.safeParse(mapping.action).success && !known.actions.has(mapping.action) && !known.forbidden.has(mapping.action)) {
+      errors.push({
+        path: `${at}.action`,
+        message: `Unknown action "${mapping.action}": map the tool to an action defined under actions or listed under forbidden (${knownList(new Set([...known.actions.keys(), ...known.forbidden.keys()]))})`,
+      });
+    }
+    if (sourcesReadable) {
+      for (const source of strings(mapping.data_sources)) {
+        if (keySchema.safeParse(source.value).success && !known.dataSources.has(source.value)) {
+          errors.push({ path: `${at}.data_sources[${source.index}]`, message: `Unknown data source "${source.value}" (${knownList(known.dataSources.keys())})` });
+        }
+      }
+    }
+  }
 }

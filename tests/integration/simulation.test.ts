@@ -335,6 +335,22 @@ describe("simulation", () => {
       expect(result.recorded.kindChanged).toBe(3);
     });
 
+    it("simulates a draft that changes only the tool mappings: no decision of the agent API moves", async () => {
+      // Tool mappings say which MCP tool is which action; the engine decides the action, so replaying
+      // recorded decisions under the draft changes none of them.
+      const ivan = people.ivan ?? (await person("ivan", ["it"]));
+      const draft = await createDraft(t.db, ivan, { title: "Map the payment gateway" });
+      const mapping = { server: "payments", tool: "issue_refund", action: "refund.issue", customer_id: "customer_id", params: { amount: "amount", currency: "currency" }, data_sources: ["orders", "payments"] };
+      await editDraft(t.db, ivan, { draftId: draft.id, revision: 1, edit: { section: "tools", op: "upsert", originalKey: null, item: mapping } });
+      const run = await startSimulation(t.db, ivan, { draftId: draft.id, days: 10 }, LATER);
+      await withRunner({}, () => waitFor(() => getSimulationRunSummary(t.db, run.id), (s) => s?.status === "completed" || s?.status === "failed"));
+      const stored = await t.db.simulationRun.findUniqueOrThrow({ where: { id: run.id } });
+      expect(stored).toMatchObject({ status: "completed", error: null, draftRevision: 2 });
+      const result = readSimulationResult(stored.result)!;
+      expect(result).toMatchObject({ inForceVersion: 2, total: 9, changed: 0, kindChanged: 0, changes: [], sample: [], differingActions: [] });
+      expect(await hasCompletedSimulation(t.db, draft.id, 2)).toBe(true);
+    });
+
     it("does not show a result that compared the draft with recorded decisions, nor count it as a simulation", async () => {
       const draft = await createDraft(t.db, people.carla!, { title: "Simulated before the fix" });
       const period = { periodStart: new Date(L0), periodEnd: LATER, createdById: people.carla!.id, draftId: draft.id, draftRevision: 1 };

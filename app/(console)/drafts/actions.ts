@@ -8,7 +8,7 @@ import { getPrisma } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors";
 import { JsonInputError, parseExactJson } from "@/lib/exact-json";
 import { createDraft } from "@/lib/policy/create-draft";
-import { editDraft, isListSection } from "@/lib/policy/edit-draft";
+import { editDraft, isListSection, LIST_SECTIONS } from "@/lib/policy/edit-draft";
 import { importPolicy } from "@/lib/policy/import-policy";
 import { lowerExactNumbers } from "@/lib/policy/validate-policy";
 import { reviewDraft } from "@/lib/policy/review-draft";
@@ -67,7 +67,8 @@ export async function saveDraftItemAction(_: FormState, formData: FormData): Pro
       // Read exactly: an amount typed into the form keeps its digits (lib/exact-json.ts).
       item = lowerExactNumbers(parseExactJson(text(formData, "item")), false);
     } catch (error) {
-      if (error instanceof JsonInputError && error.field) throw new AppError("validation_failed", error.message, [{ path: error.path, message: error.message }]);
+      // The detail ("appears more than once", a param name typed twice) goes on its field; the form's summary is the usual one.
+      if (error instanceof JsonInputError && error.field) throw new AppError("validation_failed", `The ${LIST_SECTIONS[section].noun} has errors.`, [{ path: error.path, message: error.message }]);
       throw new AppError("validation_failed", "The form could not be read. Reload the page and try again.");
     }
     const originalKey = text(formData, "originalKey") || null;

@@ -19,6 +19,7 @@ export function ItemFormShell({
   section,
   originalKey,
   item,
+  itemJson,
   label,
   children,
 }: {
@@ -26,7 +27,9 @@ export function ItemFormShell({
   revision: number;
   section: string;
   originalKey: string | null;
-  item: unknown;
+  item?: unknown;
+  /** The item as JSON text, for what an object cannot carry (a key typed twice, which the server then refuses). */
+  itemJson?: string;
   label: string;
   children: (errors: FieldErrors) => React.ReactNode;
 }) {
@@ -38,7 +41,7 @@ export function ItemFormShell({
       <input type="hidden" name="revision" value={revision} />
       <input type="hidden" name="section" value={section} />
       <input type="hidden" name="originalKey" value={originalKey ?? ""} />
-      <input type="hidden" name="item" value={JSON.stringify(item)} />
+      <input type="hidden" name="item" value={itemJson ?? JSON.stringify(item)} />
       <FormMessage state={state} />
       {errors.form ? (
         <p role="alert" className="text-sm text-rose-700">

@@ -10,7 +10,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
+import { describeToolName } from "@/lib/policy/describe";
 import { diffPolicy } from "@/lib/policy/diff-policy";
+import type { PolicyDocument, ToolMapping } from "@/lib/policy/document-schema";
 import { getDraft, listActiveReviewers } from "@/lib/policy/draft-queries";
 import { LIST_SECTIONS, type ListSection } from "@/lib/policy/edit-draft";
 import { canEditSection, policySection } from "@/lib/policy/sections";
@@ -25,12 +27,17 @@ import { isUuid } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Draft" };
 
-function itemsOf(document: Record<string, unknown>, section: ListSection): { key: string; title: string }[] {
-  const keyField = LIST_SECTIONS[section].key;
+function itemsOf(document: PolicyDocument, section: ListSection): { key: string; title: string }[] {
+  const { keyOf } = LIST_SECTIONS[section];
   // A forbidden action is named by its action's label when the policy has one (it need not).
-  const actionLabels = new Map((document.actions as { key: string; label: string }[]).map((a) => [a.key, a.label]));
-  return (document[section] as Record<string, unknown>[]).map((item) => {
-    const key = String(item[keyField]);
+  const actionLabels = new Map(document.actions.map((a) => [a.key, a.label]));
+  // Versions stored before the tools section existed have none.
+  return ((document[section] ?? []) as unknown as Record<string, unknown>[]).map((item) => {
+    const key = keyOf(item);
+    if (section === "tools") {
+      const mapping = item as unknown as ToolMapping;
+      return { key, title: `${describeToolName(mapping)} counts as ${actionLabels.get(mapping.action) ?? mapping.action}` };
+    }
     return { key, title: String(item.label ?? item.name ?? actionLabels.get(key) ?? key) };
   });
 }
@@ -110,7 +117,7 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
           {(Object.keys(LIST_SECTIONS) as ListSection[]).map((section) => {
             const canEdit = editable && canEditSection(actor.roles, section);
             const label = policySection(section).label;
-            const items = itemsOf(draft.document as unknown as Record<string, unknown>, section);
+            const items = itemsOf(draft.document, section);
             return (
               <section key={section} id={section} aria-label={label} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
                 <div className="mb-2 flex items-center justify-between">
