@@ -231,6 +231,7 @@ describe("diffPolicy: actions", () => {
     const removed = diffAfter((document) => {
       document.actions = document.actions.filter((action) => action.key !== "inventory.adjust");
       document.intents[0]!.actions = document.intents[0]!.actions.filter((action) => action !== "inventory.adjust");
+      document.tools = (document.tools ?? []).filter((tool) => tool.action !== "inventory.adjust");
     });
     expect(changesOf(removed, "actions")).toEqual([
       {
@@ -514,7 +515,7 @@ describe("diffPolicy: whole documents", () => {
   it("reads every item of a first version as added", () => {
     const diff = diffPolicy(null, example());
     expect(diff.empty).toBe(false);
-    expect(diff.sections.map((section) => section.section)).toEqual(["actions", "risk_tiers", "owners", "data_sources", "intents", "forbidden", "settings"]);
+    expect(diff.sections.map((section) => section.section)).toEqual(["actions", "risk_tiers", "owners", "data_sources", "intents", "forbidden", "tools", "settings"]);
     const changes = changesOf(diff);
     expect(changes.every((change) => change.kind === "added")).toBe(true);
     expect(changesOf(diff, "actions")).toHaveLength(8);

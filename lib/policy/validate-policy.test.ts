@@ -100,6 +100,11 @@ describe("validatePolicyDocument", () => {
         { path: "intents[0].actions[2]", message: 'Unknown action "refund.issue"; define it under actions first' },
         { path: "intents[1].actions[2]", message: 'Unknown action "refund.issue"; define it under actions first' },
         { path: "intents[3].actions[1]", message: 'Unknown action "refund.issue"; define it under actions first' },
+        {
+          path: "tools[0].action",
+          message:
+            'Unknown action "refund.issue": map the tool to an action defined under actions or listed under forbidden (known: order.status, shipment.reroute, Refund Issue, return.label, order.cancel, inventory.adjust, billing.adjust, account.recover, contract.negotiate, legal.agreement.modify, …)',
+        },
       ]);
     });
 

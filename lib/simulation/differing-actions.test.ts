@@ -36,7 +36,7 @@ describe("actionsThatMayDiffer", () => {
     expect(differ(policy((d) => void (action(d, "order.cancel").limits = [{ scope: "customer", window: "24h", max_count: 1 }])))).toEqual(["order.cancel"]);
     // A global limit counts one action's decisions for everyone: it covers that action alone.
     expect(differ(policy((d) => void (action(d, "return.label").limits = [{ scope: "global", window: "1h", max_count: 100 }])))).toEqual(["return.label"]);
-    expect(differ(policy((d) => void (d.actions = d.actions.filter((a) => a.key !== "order.cancel"))))).toEqual(["order.cancel"]);
+    expect(differ(policy((d) => void ((d.actions = d.actions.filter((a) => a.key !== "order.cancel")), (d.tools = (d.tools ?? []).filter((t) => t.action !== "order.cancel")))))).toEqual(["order.cancel"]);
   });
 
   it("finds an action forbidden or no longer forbidden, and only it", () => {
