@@ -22,7 +22,7 @@ export async function registerToolServer(db: Db, actor: Actor, input: RegisterTo
   if (await db.toolServer.findUnique({ where: { name: data.name }, select: { id: true } })) throw taken();
 
   const reading = await readUpstream(data.url, data.headers);
-  if (!reading.ok) throw new AppError("unprocessable", reading.message, [{ path: "url", message: reading.message }]);
+  if (!reading.ok) throw new AppError("unprocessable", reading.message, [{ path: "url", message: reading.status === "unreachable" ? "Nothing answered at this address in time" : "This address did not answer as a usable MCP server" }]);
 
   const id = randomUUID();
   const headerNames = Object.keys(data.headers);
@@ -33,7 +33,7 @@ export async function registerToolServer(db: Db, actor: Actor, input: RegisterTo
     const clashes = findToolClashes(reading.tools, others.map((o) => ({ name: o.name, tools: o.tools as unknown as UpstreamTool[] })));
     if (clashes.length > 0) {
       const message = describeClashes(data.name, clashes);
-      throw new AppError("conflict", message, [{ path: "url", message }]);
+      throw new AppError("conflict", message, [{ path: "url", message: "This server lists a tool another registered server already exposes" }]);
     }
     const row = await tx.toolServer.create({
       data: {
