@@ -1,6 +1,8 @@
 import type { Db } from "@/lib/db/prisma";
+import { getCurrentPolicy } from "@/lib/policy/queries";
 import type { ToolServerStatus, UpstreamTool } from "./schemas";
 import { openHeaders } from "./sealed-headers";
+import { unmappedTools } from "./unmapped-tools";
 
 /** A registered server as people see it: header names, never their values. */
 export interface ToolServerSummary {
@@ -38,4 +40,11 @@ export interface Upstream {
 export async function loadUpstreams(db: Db): Promise<Upstream[]> {
   const rows = await db.toolServer.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, url: true, headersSealed: true, tools: true, status: true } });
   return rows.map((row) => ({ name: row.name, url: row.url, headers: openHeaders(row.id, row.headersSealed), tools: row.tools as unknown as UpstreamTool[], status: row.status }));
+}
+
+/** The console's view: each server with the tools the policy in force leaves unmapped. */
+export async function getToolServersOverview(db: Db): Promise<{ servers: (ToolServerSummary & { unmapped: string[] })[]; policyVersion: number | null }> {
+  const [servers, policy] = await Promise.all([listToolServers(db), getCurrentPolicy(db)]);
+  const mappings = policy?.document.tools ?? [];
+  return { servers: servers.map((server) => ({ ...server, unmapped: unmappedTools(server, mappings) })), policyVersion: policy?.version ?? null };
 }
