@@ -1,3 +1,4 @@
+import { fork } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
@@ -13,7 +14,7 @@ import { callUpstreamTool, closeUpstreamClients } from "@/lib/tool-servers/upstr
 // one call at a time and with 50 in flight. Also what a fresh connection per call would cost.
 //   node --import tsx scripts/bench/upstream-call-bench.ts [--calls 2000]
 
-const { values } = parseArgs({ options: { calls: { type: "string", default: "2000" } } });
+const { values } = parseArgs({ options: { calls: { type: "string", default: "2000" }, "server-only": { type: "boolean", default: false } } });
 const CALLS = Number(values.calls);
 
 const server = http.createServer(async (req, res) => {
@@ -27,8 +28,16 @@ const server = http.createServer(async (req, res) => {
   await mcp.connect(transport);
   await transport.handleRequest(req, res);
 });
-await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
+// The upstream runs in its own process, as it would in production: the client's costs are not
+// mixed with the server's on one event loop.
+if (values["server-only"]) {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.send!((server.address() as AddressInfo).port);
+  await new Promise(() => {});
+}
+const child = fork(process.argv[1]!, ["--server-only"], { execArgv: process.execArgv });
+const port = await new Promise<number>((resolve) => child.once("message", (m) => resolve(m as number)));
+const url = `http://127.0.0.1:${port}/mcp`;
 const headers = { Authorization: "Bearer bench" };
 
 let id = 0;
@@ -75,7 +84,7 @@ async function measure(name: string, fn: () => Promise<void>, calls: number, con
 }
 
 const rows: { name: string; p50: number; p99: number }[] = [];
-for (const concurrency of [1, 50]) {
+for (const concurrency of [1, 10, 50]) {
   // Interleaved rounds so that neither side gets the warmer machine.
   for (let round = 0; round < 2; round++) {
     rows.push({ ...(await measure("raw fetch", raw, CALLS, concurrency)), name: `raw fetch        c=${concurrency} round ${round + 1}` });
@@ -85,5 +94,4 @@ for (const concurrency of [1, 50]) {
 rows.push({ ...(await measure("fresh", fresh, Math.min(CALLS, 500), 1)), name: "fresh Client per call c=1" });
 for (const row of rows) console.log(`${row.name.padEnd(32)} p50 ${row.p50.toFixed(3)} ms  p99 ${row.p99.toFixed(3)} ms`);
 await closeUpstreamClients();
-server.close();
-server.closeAllConnections();
+child.kill();
