@@ -19,13 +19,13 @@ test("IT adds a tool server with a credential, sees its tools but never the cred
   const form = page.getByRole("form", { name: "Add a tool server" });
 
   // A wrong credential is refused with the reason, and everything typed stays.
-  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Name", { exact: true }).fill(name);
   await form.getByLabel("MCP address (Streamable HTTP)").fill(upstream.url);
   await form.getByLabel("Header 1 name").fill("Authorization");
   await form.getByLabel("Header 1 value").fill("Bearer wrong");
   await form.getByRole("button", { name: "Add tool server" }).click();
   await expect(form.getByRole("alert")).toContainText("refused the credentials (HTTP 401)");
-  await expect(form.getByLabel("Name")).toHaveValue(name);
+  await expect(form.getByLabel("Name", { exact: true })).toHaveValue(name);
   await expect(form.getByLabel("Header 1 name")).toHaveValue("Authorization");
 
   // A second header row can be added and removed from the keyboard.
@@ -39,7 +39,7 @@ test("IT adds a tool server with a credential, sees its tools but never the cred
   await expect(form.getByRole("status")).toContainText(`Registered ${name} with 2 tools.`);
   // The form starts over: the value is not on the page any more.
   await expect(form.getByLabel("Header 1 value")).toHaveValue("");
-  await expect(form.getByLabel("Name")).toHaveValue("");
+  await expect(form.getByLabel("Name", { exact: true })).toHaveValue("");
 
   const card = page.getByRole("region", { name, exact: true });
   await expect(card.getByText("Reachable")).toBeVisible();
