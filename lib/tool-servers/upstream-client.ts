@@ -104,7 +104,8 @@ export async function callUpstreamTool(
   // What is left of the time once connecting took its share: the caller's budget is for the whole call.
   const remaining = Math.max(1, timeoutMs - (Date.now() - started));
   try {
-    return (await withErrors(url, timeoutMs, () => requestHeaders.run(options.extraHeaders, () => client.callTool(params, undefined, { timeout: remaining })))) as CallToolResult;
+    const scope = { headers: options.extraHeaders, signal: AbortSignal.timeout(remaining + 50) };
+    return (await withErrors(url, timeoutMs, () => perCall.run(scope, () => client.callTool(params, undefined, { timeout: remaining })))) as CallToolResult;
   } catch (error) {
     // A broken connection or a refused session is dropped so the next call connects afresh; a
     // timeout or an error the server answered leaves the connection as good as it was.
@@ -121,8 +122,11 @@ export async function closeUpstreamClients(): Promise<void> {
 }
 
 const clients = new Map<string, Promise<Client>>();
-// Headers for one request, set around a call and read by the transport's fetch in the same async context.
-const requestHeaders = new AsyncLocalStorage<Record<string, string> | undefined>();
+// One call's extra headers and abort signal, set around the call and read by the transport's fetch
+// in the same async context. The call's own signal replaces the cached transport's, which would
+// otherwise collect an abort listener per request for its whole life, and it frees the socket of
+// a call that timed out.
+const perCall = new AsyncLocalStorage<{ headers?: Record<string, string>; signal: AbortSignal }>();
 
 function cacheKey(url: string, headers: Record<string, string>): string {
   return JSON.stringify([url, Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
@@ -168,11 +172,12 @@ function newTransport(url: string, headers: Record<string, string>): StreamableH
  */
 async function gatewayFetch(input: string | URL, init?: RequestInit): Promise<Response> {
   if ((init?.method ?? "GET").toUpperCase() === "GET") return new Response(null, { status: 405 });
-  const extra = requestHeaders.getStore();
-  if (!extra) return fetch(input, init);
+  const call = perCall.getStore();
+  if (!call) return fetch(input, init);
+  if (!call.headers) return fetch(input, { ...init, signal: call.signal });
   const merged = new Headers(init?.headers);
-  for (const [name, value] of Object.entries(extra)) merged.set(name, value);
-  return fetch(input, { ...init, headers: merged });
+  for (const [name, value] of Object.entries(call.headers)) merged.set(name, value);
+  return fetch(input, { ...init, headers: merged, signal: call.signal });
 }
 
 /** Runs one SDK request and turns what went wrong into the three errors callers tell apart. */
@@ -187,6 +192,8 @@ async function withErrors<T>(url: string, timeoutMs: number, fn: () => Promise<T
 function classify(error: unknown, url: string, timeoutMs: number): unknown {
   if (error instanceof UpstreamTimeout || error instanceof UpstreamUnreachable || error instanceof UpstreamProtocolError) return error;
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return new UpstreamTimeout(url, timeoutMs);
+  // The call's own abort signal fired (it is set just past the SDK's timeout, which normally wins).
+  if (error instanceof Error && error.name === "TimeoutError") return new UpstreamTimeout(url, timeoutMs);
   if (error instanceof StreamableHTTPError) {
     const status = error.code !== undefined && error.code > 0 ? error.code : undefined;
     const detail = status === 401 || status === 403 ? `HTTP ${status}: it refused the credentials` : status ? `HTTP ${status}` : error.message.replace(/^Streamable HTTP error: /, "");
