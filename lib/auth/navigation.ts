@@ -45,6 +45,7 @@ export const NAVIGATION: NavGroup[] = [
     items: [
       { href: "/stop-switches", label: "Stop switches", permission: "stop:read" },
       { href: "/agents", label: "Agents & keys", permission: "agents:read" },
+      { href: "/tool-servers", label: "Tool servers", permission: "tools:manage" },
       { href: "/users", label: "Users", permission: "users:read" },
     ],
   },

@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   "audit:read": ["admin", "auditor", "committee", "it"],
   "agents:read": ["admin", "it", "auditor"],
   "agents:manage": ["admin", "it"],
+  "tools:manage": ["admin", "it"],
   "stop:read": ALL,
   "stop:manage": ["admin", "it", "committee"],
   "users:read": ["admin", "auditor"],

@@ -44,6 +44,11 @@ import { pause, resume } from "@/lib/stop-switches/pause";
 import type { StopTarget } from "@/lib/stop-switches/schemas";
 import { createUser } from "@/lib/users/create-user";
 import { setUserDisabled } from "@/lib/users/set-user-disabled";
+import { listToolServers } from "@/lib/tool-servers/queries";
+import { refreshToolServer } from "@/lib/tool-servers/refresh-tool-server";
+import { registerToolServer } from "@/lib/tool-servers/register-tool-server";
+import { removeToolServer } from "@/lib/tool-servers/remove-tool-server";
+import { parseHeaderLine } from "@/lib/tool-servers/schemas";
 import { parseOrThrow } from "@/lib/validation";
 
 const actor = cliActor(os.userInfo().username);
@@ -248,6 +253,63 @@ agent
       return revokeApiKey(client, actor, { keyId: keys[0]!.id });
     });
     console.log(`Revoked key ${result.prefix}… of ${result.agent}.`);
+  });
+
+const tools = program.command("tools").description("the upstream MCP servers the gateway forwards tool calls to");
+tools
+  .command("add <name>")
+  .description("register an MCP server (Streamable HTTP): its tool list is read at once; header values are stored sealed and never shown again")
+  .requiredOption("--url <url>", "the server's MCP address, http:// or https://")
+  .option("--header <Name: value>", "a header sent with every request to it (credentials), repeatable", collect, [])
+  .action(async (name: string, options: { url: string; header: string[] }) => {
+    const headers: Record<string, string> = {};
+    for (const line of options.header) {
+      const parsed = parseHeaderLine(line);
+      if (!parsed) throw new AppError("validation_failed", `--header takes "Name: value"; got a header without a name and colon.`);
+      if (Object.keys(headers).some((n) => n.toLowerCase() === parsed[0].toLowerCase())) throw new AppError("validation_failed", `The header ${parsed[0]} is given twice.`);
+      headers[parsed[0]] = parsed[1];
+    }
+    const result = await withDatabase((client) => registerToolServer(client, actor, { name, url: options.url, headers }));
+    const names = result.tools.map((t) => t.name);
+    console.log(`Registered ${result.name} (${result.url}) with ${names.length} tool${names.length === 1 ? "" : "s"}${names.length ? `: ${names.join(", ")}` : ""}.`);
+    if (result.headerNames.length) console.log(`Headers stored sealed: ${result.headerNames.join(", ")} (the values are not shown again).`);
+    console.log("Map its tools in the policy's tools section: until then agents do not see them.");
+  });
+tools
+  .command("list")
+  .description("the registered servers: address, status, tools, header names and the last error")
+  .option("--json", "print as JSON")
+  .action(async (options: { json?: boolean }) => {
+    const servers = await withDatabase((client) => listToolServers(client));
+    if (options.json) {
+      console.log(JSON.stringify(servers.map((s) => ({ name: s.name, url: s.url, status: s.status, tools: s.tools.map((t) => t.name), header_names: s.headerNames, last_error: s.lastError, last_checked_at: s.lastCheckedAt })), null, 2));
+      return;
+    }
+    if (servers.length === 0) {
+      console.log("No tool servers are registered. Add one with: mandate tools add <name> --url <url> [--header \"Name: value\"]");
+      return;
+    }
+    for (const s of servers) {
+      console.log(`${s.name}  ${s.url}  ${s.status}  ${s.tools.length} tool${s.tools.length === 1 ? "" : "s"}  headers: ${s.headerNames.join(", ") || "none"}  checked ${s.lastCheckedAt.toISOString()}`);
+      if (s.tools.length) console.log(`  tools: ${s.tools.map((t) => t.name).join(", ")}`);
+      if (s.lastError) console.log(`  last error: ${s.lastError}`);
+    }
+  });
+tools
+  .command("refresh <name>")
+  .description("read a server's tool list again and record its status")
+  .action(async (name: string) => {
+    const result = await withDatabase((client) => refreshToolServer(client, actor, { name }));
+    const change = result.change ? ` Added: ${result.change.added.join(", ") || "none"}; removed: ${result.change.removed.join(", ") || "none"}; changed: ${result.change.changed.join(", ") || "none"}.` : " The tool list is unchanged.";
+    console.log(`${name} is ${result.status}${result.lastError ? `: ${result.lastError}` : "."}${change}`);
+    if (result.status !== "ok") process.exitCode = 1;
+  });
+tools
+  .command("remove <name>")
+  .description("unregister a server: the gateway no longer lists or calls its tools, and its stored credentials are deleted")
+  .action(async (name: string) => {
+    const result = await withDatabase((client) => removeToolServer(client, actor, { name }));
+    console.log(`Removed ${result.name} (${result.tools.length} tool${result.tools.length === 1 ? "" : "s"}).`);
   });
 
 const audit = program.command("audit").description("the tamper-evident audit log");
