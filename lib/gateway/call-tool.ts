@@ -105,8 +105,9 @@ async function forward(service: GatewayService, agent: AgentPrincipal, entry: Ca
     );
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    if (error instanceof Error && error.name === "UpstreamUnreachable") {
-      // Nothing was sent: the action did not happen.
+    // Unreachable, or the server refused the gateway's credentials: nothing was done.
+    const refusedUs = error instanceof Error && error.name === "UpstreamProtocolError" && [401, 403].includes((error as Error & { httpStatus?: number }).httpStatus ?? 0);
+    if (error instanceof Error && (error.name === "UpstreamUnreachable" || refusedUs)) {
       settle(service, agent, decisionId, () => reportOutcome(service.pool, agent, decisionId, { status: "failed", detail: { upstream: entry.upstream.name, error: why.slice(0, 500) } }));
       return withDecision({ isError: true, content: [{ type: "text", text: `Not done: the system "${entry.upstream.name}" cannot be reached (${why}). Nothing happened; try again later.` }] }, decisionId);
     }

@@ -34,11 +34,13 @@ import { buildStandaloneVerifier } from "@/lib/evidence/build-standalone-verifie
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path";
 import { applySecurityHeaders } from "./security-headers";
 import { DEMO_SYSTEMS, startDemoSystems } from "@/lib/demo/systems/demo-systems";
-import { callUpstream, listUpstreamTools } from "@/lib/gateway/call-upstream";
+import { callUpstream } from "@/lib/gateway/call-upstream";
+import { listToolServers, loadUpstreams } from "@/lib/tool-servers/queries";
+import { registerToolServer } from "@/lib/tool-servers/register-tool-server";
+import type { Db } from "@/lib/db/prisma";
 import { drainGatewayOutcomes } from "@/lib/gateway/call-tool";
 import { GatewayCatalog } from "@/lib/gateway/gateway-catalog";
 import { createGatewayNodeHandler, GATEWAY_PATH, isGatewayPath } from "@/lib/gateway/mcp-endpoint";
-import type { Upstream } from "@/lib/gateway/types";
 import { grantIssuer } from "@/lib/grants/make-grant";
 
 const log = (line: string) => console.log(`mandate: ${line}`);
@@ -119,7 +121,8 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   const demoSystems = seed ? startDemoSystems({ jwks: `${grantIssuer()}/.well-known/jwks.json`, issuer: grantIssuer() }) : null;
 
   // The MCP gateway at /mcp: every tool call decided before it reaches an upstream.
-  const catalog = new GatewayCatalog(runtime, () => loadGatewayUpstreams(demoSystems !== null), (error) => log(`reading the tool servers failed (will retry): ${(error as Error).message}`));
+  // Its upstreams are the tool servers IT registered (`mandate tools add`, the console's Tool servers page).
+  const catalog = new GatewayCatalog(runtime, () => loadUpstreams(db), (error) => log(`reading the tool servers failed (will retry): ${(error as Error).message}`));
   const gateway = createGatewayNodeHandler({ pool, runtime, auth, limiter, shadow, log, catalog: () => catalog.current(), callUpstream, upstreamTimeoutMs: env.MANDATE_GATEWAY_TIMEOUT_MS });
 
   const health = createHealthHandler(new Readiness(pool, runtime));
@@ -165,6 +168,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   log(`ready on ${url}`);
   log(`MCP gateway on ${url}${GATEWAY_PATH} (agents connect with their API key)`);
   for (const { system } of demoSystems?.systems ?? []) log(`demo ${system.summary} on ${url}${system.path}`);
+  if (demoSystems) await registerDemoToolServers(db, log).then(() => catalog.reload());
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -190,15 +194,21 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   return { url, close };
 }
 
-/** The gateway's upstreams: with the demo workspace, the demo's systems of record on this server. */
-async function loadGatewayUpstreams(demo: boolean): Promise<Upstream[]> {
-  if (!demo) return [];
-  return Promise.all(
-    DEMO_SYSTEMS.map(async (system) => {
-      const url = `${grantIssuer()}${system.path}`;
-      return { name: system.name, url, headers: {}, tools: await listUpstreamTools({ url, headers: {} }) };
-    }),
-  );
+/**
+ * With the demo workspace, the demo's systems of record are the gateway's upstreams: registered
+ * once, as IT would register them, when no tool server is registered yet (they answer only once
+ * this server listens). A failure is logged: the console works without them.
+ */
+async function registerDemoToolServers(db: Db, log: (line: string) => void): Promise<void> {
+  try {
+    if ((await listToolServers(db)).length > 0) return;
+    for (const system of DEMO_SYSTEMS) {
+      await registerToolServer(db, SYSTEM_ACTOR, { name: system.name, url: `${grantIssuer()}${system.path}`, headers: {} });
+    }
+    log(`registered the demo's ${DEMO_SYSTEMS.length} systems as the MCP gateway's tool servers`);
+  } catch (error) {
+    log(`could not register the demo's tool servers (the gateway has no upstream until they are): ${(error as Error).message}`);
+  }
 }
 
 let verifierFile: Promise<Buffer> | null = null;

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoSystems } from "../../lib/demo/systems/demo-systems";
 import { PaymentGateway } from "../../lib/demo/systems/payment-gateway";
 import { drainGatewayOutcomes } from "../../lib/gateway/call-tool";
-import { callUpstream, listUpstreamTools } from "../../lib/gateway/call-upstream";
+import { callUpstream } from "../../lib/gateway/call-upstream";
+import { listUpstreamTools } from "../../lib/tool-servers/upstream-client";
 import type { CallUpstream, Upstream } from "../../lib/gateway/types";
 import { grantIssuer } from "../../lib/grants/make-grant";
 import { getKeyStore } from "../../lib/keys/current-key-store";
@@ -46,7 +47,7 @@ beforeAll(async () => {
   const base = `http://127.0.0.1:${(systemsServer.address() as AddressInfo).port}`;
   for (const { system } of demo.systems) {
     const url = `${base}${system.path}`;
-    upstreams.push({ name: system.name, url, headers: {}, tools: await listUpstreamTools({ url, headers: {} }) });
+    upstreams.push({ name: system.name, url, headers: {}, tools: await listUpstreamTools(url, {}), status: "ok" });
   }
   api = await startApiServer(t, { gateway: { upstreams: async () => upstreams, callUpstream: recordingCallUpstream, timeoutMs: 5_000 } });
   key = await newAgentKey(t, "framework-bot");
