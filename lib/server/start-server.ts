@@ -37,6 +37,7 @@ import { DEMO_SYSTEMS, startDemoSystems } from "@/lib/demo/systems/demo-systems"
 import { callUpstream } from "@/lib/gateway/call-upstream";
 import { listToolServers, loadUpstreams } from "@/lib/tool-servers/queries";
 import { registerToolServer } from "@/lib/tool-servers/register-tool-server";
+import { startToolServerRefresher } from "@/lib/tool-servers/tool-server-refresher";
 import type { Db } from "@/lib/db/prisma";
 import { drainGatewayOutcomes } from "@/lib/gateway/call-tool";
 import { GatewayCatalog } from "@/lib/gateway/gateway-catalog";
@@ -169,6 +170,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   log(`MCP gateway on ${url}${GATEWAY_PATH} (agents connect with their API key)`);
   for (const { system } of demoSystems?.systems ?? []) log(`demo ${system.summary} on ${url}${system.path}`);
   if (demoSystems) await registerDemoToolServers(db, log).then(() => catalog.reload());
+  const toolServers = startToolServerRefresher(db, { onError: (error) => log(`refreshing a tool server failed (will retry): ${(error as Error).message}`), onChange: () => void catalog.reload() });
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -185,6 +187,7 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
       await webhooks.stop();
       await rollups.stop();
       await recommendations.stop();
+      await toolServers.stop();
       await drainGatewayOutcomes();
       await writerFor(pool).drain();
       await closePool();

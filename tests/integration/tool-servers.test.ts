@@ -7,6 +7,7 @@ import { listToolServers, loadUpstreams } from "../../lib/tool-servers/queries";
 import { refreshToolServer } from "../../lib/tool-servers/refresh-tool-server";
 import { registerToolServer } from "../../lib/tool-servers/register-tool-server";
 import { removeToolServer } from "../../lib/tool-servers/remove-tool-server";
+import { startToolServerRefresher } from "../../lib/tool-servers/tool-server-refresher";
 import { callUpstreamTool, closeUpstreamClients, listUpstreamTools, UpstreamProtocolError, UpstreamTimeout, UpstreamUnreachable } from "../../lib/tool-servers/upstream-client";
 import { createTestDatabase, type TestDatabase } from "./database";
 import { startPlainHttpServer, startTestMcpServer, type TestMcpServer } from "./mcp-test-server";
@@ -236,6 +237,25 @@ describe("the upstream client", () => {
       expect((await callUpstreamTool(flaky.url, {}, { name: "echo", arguments: { text: "3" } })).content).toEqual([{ type: "text", text: "echo:3" }]);
     } finally {
       await flaky.close();
+    }
+  });
+
+  it("the background refresher notices a server going down and coming back, and tells the gateway", async () => {
+    const watched = await startTestMcpServer({ tools: [`watch_${Date.now().toString(36)}`] });
+    const name = `watched-${Date.now().toString(36)}`;
+    await registerToolServer(t.db, SYSTEM_ACTOR, { name, url: watched.url, headers: {} });
+    let changes = 0;
+    const refresher = startToolServerRefresher(t.db, { intervalMs: 100, onError: () => {}, onChange: () => changes++ });
+    try {
+      await watched.close();
+      await expect.poll(async () => (await listToolServers(t.db)).find((server) => server.name === name)?.status, { timeout: 10_000 }).toBe("unreachable");
+      expect(changes).toBeGreaterThan(0);
+      await watched.reopen();
+      await expect.poll(async () => (await listToolServers(t.db)).find((server) => server.name === name)?.status, { timeout: 10_000 }).toBe("ok");
+    } finally {
+      await refresher.stop();
+      await watched.close();
+      await removeToolServer(t.db, SYSTEM_ACTOR, { name });
     }
   });
 });
