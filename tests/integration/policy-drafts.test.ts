@@ -144,7 +144,7 @@ describe("policy drafts", () => {
     const { ivan, lena, carla } = people as Required<typeof people>;
     const draft = await createDraft(t.db, ivan!, { title: "Map the payment gateway" });
     const mapping = {
-      server: "payments",
+      server: "ledger-gw",
       tool: "issue_refund",
       action: "refund.issue",
       customer_id: "customer_id",
@@ -157,7 +157,7 @@ describe("policy drafts", () => {
     // Legal (and a CX lead) own other sections: the server refuses, whatever the form showed.
     await expect(edit(lena!, 1, mapping)).rejects.toMatchObject({ code: "forbidden" });
     await expect(edit(carla!, 1, mapping)).rejects.toMatchObject({ code: "forbidden" });
-    await expect(editDraft(t.db, lena!, { draftId: draft.id, revision: 1, edit: { section: "tools", op: "remove", key: "payments/issue_refund" } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(editDraft(t.db, lena!, { draftId: draft.id, revision: 1, edit: { section: "tools", op: "remove", key: "ledger-gw/issue_refund" } })).rejects.toMatchObject({ code: "forbidden" });
 
     // Cross-references come back relative to the mapping, as the form shows them.
     await expect(edit(ivan!, 1, { ...mapping, action: "refund.void", data_sources: ["orders", "ledger"] })).rejects.toMatchObject({
@@ -172,21 +172,23 @@ describe("policy drafts", () => {
     await edit(ivan!, 1, mapping);
     await expect(edit(ivan!, 2, { ...mapping, action: "billing.adjust" })).rejects.toMatchObject({ code: "validation_failed", errors: [{ path: "tool", message: "Already in use" }] });
     // Edited by its key, server/tool; a mapping to a forbidden-only action is allowed.
-    await edit(ivan!, 2, { ...mapping, customer_id: "account.id" }, "payments/issue_refund");
+    await edit(ivan!, 2, { ...mapping, customer_id: "account.id" }, "ledger-gw/issue_refund");
     await edit(ivan!, 3, { server: "identity", tool: "reveal_password", action: "credentials.disclose" });
     await editDraft(t.db, ivan!, { draftId: draft.id, revision: 4, edit: { section: "tools", op: "remove", key: "identity/reveal_password" } });
 
     const stored = await t.db.policyDraft.findUniqueOrThrow({ where: { id: draft.id } });
-    expect((stored.document as { tools: unknown }).tools).toEqual([{ ...mapping, customer_id: "account.id" }]);
+    // The demo policy maps its own systems' tools already; the draft adds this one mapping.
+    const tools = (stored.document as { tools: { server: string }[] }).tools;
+    expect(tools.filter((tool) => tool.server === "ledger-gw")).toEqual([{ ...mapping, customer_id: "account.id" }]);
     expect((await t.db.policyDraftEditor.findMany({ where: { draftId: draft.id }, select: { section: true } })).map((e) => e.section)).toEqual(["tools"]);
     const audit = await t.db.auditEntry.findMany({ where: { subjectId: draft.id, action: "policy.draft_edit" }, orderBy: { id: "asc" }, select: { data: true } });
-    expect(audit.map((entry) => (entry.data as { key: string }).key)).toEqual(["payments/issue_refund", "payments/issue_refund", "identity/reveal_password", "identity/reveal_password"]);
+    expect(audit.map((entry) => (entry.data as { key: string }).key)).toEqual(["ledger-gw/issue_refund", "ledger-gw/issue_refund", "identity/reveal_password", "identity/reveal_password"]);
 
     // A mapping needs a second person, nobody else; the IT author cannot be it.
     await submitDraft(t.db, ivan!, { draftId: draft.id, revision: 5, reason: "Refunds through the payment gateway's MCP server" });
     await expect(reviewDraft(t.db, ivan!, { draftId: draft.id, revision: 5, verdict: "approve", comment: "", publishWithoutSimulation: true })).rejects.toMatchObject({ code: "forbidden" });
     const result = await reviewDraft(t.db, carla!, { draftId: draft.id, revision: 5, verdict: "approve", comment: "ok", publishWithoutSimulation: true });
     expect(result.published).not.toBeNull();
-    expect((await getCurrentPolicy(t.db))!.document.tools).toEqual([{ ...mapping, customer_id: "account.id" }]);
+    expect((await getCurrentPolicy(t.db))!.document.tools.filter((tool) => tool.server === "ledger-gw")).toEqual([{ ...mapping, customer_id: "account.id" }]);
   });
 });

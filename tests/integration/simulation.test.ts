@@ -340,7 +340,7 @@ describe("simulation", () => {
       // recorded decisions under the draft changes none of them.
       const ivan = people.ivan ?? (await person("ivan", ["it"]));
       const draft = await createDraft(t.db, ivan, { title: "Map the payment gateway" });
-      const mapping = { server: "payments", tool: "issue_refund", action: "refund.issue", customer_id: "customer_id", params: { amount: "amount", currency: "currency" }, data_sources: ["orders", "payments"] };
+      const mapping = { server: "ledger-gw", tool: "issue_refund", action: "refund.issue", customer_id: "customer_id", params: { amount: "amount", currency: "currency" }, data_sources: ["orders", "payments"] };
       await editDraft(t.db, ivan, { draftId: draft.id, revision: 1, edit: { section: "tools", op: "upsert", originalKey: null, item: mapping } });
       const run = await startSimulation(t.db, ivan, { draftId: draft.id, days: 10 }, LATER);
       await withRunner({}, () => waitFor(() => getSimulationRunSummary(t.db, run.id), (s) => s?.status === "completed" || s?.status === "failed"));
