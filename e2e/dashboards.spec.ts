@@ -32,6 +32,10 @@ test("the committee sees the refunds' approval rate and follows it into the filt
   await page.getByRole("navigation", { name: "Time range" }).getByRole("link", { name: "24 hours" }).click();
   await expect(page).toHaveURL(/range=24h/);
   const filters = page.getByRole("form", { name: "Dashboard filters" });
+  // Regression (issue #23, point 6): the filters listed raw keys; they list the policy's labels.
+  await expect(filters.getByLabel("Action").getByRole("option", { name: "Issue a refund" })).toHaveAttribute("value", "refund.issue");
+  await expect(filters.getByLabel("Action").getByRole("option", { name: "refund.issue" })).toHaveCount(0);
+  await expect(filters.getByLabel("Tier").getByRole("option", { name: "High" })).toHaveAttribute("value", "high");
   await filters.getByLabel("Action").selectOption("refund.issue");
   await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/action=refund\.issue/);
@@ -84,9 +88,32 @@ test("an auditor downloads the last day's evidence, which verifies offline; one 
 
   await signIn(page, "auditor");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Evidence" }).click();
-  await page.getByRole("link", { name: "Last 24 hours" }).click();
+  // Regression (issue #23, point 8): "Last 7 days" put a raw timestamp in the first-day field,
+  // the last-day field showed only its placeholder, and the preview's 9,458 audit entries were
+  // not the 102,855 the bundle held.
+  const today = new Date().toISOString().slice(0, 10);
+  const weekAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  const period = page.getByRole("form", { name: "Evidence period" });
+  await page.getByRole("link", { name: "Last 7 days" }).click();
+  await expect(page).toHaveURL(new RegExp(`from=${weekAgo}&through=${today}$`));
+  await expect(period.getByLabel("First day (UTC)")).toHaveValue(weekAgo);
+  await expect(period.getByLabel("Last day (UTC, included)")).toHaveValue(today);
+  await expect(period.getByLabel("First day (UTC)")).toHaveAttribute("type", "date");
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: testInfo.outputPath("evidence-1440.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: testInfo.outputPath("evidence-390.png"), fullPage: true });
+  const field = (await period.getByLabel("First day (UTC)").boundingBox())!;
+  expect(field.x + field.width).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  await page.getByRole("link", { name: "Today" }).click();
+  await expect(period.getByLabel("First day (UTC)")).toHaveValue(today);
+  await expect(period.getByLabel("Last day (UTC, included)")).toHaveValue(today);
   const preview = page.getByRole("region", { name: "Bundle for this period" });
   await expect(preview).toBeVisible();
+  const previewed = Number(((await preview.getByTestId("preview-audit-entries").textContent()) ?? "").replaceAll(",", ""));
+  expect(previewed).toBeGreaterThan(0);
   const [download] = await Promise.all([page.waitForEvent("download", { timeout: 120_000 }), preview.getByRole("link", { name: "Download evidence bundle" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^mandate-evidence_.*\.ndjson\.gz$/);
   const file = testInfo.outputPath(download.suggestedFilename());
@@ -101,6 +128,8 @@ test("an auditor downloads the last day's evidence, which verifies offline; one 
   expect(verified.failure).toBeNull();
   expect(verified.ok).toBe(true);
   expect(verified.counts.decision).toBeGreaterThan(0);
+  // The preview counted what the file holds: whole seals and the entry recording the download.
+  expect(verified.counts.audit_entry).toBe(previewed);
   expect(verified.exportedBy).toBe("auditor@northwind.example");
 
   // One byte of one audit entry changed: the verifier names that entry.

@@ -118,3 +118,47 @@ test("on a phone each decision is a card with every value under its column's nam
   expect(box.x + box.width).toBeLessThanOrEqual(390);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
+
+// Regression (issue #23, point 6): at 1440 px the table cut its last column ("Poli…") and its
+// scrollbar sat 50 rows down; actions, owners and tiers showed as keys (refund.issue, finance-ops).
+test("at 1440 px every column fits, and actions, owners and tiers read as the policy's labels", async ({ page, request }) => {
+  const customer = `cus_wide_${Date.now().toString(36)}`;
+  await decide(request, { action: "refund.issue", intent: "shipping_error", customer: { id: customer }, params: { amount: "23.45", currency: "USD" } });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signIn(page, "auditor");
+  await page.goto("/history");
+  const table = page.getByRole("table", { name: "Decisions" });
+  const scroller = page.getByTestId("Decisions-scroller");
+  const policy = table.getByRole("columnheader", { name: "Policy" });
+  await expect(policy).toBeVisible();
+  // Nothing to scroll sideways: the last column ends inside the box, the box inside the window.
+  expect(await scroller.evaluate((box) => box.scrollWidth - box.clientWidth)).toBeLessThanOrEqual(0);
+  const header = (await policy.boundingBox())!;
+  const frame = (await scroller.boundingBox())!;
+  expect(header.x + header.width).toBeLessThanOrEqual(frame.x + frame.width);
+  expect(frame.x + frame.width).toBeLessThanOrEqual(1440);
+  // A page of 50 rows scrolls in its own box, its header staying in view.
+  expect(frame.height).toBeLessThanOrEqual(900 * 0.75 + 1);
+  await scroller.evaluate((box) => box.scrollBy(0, 600));
+  await expect(policy).toBeInViewport();
+
+  await page.goto(`/history?customer=${customer}`);
+  const row = table.getByRole("row").nth(1);
+  await expect(row).toContainText("Issue a refund");
+  await expect(row).toContainText("Finance Operations");
+  await expect(row).toContainText("Low");
+  await expect(row).not.toContainText("refund.issue");
+  await expect(row).not.toContainText("finance-ops");
+  // The key stays at hand for those who know it.
+  await expect(row.getByText("Issue a refund")).toHaveAttribute("title", "refund.issue");
+
+  const filters = page.getByRole("form", { name: "Filter decisions" });
+  await expect(filters.getByLabel("Action").getByRole("option", { name: "Issue a refund" })).toHaveAttribute("value", "refund.issue");
+  await expect(filters.getByLabel("Owner").getByRole("option", { name: "Finance Operations" })).toHaveAttribute("value", "finance-ops");
+  await expect(filters.getByLabel("Owner").getByRole("option", { name: "finance-ops" })).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath("history-1440.png") });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`/history?customer=${customer}`);
+  await expect(table.getByRole("row").nth(1)).toContainText("Issue a refund");
+  await page.screenshot({ path: test.info().outputPath("history-390.png"), fullPage: true });
+});

@@ -30,7 +30,10 @@ test("a reviewer finds the case opened by a reverted refund, labels it, writes a
 
   const table = page.getByRole("table", { name: "Review cases" });
   const row = table.getByRole("row").filter({ hasText: "outcome reverted" }).first();
-  await expect(row).toContainText("refund.issue");
+  // Regression (issue #23, point 6): the inbox, the case and its activity showed raw keys.
+  await expect(row).toContainText("Issue a refund");
+  await expect(row).not.toContainText("refund.issue");
+  await expect(filters.getByLabel("Action").getByRole("option", { name: "Issue a refund" })).toHaveAttribute("value", "refund.issue");
   await expect(row).toContainText("support-bot");
   await row.getByRole("link", { name: "The agent reported the action reverted" }).click();
 
@@ -38,15 +41,28 @@ test("a reviewer finds the case opened by a reverted refund, labels it, writes a
   const decisionCard = page.getByRole("region", { name: "The decision" });
   await expect(decisionCard).toContainText(customer);
   await expect(decisionCard).toContainText("$12.34");
+  await expect(decisionCard).toContainText("Issue a refund");
+  await expect(decisionCard).toContainText("Shipping error");
+  await expect(decisionCard).toContainText("Finance Operations");
+  await expect(decisionCard).not.toContainText("finance-ops");
   const caseId = /\/reviews\/(rev_[A-Za-z0-9_-]+)/.exec(page.url())![1]!;
 
   await page.getByRole("button", { name: "Assign to me" }).click();
-  await expect(page.getByRole("form", { name: "Assignment" }).getByRole("button", { name: "Unassign" })).toBeVisible();
+  const assignment = page.getByRole("form", { name: "Assignment" });
+  await expect(assignment.getByRole("button", { name: "Unassign" })).toBeVisible();
+  // Said once, not once by the page and again by the form's message.
+  await expect(assignment.getByText("Assigned to you.")).toHaveCount(1);
+  await expect(page.getByText("Assigned to you.")).toHaveCount(1);
 
   const labels = page.getByRole("form", { name: "Labels" });
   await labels.getByRole("button", { name: "policy gap" }).click();
   await expect(labels.getByRole("button", { name: "policy gap" })).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByRole("region", { name: "The case", exact: true })).toContainText("policy gap");
+  const activity = page.getByRole("list", { name: "Case activity" });
+  await expect(activity).toContainText("Chris Committee took the case");
+  await expect(activity).toContainText("Chris Committee labelled it policy gap");
+  await expect(activity).not.toContainText("review.label");
+  await expect(activity).not.toContainText("@northwind.example");
 
   const noteForm = page.getByRole("form", { name: "Add a note" });
   await noteForm.getByRole("button", { name: "Add note" }).click();
@@ -137,7 +153,8 @@ test("a supervisor works several agent-flagged cases at once from the keyboard; 
   await signIn(auditor, "auditor");
   await auditor.goto(`/reviews/${flagged[0]}`);
   await expect(auditor.getByRole("region", { name: "The case", exact: true })).toContainText("Customer asked twice");
-  await expect(auditor.getByRole("list", { name: "Case activity" })).toContainText("review.dismiss");
+  await expect(auditor.getByRole("list", { name: "Case activity" })).toContainText("Sam Supervisor dismissed the case (with other cases)");
+  await expect(auditor.getByRole("list", { name: "Case activity" })).toContainText("Sam Supervisor labelled it agent error (with other cases)");
   await expect(auditor.getByRole("region", { name: "Read-only" })).toBeVisible();
   await expect(auditor.getByRole("button", { name: "Add note" })).toHaveCount(0);
   await expect(auditor.getByRole("button", { name: "Assign to me" })).toHaveCount(0);

@@ -58,6 +58,7 @@ export function DataTable<Row>({
   toolbar,
   pagination,
   dense = false,
+  contained = false,
 }: {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   columns: ColumnDef<Row, any>[];
@@ -75,6 +76,11 @@ export function DataTable<Row>({
   pagination?: React.ReactNode;
   /** Tighter cells, for wide tables of many columns. */
   dense?: boolean;
+  /**
+   * A long page of rows scrolls inside its own box with the header kept in view, so a table wider
+   * than the screen shows its horizontal scrollbar where the reader is, not fifty rows down.
+   */
+  contained?: boolean;
 }) {
   const [localSorting, setLocalSorting] = useState<SortingState>(initialSorting);
   const [globalFilter, setGlobalFilter] = useState("");
@@ -129,9 +135,9 @@ export function DataTable<Row>({
       )}
       {/* On phones each row stacks into a card, every value under its column's name; the explicit
           roles keep it a table for screen readers once CSS no longer lays it out as one. */}
-      <div className="rounded-lg border border-slate-200 shadow-sm sm:table-scroll">
+      <div className={`rounded-lg border border-slate-200 shadow-sm sm:table-scroll ${contained ? "sm:max-h-[75vh] sm:overflow-y-auto" : ""}`} data-testid={contained ? `${label}-scroller` : undefined}>
         <table role="table" className="min-w-full divide-y divide-slate-200 text-sm max-sm:block" aria-label={label}>
-          <thead role="rowgroup" className="bg-slate-50 max-sm:sr-only">
+          <thead role="rowgroup" className={`bg-slate-50 max-sm:sr-only ${contained ? "sm:sticky sm:top-0 sm:z-10 sm:shadow-[0_1px_0_var(--color-slate-200)]" : ""}`}>
             {table.getHeaderGroups().map((group) => (
               <tr role="row" key={group.id}>
                 {selection ? (

@@ -45,7 +45,24 @@ export function FilterSelect({
   );
 }
 
-export function FilterText({ name, label, value, placeholder, error, width = "w-40" }: { name: string; label: string; value?: string; placeholder?: string; error?: string; width?: string }) {
+export function FilterText({
+  name,
+  label,
+  value,
+  placeholder,
+  error,
+  width = "w-40",
+  type = "text",
+}: {
+  name: string;
+  label: string;
+  value?: string;
+  placeholder?: string;
+  error?: string;
+  width?: string;
+  /** "date" for a whole day: the browser's date picker, and a value always YYYY-MM-DD. */
+  type?: "text" | "date";
+}) {
   const id = `filter-${name}`;
   return (
     <div>
@@ -55,6 +72,7 @@ export function FilterText({ name, label, value, placeholder, error, width = "w-
       <input
         id={id}
         name={name}
+        type={type}
         defaultValue={value ?? ""}
         placeholder={placeholder}
         aria-invalid={error ? true : undefined}

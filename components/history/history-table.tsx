@@ -11,10 +11,14 @@ export interface HistoryTableRow {
   id: string;
   createdAt: string;
   action: string;
+  /** The policy's words for the action, tier and owner keys (the key itself when it has none). */
+  actionLabel: string;
   decision: string;
   status: string;
   tier: string | null;
+  tierLabel: string | null;
   owner: string | null;
+  ownerLabel: string | null;
   amount: string | null;
   currency: string | null;
   customerId: string | null;
@@ -28,7 +32,8 @@ const DECISION_TONES: Record<string, BadgeTone> = { allow: "success", deny: "dan
 
 const col = createColumnHelper<HistoryTableRow>();
 
-// Column ids match the URL's `sort` values, so a header click maps straight onto a link.
+// Column ids match the URL's `sort` values, so a header click maps straight onto a link. Seven
+// columns, pairs sharing a cell, so the table fits the console at 1440 px without scrolling.
 const columns = [
   col.accessor("createdAt", {
     id: "created_at",
@@ -39,23 +44,57 @@ const columns = [
       </Link>
     ),
   }),
-  col.accessor("action", {
+  col.accessor("actionLabel", {
     header: "Action · owner",
     enableSorting: false,
+    cell: (info) => {
+      const r = info.row.original;
+      return (
+        <div className="min-w-32">
+          <p title={r.action}>{info.getValue()}</p>
+          <p className="text-xs text-slate-500" title={r.owner ?? undefined}>
+            {r.ownerLabel ?? "no owner"}
+          </p>
+        </div>
+      );
+    },
+  }),
+  col.accessor("decision", {
+    header: "Decision · status",
+    enableSorting: false,
     cell: (info) => (
-      <div className="whitespace-nowrap">
-        <p className="font-mono text-xs">{info.getValue()}</p>
-        <p className="text-xs text-slate-500">{info.row.original.owner ?? "no owner"}</p>
+      <div>
+        <Badge tone={DECISION_TONES[info.getValue()] ?? "neutral"}>{info.getValue().replaceAll("_", " ")}</Badge>
+        <p className="text-xs whitespace-nowrap text-slate-500">{info.row.original.status.replaceAll("_", " ")}</p>
       </div>
     ),
   }),
-  col.accessor("decision", { header: "Decision", enableSorting: false, cell: (info) => <Badge tone={DECISION_TONES[info.getValue()] ?? "neutral"}>{info.getValue()}</Badge> }),
-  col.accessor("status", { header: "Status", enableSorting: false, cell: (info) => <span className="whitespace-nowrap">{info.getValue().replaceAll("_", " ")}</span> }),
-  col.accessor("tier", { header: "Tier", enableSorting: false, cell: (info) => (info.getValue() ? <Badge tone={TIER_TONES[info.getValue()!] ?? "neutral"}>{info.getValue()}</Badge> : "—") }),
+  col.accessor("tierLabel", {
+    header: "Tier",
+    enableSorting: false,
+    cell: (info) => {
+      const tier = info.row.original.tier;
+      return tier ? (
+        <span title={tier}>
+          <Badge tone={TIER_TONES[tier] ?? "neutral"}>{info.getValue()}</Badge>
+        </span>
+      ) : (
+        "—"
+      );
+    },
+  }),
   col.accessor("amount", { id: "amount", header: "Amount", cell: (info) => <span className="whitespace-nowrap tabular-nums">{formatMoney(info.getValue(), info.row.original.currency)}</span> }),
-  col.accessor("customerId", { header: "Customer", enableSorting: false, cell: (info) => <span className="font-mono text-xs">{info.getValue() ?? "—"}</span> }),
-  col.accessor("agent", { header: "Agent", enableSorting: false, cell: (info) => <span className="whitespace-nowrap">{info.getValue()}</span> }),
-  col.accessor("policyVersion", { header: "Policy", enableSorting: false, cell: (info) => (info.getValue() ? `v${info.getValue()}` : "—") }),
+  col.accessor("agent", {
+    header: "Agent · customer",
+    enableSorting: false,
+    cell: (info) => (
+      <div>
+        <p>{info.getValue()}</p>
+        <p className="font-mono text-xs text-slate-500">{info.row.original.customerId ?? "no customer"}</p>
+      </div>
+    ),
+  }),
+  col.accessor("policyVersion", { header: "Policy", enableSorting: false, cell: (info) => <span className="whitespace-nowrap">{info.getValue() ? `v${info.getValue()}` : "—"}</span> }),
 ];
 
 /** One server page of decisions; sorting by time or amount re-queries through the URL. */
@@ -79,6 +118,7 @@ export function HistoryTable({
       data={rows}
       label="Decisions"
       dense
+      contained
       getRowId={(row) => row.id}
       emptyMessage="No decisions on this page."
       manualSorting={{

@@ -27,7 +27,10 @@ export function AssignForm({ caseId, mine, assignee, closed }: { caseId: string;
   return (
     <form action={action} className="space-y-2" aria-label="Assignment">
       <input type="hidden" name="caseId" value={caseId} />
-      <p className="text-sm text-slate-700">{assignee ? <>Assigned to {mine ? "you" : assignee}.</> : "Nobody has this case yet."}</p>
+      {/* This line is the confirmation (it changes with the case); a success message under it would say it twice. */}
+      <p role="status" className="text-sm text-slate-700">
+        {assignee ? <>Assigned to {mine ? "you" : assignee}.</> : "Nobody has this case yet."}
+      </p>
       {closed ? null : mine ? (
         <button type="submit" name="assign" value="nobody" disabled={pending} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm disabled:opacity-60">
           Unassign
@@ -37,7 +40,7 @@ export function AssignForm({ caseId, mine, assignee, closed }: { caseId: string;
           Assign to me
         </button>
       )}
-      <FormMessage state={state} />
+      {state.ok === false ? <FormMessage state={state} /> : null}
     </form>
   );
 }
@@ -162,7 +165,7 @@ export function ResolveForm({ caseId, hasLabels }: { caseId: string; hasLabels: 
   );
 }
 
-export function StartDraftForm({ caseId, action: actionKey }: { caseId: string; action: string | null }) {
+export function StartDraftForm({ caseId, action: actionKey, actionLabel }: { caseId: string; action: string | null; actionLabel: string | null }) {
   const [state, action, pending] = useActionState(startDraftFromCaseAction, INITIAL_FORM_STATE);
   return (
     <form action={action} className="space-y-2" aria-label="Start a policy draft">
@@ -170,7 +173,7 @@ export function StartDraftForm({ caseId, action: actionKey }: { caseId: string; 
       <p className="text-sm text-slate-700">
         {actionKey ? (
           <>
-            Opens a draft of the policy in force at <span className="font-mono">{actionKey}</span>, named after this case. Nothing changes for agents until the draft is reviewed and published.
+            Opens a draft of the policy in force at <span title={actionKey}>{actionLabel ?? actionKey}</span>, named after this case. Nothing changes for agents until the draft is reviewed and published.
           </>
         ) : (
           "Opens a draft of the policy in force, named after this case. Nothing changes for agents until it is reviewed and published."

@@ -20,7 +20,10 @@ export interface InboxRow {
   source: ReviewSource;
   reason: string;
   action: string | null;
+  /** The policy's words for the action and tier (the key itself when it has none). */
+  actionLabel: string | null;
   tier: string | null;
+  tierLabel: string | null;
   agent: string | null;
   createdAt: string;
   /** Computed on the server, so server and browser render the same text. */
@@ -52,8 +55,15 @@ const columns = [
     ),
   }),
   col.accessor("source", { header: "Source", enableSorting: false, cell: (info) => REVIEW_SOURCE_NAMES[info.getValue()] }),
-  col.accessor("action", { header: "Action", enableSorting: false, cell: (info) => <span className="font-mono text-xs">{info.getValue() ?? "—"}</span> }),
-  col.accessor("tier", { header: "Tier", enableSorting: false, cell: (info) => (info.getValue() ? <Badge tone={TIER_TONES[info.getValue()!] ?? "neutral"}>{info.getValue()}</Badge> : "—") }),
+  col.accessor("actionLabel", { header: "Action", enableSorting: false, cell: (info) => <span title={info.row.original.action ?? undefined}>{info.getValue() ?? "—"}</span> }),
+  col.accessor("tierLabel", {
+    header: "Tier",
+    enableSorting: false,
+    cell: (info) => {
+      const tier = info.row.original.tier;
+      return tier ? <Badge tone={TIER_TONES[tier] ?? "neutral"}>{info.getValue()}</Badge> : "—";
+    },
+  }),
   col.accessor("agent", { header: "Agent", enableSorting: false, cell: (info) => <span className="whitespace-nowrap">{info.getValue() ?? "—"}</span> }),
   col.accessor("age", {
     id: "age",

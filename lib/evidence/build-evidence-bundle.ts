@@ -80,7 +80,7 @@ export async function buildEvidenceBundle(
     }),
   );
 
-  const window = { from: new Date(period.from.getTime() - AUDIT_MARGIN_MS), to: new Date(period.to.getTime() + AUDIT_MARGIN_MS) };
+  const window = auditWindow(period);
   const plan = await planAuditSection(db, window);
   const manifest: ManifestLine = {
     type: "manifest",
@@ -142,6 +142,35 @@ export async function buildEvidenceBundle(
     lines,
     gzipStream: () => Readable.toWeb(Readable.from(lines()).pipe(createGzip())) as ReadableStream<Uint8Array>,
   };
+}
+
+/** The audit window of a period: the period with the margin on both sides. */
+function auditWindow(period: EvidencePeriod): { from: Date; to: Date } {
+  return { from: new Date(period.from.getTime() - AUDIT_MARGIN_MS), to: new Date(period.to.getTime() + AUDIT_MARGIN_MS) };
+}
+
+/**
+ * How many audit entries a bundle of the period exported now would hold: the same plan and the
+ * same selection as the export (whole seals, then unsealed entries of the window), plus the
+ * entry that records the export itself when the window reaches `now`. Entries written between
+ * this count and a download of a period that reaches now are added to the file too.
+ */
+export async function countBundleAuditEntries(db: Db, period: EvidencePeriod, now: Date = new Date()): Promise<number> {
+  const window = auditWindow(period);
+  const plan = await planAuditSection(db, window);
+  let total = 0;
+  if (plan.seals) {
+    // Per seal, as auditLines pages them, so the count holds even if seals were not contiguous.
+    const [row] = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM audit_seals s JOIN audit_entries e ON e.txid >= s.from_txid AND e.txid < s.to_txid
+       WHERE s.id BETWEEN ${plan.seals.firstId} AND ${plan.seals.lastId}`;
+    total += Number(row?.n ?? 0);
+  }
+  if (plan.unsealedFromTxid !== null) {
+    total += await db.auditEntry.count({ where: { txid: { gte: plan.unsealedFromTxid }, occurredAt: { gte: window.from, lt: window.to } } });
+  }
+  const exportInWindow = window.from.getTime() <= now.getTime() && now.getTime() < window.to.getTime();
+  return total + (exportInWindow ? 1 : 0);
 }
 
 /** Which seals and unsealed entries the bundle holds, and the hashes its chain hangs from. */

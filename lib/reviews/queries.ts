@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ReviewSource, ReviewStatus } from "@/lib/generated/prisma/enums";
 import { decodeCursor, toKeysetPage, type KeysetPage } from "@/lib/history/keyset-cursor";
+import { describeCaseActivity } from "./describe-case-activity";
 import type { ReviewListQuery } from "./schemas";
 
 export interface ReviewRow {
@@ -126,8 +127,22 @@ export async function getReviewCase(db: Db, id: string) {
   if (!found) return null;
   const [names, trail] = await Promise.all([
     agentNames(db, [found.agentId]),
-    db.auditEntry.findMany({ where: { subjectType: "review_case", subjectId: id }, orderBy: { id: "asc" }, take: 200, select: { id: true, occurredAt: true, actorLabel: true, action: true, data: true } }),
+    db.auditEntry.findMany({ where: { subjectType: "review_case", subjectId: id }, orderBy: { id: "asc" }, take: 200, select: { id: true, occurredAt: true, actorType: true, actorId: true, actorLabel: true, action: true, data: true } }),
   ]);
+  // People by name in the activity: the actor, and whoever a case was assigned to.
+  const userIds = new Set<string>();
+  for (const a of trail) {
+    if (a.actorType === "user" && a.actorId) userIds.add(a.actorId);
+    const to = (a.data as { to?: unknown } | null)?.to;
+    if (a.action === "review.assign" && typeof to === "string") userIds.add(to);
+  }
+  const agentIds = trail.filter((a) => a.actorType === "agent" && a.actorId).map((a) => a.actorId!);
+  const [users, trailAgents] = await Promise.all([
+    userIds.size ? db.user.findMany({ where: { id: { in: [...userIds] } }, select: { id: true, name: true } }) : [],
+    agentNames(db, agentIds),
+  ]);
+  const people = new Map(users.map((u) => [u.id, u.name]));
+  const actorName = (a: (typeof trail)[number]) => (a.actorId ? (a.actorType === "user" ? people.get(a.actorId) : a.actorType === "agent" ? trailAgents.get(a.actorId) : undefined) : undefined) ?? a.actorLabel;
   const draftIds = trail.filter((a) => a.action === "review.draft_start").map((a) => String((a.data as { draft_id?: string }).draft_id ?? "")).filter(Boolean);
   const drafts = draftIds.length ? await db.policyDraft.findMany({ where: { id: { in: draftIds } }, select: { id: true, title: true, status: true, createdAt: true }, orderBy: { createdAt: "asc" } }) : [];
   const { decision, agentId, ...rest } = found;
@@ -145,7 +160,7 @@ export async function getReviewCase(db: Db, id: string) {
         }
       : null,
     drafts,
-    trail: trail.map((a) => ({ id: a.id.toString(), at: a.occurredAt, actor: a.actorLabel, action: a.action })),
+    trail: trail.map((a) => ({ id: a.id.toString(), at: a.occurredAt, action: a.action, text: describeCaseActivity({ action: a.action, actor: actorName(a), data: a.data }, people) })),
   };
 }
 

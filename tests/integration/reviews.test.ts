@@ -130,6 +130,9 @@ describe("working one case", () => {
       ["sam", "Refund reverted by the bank, not by the agent."],
       ["chris", "Agreed: the agent was right."],
     ]);
+    // Regression (issue #23, point 6): the activity read "chris@example.com: review.note".
+    expect(detail!.trail.map((a) => a.text)).toEqual(expect.arrayContaining(["sam added a note", "chris added a note"]));
+    expect(detail!.trail.map((a) => a.text).join("\n")).not.toContain("@example.com");
     expect(await auditOf(caseId)).toMatchObject([
       { action: "review.note", data: { body: "Refund reverted by the bank, not by the agent." } },
       { action: "review.note", actorLabel: "chris@example.com" },

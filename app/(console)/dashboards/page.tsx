@@ -14,6 +14,7 @@ import { parseDashboardQuery } from "@/lib/dashboards/schemas";
 import type { Dashboard } from "@/lib/dashboards/types";
 import { getPrisma } from "@/lib/db/prisma";
 import { isAppError, type FieldError } from "@/lib/errors";
+import { getPolicyLabels, labelOptions, type PolicyLabels } from "@/lib/policy/policy-labels";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 
 export const metadata: Metadata = { title: "Dashboards" };
@@ -30,14 +31,14 @@ function readParams(raw: Record<string, string | string[] | undefined>): Params 
   return out;
 }
 
-function Filters({ params, options, errors }: { params: Params; options: Dashboard["options"] | null; errors: Record<string, string> }) {
+function Filters({ params, options, labels, errors }: { params: Params; options: Dashboard["options"] | null; labels: PolicyLabels; errors: Record<string, string> }) {
   const agents = (options?.agents ?? []).map((a) => ({ value: a.name, label: a.name }));
   return (
     <form action="/dashboards" aria-label="Dashboard filters" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       {params.range ? <input type="hidden" name="range" value={params.range} /> : null}
-      <FilterSelect name="action" label="Action" value={params.action} options={options?.actions ?? []} error={errors.action} />
+      <FilterSelect name="action" label="Action" value={params.action} options={labelOptions(labels, "action", options?.actions ?? []).sort((a, b) => a.label.localeCompare(b.label))} error={errors.action} />
       <FilterSelect name="agent" label="Agent" value={params.agent} options={agents} error={errors.agent} />
-      <FilterSelect name="tier" label="Tier" value={params.tier} options={options?.tiers ?? []} error={errors.tier} />
+      <FilterSelect name="tier" label="Tier" value={params.tier} options={labelOptions(labels, "tier", options?.tiers ?? [])} error={errors.tier} />
       <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-brand-700">
         Apply
       </button>
@@ -65,6 +66,7 @@ export default async function DashboardsPage({ searchParams }: { searchParams: P
     />
   );
 
+  const labels = await getPolicyLabels(getPrisma());
   let dashboard: Dashboard | null = null;
   let problem: { message: string; errors: Record<string, string> } | null = null;
   try {
@@ -84,7 +86,7 @@ export default async function DashboardsPage({ searchParams }: { searchParams: P
       <>
         {header}
         <RangeTabs basePath="/dashboards" params={params} current={null} />
-        <Filters params={params} options={options} errors={problem?.errors ?? {}} />
+        <Filters params={params} options={options} labels={labels} errors={problem?.errors ?? {}} />
         <p role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
           {problem?.message} {problem?.errors.range ?? ""}
         </p>
@@ -98,7 +100,7 @@ export default async function DashboardsPage({ searchParams }: { searchParams: P
     <>
       {header}
       <RangeTabs basePath="/dashboards" params={params} current={dashboard.filter.range} />
-      <Filters params={params} options={dashboard.options} errors={{}} />
+      <Filters params={params} options={dashboard.options} labels={labels} errors={{}} />
       <p className="mb-4 text-xs text-slate-500">
         {formatDateTime(frame.from)} to {formatDateTime(frame.to)}, {frame.granularity === "hour" ? "hourly" : "daily"} (UTC). Figures refresh within seconds of each decision.
       </p>

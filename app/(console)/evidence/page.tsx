@@ -15,14 +15,24 @@ import { fieldErrors } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Evidence" };
 
+// Whole UTC days ending today, so the fields show them as the dates they are.
 const QUICK = [
-  { label: "Last 24 hours", hours: 24 },
-  { label: "Last 7 days", hours: 7 * 24 },
-  { label: "Last 30 days", hours: 30 * 24 },
-  { label: "Last 90 days", hours: 90 * 24 },
+  { label: "Today", days: 1 },
+  { label: "Last 7 days", days: 7 },
+  { label: "Last 30 days", days: 30 },
+  { label: "Last 90 days", days: 90 },
 ] as const;
 
+const DAY_MS = 86_400_000;
+const dateOf = (instant: Date) => instant.toISOString().slice(0, 10);
+const isMidnight = (instant: Date) => instant.getTime() % DAY_MS === 0;
+
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+
+/** The form's values for a period: its first day and its last day included (a period given as instants shows the days it touches). */
+function periodFields(period: EvidencePeriod): { from: string; through: string } {
+  return { from: dateOf(period.from), through: dateOf(new Date(period.to.getTime() - 1)) };
+}
 
 function periodQuery(period: EvidencePeriod): string {
   return new URLSearchParams({ from: period.from.toISOString(), to: period.to.toISOString() }).toString();
@@ -38,12 +48,14 @@ export default async function EvidencePage({ searchParams }: { searchParams: Pro
   const period = parsed?.success ? parsed.data : null;
 
   const db = getPrisma();
-  const [preview, seal] = await Promise.all([period ? getEvidencePreview(db, period) : null, getLatestSeal(db)]);
+  const clock = new Date();
+  const [preview, seal] = await Promise.all([period ? getEvidencePreview(db, period, clock) : null, getLatestSeal(db)]);
   const retentionDays = getEnv().MANDATE_RETENTION_DAYS;
   const keys = getKeyStore().signing.map((key) => ({ kid: key.kid, createdAt: key.createdAt }));
-  const clock = new Date();
-  // Quick periods end at the next whole minute, so what just happened is inside.
-  const now = new Date(Math.ceil(clock.getTime() / 60_000) * 60_000);
+  const today = dateOf(clock);
+  // What the fields show: the period asked for as dates; what was typed when it did not parse.
+  const fields = period ? periodFields(period) : { from: input.from, through: input.through };
+  const partialDays = period !== null && !(isMidnight(period.from) && isMidnight(period.to));
 
   return (
     <>
@@ -55,19 +67,20 @@ export default async function EvidencePage({ searchParams }: { searchParams: Pro
         <Card title="Choose a period">
           <form action="/evidence" className="space-y-3" aria-label="Evidence period">
             <div className="flex flex-wrap items-end gap-3">
-              <FilterText name="from" label="First day (UTC)" value={input.from} placeholder="2026-01-01" error={errors.from} width="w-40" />
-              <FilterText name="through" label="Last day (UTC, included)" value={input.through} placeholder="2026-01-31" error={errors.through ?? errors.to} width="w-40" />
+              <FilterText name="from" type="date" label="First day (UTC)" value={fields.from} error={errors.from} width="w-44" />
+              <FilterText name="through" type="date" label="Last day (UTC, included)" value={fields.through} error={errors.through ?? errors.to} width="w-44" />
               <button type="submit" className="rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700">
                 Preview
               </button>
             </div>
             <p className="text-xs text-slate-500">At most {MAX_PERIOD_DAYS} days per bundle; export longer periods in parts.</p>
+            {partialDays ? <p className="text-xs text-slate-500">The period asked for starts or ends inside a day; the fields show the days it touches. Preview again to export whole days.</p> : null}
           </form>
           <ul className="mt-4 flex flex-wrap gap-2 text-sm" aria-label="Quick periods">
             {QUICK.map((q) => (
               <li key={q.label}>
                 <Link
-                  href={`/evidence?${periodQuery({ from: new Date(now.getTime() - q.hours * 3_600_000), to: now })}`}
+                  href={`/evidence?${new URLSearchParams({ from: dateOf(new Date(Date.parse(`${today}T00:00:00Z`) - (q.days - 1) * DAY_MS)), through: today }).toString()}`}
                   className="inline-block rounded-full border border-slate-300 px-3 py-1 text-slate-700 hover:border-brand-600 hover:text-brand-700"
                 >
                   {q.label}
@@ -82,20 +95,27 @@ export default async function EvidencePage({ searchParams }: { searchParams: Pro
             <p className="text-sm text-slate-700">
               {formatDateTime(period.from)} up to {formatDateTime(period.to)}
             </p>
-            <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-3">
+            <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-3" aria-label="Bundle contents">
               {[
-                ["Decisions", preview.decisions],
+                ["Decisions made", preview.decisions],
                 ["Approvals decided", preview.approvalsDecided],
-                ["Outcomes", preview.outcomes],
+                ["Outcomes reported", preview.outcomes],
                 ["Review cases opened", preview.reviewCases],
-                ["Audit entries", preview.auditEntries],
+                ["Audit entries in the file", preview.auditEntries],
               ].map(([label, value]) => (
                 <div key={label}>
                   <dt className="text-slate-500">{label}</dt>
-                  <dd className="font-semibold tabular-nums text-slate-900">{Number(value).toLocaleString("en-US")}</dd>
+                  <dd className="font-semibold tabular-nums text-slate-900" data-testid={label === "Audit entries in the file" ? "preview-audit-entries" : undefined}>
+                    {Number(value).toLocaleString("en-US")}
+                  </dd>
                 </div>
               ))}
             </dl>
+            <p className="mt-2 text-xs text-slate-600" data-testid="audit-entry-breakdown">
+              Of the {preview.auditEntries.toLocaleString("en-US")} audit entries, {preview.auditEntriesInPeriod.toLocaleString("en-US")} occurred in the period; the others share a seal with
+              those (or fall in the two-minute margin around it), and an auditor needs them to check the seals
+              {period.to.getTime() > clock.getTime() ? ". The period reaches now: the count includes the entry that records your download; entries written before you download are added too" : ""}.
+            </p>
             <a
               href={`/evidence/download?${periodQuery(period)}`}
               download

@@ -11,18 +11,18 @@ import { isAppError, type FieldError } from "@/lib/errors";
 import { DecisionKind, DecisionStatus } from "@/lib/generated/prisma/enums";
 import { historyHref, historyQuerySchema, PAGE_SIZES, readHistoryParams, timeWindow, type HistoryParams } from "@/lib/history/history-filters";
 import { countHistory, listHistoryPage, type HistoryCount } from "@/lib/history/queries";
-import { getCurrentPolicy } from "@/lib/policy/queries";
+import { getPolicyLabels, labelOf, labelOptions, type PolicyLabels } from "@/lib/policy/policy-labels";
 import { fieldErrors } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "History" };
 
-type Facets = { actions: string[]; tiers: string[]; owners: string[]; agents: { id: string; name: string }[] };
+type Option = { value: string; label: string };
+type Facets = { actions: Option[]; tiers: Option[]; owners: Option[]; agents: { id: string; name: string }[]; labels: PolicyLabels };
 
 async function loadFacets(): Promise<Facets> {
   const db = getPrisma();
-  const [policy, agents] = await Promise.all([getCurrentPolicy(db), db.agent.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } })]);
-  const doc = policy?.document;
-  return { actions: doc?.actions.map((a) => a.key) ?? [], tiers: doc?.risk_tiers.map((t) => t.key) ?? [], owners: doc?.owners.map((o) => o.key) ?? [], agents };
+  const [labels, agents] = await Promise.all([getPolicyLabels(db), db.agent.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } })]);
+  return { actions: labelOptions(labels, "action"), tiers: labelOptions(labels, "tier"), owners: labelOptions(labels, "owner"), agents, labels };
 }
 
 const FILTER_NAMES = ["range", "from", "to", "action", "agent", "decision", "status", "tier", "owner", "customer", "min", "max"] as const;
@@ -77,7 +77,7 @@ function Filters({ params, facets, errors, impliedRange }: { params: HistoryPara
       <div className="flex flex-wrap items-start gap-3">
         <FilterSelect name="action" label="Action" value={params.action} options={facets.actions} error={errors.action} />
         <FilterSelect name="agent" label="Agent" value={params.agent} options={agentOptions} error={errors.agent} />
-        <FilterSelect name="decision" label="Decision" value={params.decision} options={Object.values(DecisionKind)} error={errors.decision} />
+        <FilterSelect name="decision" label="Decision" value={params.decision} options={Object.values(DecisionKind).map((d) => ({ value: d, label: d.replaceAll("_", " ") }))} error={errors.decision} />
         <FilterSelect name="status" label="Status" value={params.status} options={Object.values(DecisionStatus).map((s) => ({ value: s, label: s.replaceAll("_", " ") }))} error={errors.status} />
         <FilterSelect name="tier" label="Tier" value={params.tier} options={facets.tiers} error={errors.tier} />
         <FilterSelect name="owner" label="Owner" value={params.owner} options={facets.owners} error={errors.owner} />
@@ -186,10 +186,13 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     id: r.id,
     createdAt: r.createdAt.toISOString(),
     action: r.action,
+    actionLabel: labelOf(facets.labels, "action", r.action),
     decision: r.decision,
     status: r.status,
     tier: r.tier,
+    tierLabel: labelOf(facets.labels, "tier", r.tier),
     owner: r.owner,
+    ownerLabel: labelOf(facets.labels, "owner", r.owner),
     amount: r.amount,
     currency: r.currency,
     customerId: r.customerId,

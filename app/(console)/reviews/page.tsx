@@ -11,6 +11,7 @@ import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { isAppError, type FieldError } from "@/lib/errors";
 import { ReviewSource } from "@/lib/generated/prisma/enums";
+import { getPolicyLabels, labelOf, labelOptions, type PolicyLabels } from "@/lib/policy/policy-labels";
 import { fieldErrors } from "@/lib/validation";
 import { listReviewCases, listReviewFacets } from "@/lib/reviews/queries";
 import {
@@ -36,7 +37,7 @@ const STATUS_OPTIONS = [
   { value: "all", label: "Any status" },
 ];
 
-function Filters({ params, facets, errors }: { params: ReviewListParams; facets: Awaited<ReturnType<typeof listReviewFacets>>; errors: Record<string, string> }) {
+function Filters({ params, facets, labels, errors }: { params: ReviewListParams; facets: Awaited<ReturnType<typeof listReviewFacets>>; labels: PolicyLabels; errors: Record<string, string> }) {
   const active = Object.keys(params).some((k) => k !== "sort" && k !== "size" && k !== "cursor");
   return (
     <form key={reviewsHref(params)} action="/reviews" className="mb-4 flex flex-wrap items-end gap-3" aria-label="Filter the inbox">
@@ -55,8 +56,8 @@ function Filters({ params, facets, errors }: { params: ReviewListParams; facets:
       />
       <FilterSelect name="source" label="Source" value={params.source} options={Object.values(ReviewSource).map((s) => ({ value: s, label: REVIEW_SOURCE_NAMES[s] }))} error={errors.source} />
       <FilterSelect name="label" label="Label" value={params.label} options={REVIEW_LABELS.map((l) => ({ value: l, label: REVIEW_LABEL_NAMES[l] }))} error={errors.label} />
-      <FilterSelect name="action" label="Action" value={params.action} options={facets.actions} error={errors.action} />
-      <FilterSelect name="tier" label="Tier" value={params.tier} options={facets.tiers} error={errors.tier} />
+      <FilterSelect name="action" label="Action" value={params.action} options={labelOptions(labels, "action", facets.actions)} error={errors.action} />
+      <FilterSelect name="tier" label="Tier" value={params.tier} options={labelOptions(labels, "tier", facets.tiers)} error={errors.tier} />
       <FilterSelect name="agent" label="Agent" value={params.agent} options={facets.agents} error={errors.agent} />
       {params.sort ? <input type="hidden" name="sort" value={params.sort} /> : null}
       {params.size ? <input type="hidden" name="size" value={params.size} /> : null}
@@ -80,7 +81,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
   const actor = await requirePermission("reviews:read");
   const params = readReviewListParams(await searchParams);
   const db = getPrisma();
-  const facets = await listReviewFacets(db);
+  const [facets, labels] = await Promise.all([listReviewFacets(db), getPolicyLabels(db)]);
   const header = (
     <PageHeader
       title="Edge-case reviews"
@@ -108,7 +109,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
     return (
       <>
         {header}
-        <Filters params={params} facets={facets} errors={problem?.errors ?? {}} />
+        <Filters params={params} facets={facets} labels={labels} errors={problem?.errors ?? {}} />
         <div role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
           {problem?.message}{" "}
           <Link href="/reviews" className="font-medium underline">
@@ -126,7 +127,9 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
     source: r.source,
     reason: caseReason(r.source, r.reason),
     action: r.action,
+    actionLabel: labelOf(labels, "action", r.action),
     tier: r.tier,
+    tierLabel: labelOf(labels, "tier", r.tier),
     agent: r.agent,
     createdAt: r.createdAt,
     age: formatRelative(new Date(r.createdAt), now).replace(" ago", ""),
@@ -140,7 +143,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
   return (
     <>
       {header}
-      <Filters params={params} facets={facets} errors={{}} />
+      <Filters params={params} facets={facets} labels={labels} errors={{}} />
       {page.total === 0 && first && !filtered ? (
         <EmptyState title="The review inbox is empty">
           Cases open here when an agent flags an edge case, a hold is rejected or expires, an outcome fails or is reverted, a limit is breached, or a decision is sampled for review.

@@ -9,6 +9,7 @@ import { SimpleTable } from "@/components/ui/simple-table";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getDecisionLineage } from "@/lib/history/get-decision-lineage";
+import { getPolicyLabels, labelOf } from "@/lib/policy/policy-labels";
 import { listActiveStops } from "@/lib/stop-switches/queries";
 import { describeStopForPeople, getExecutionPause } from "@/lib/stop-switches/stop-covering";
 
@@ -20,7 +21,7 @@ export default async function DecisionPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   await requirePermission("history:read");
   if (!/^dec_[A-Za-z0-9_-]{1,60}$/.test(id)) notFound();
-  const [lineage, stops] = await Promise.all([getDecisionLineage(getPrisma(), id), listActiveStops(getPrisma())]);
+  const [lineage, stops, labels] = await Promise.all([getDecisionLineage(getPrisma(), id), listActiveStops(getPrisma()), getPolicyLabels(getPrisma())]);
   if (!lineage) notFound();
   const d = lineage.decision;
   // What the agent reads too: allowed or approved, but not to be executed while the stop holds.
@@ -28,14 +29,14 @@ export default async function DecisionPage({ params }: { params: Promise<{ id: s
   return (
     <>
       <PageHeader
-        title={`${d.action} ${formatMoney(d.amount, d.currency)}`}
-        description={<>Decision <span className="font-mono">{d.id}</span> by {d.agent.name}, {formatDateTime(d.createdAt)}. <Link href="/history" className="underline">Back to the history</Link></>}
+        title={`${labelOf(labels, "action", d.action)} ${formatMoney(d.amount, d.currency)}`}
+        description={<><code className="text-xs">{d.action}</code>. Decision <span className="font-mono">{d.id}</span> by {d.agent.name}, {formatDateTime(d.createdAt)}. <Link href="/history" className="underline">Back to the history</Link></>}
         actions={
           <span className="flex gap-2">
             <Badge tone="brand">{d.decision}</Badge>
             <Badge>{d.status.replaceAll("_", " ")}</Badge>
             {pause ? <Badge tone="danger">execution paused</Badge> : null}
-            {d.tier ? <Badge tone={TIER_TONES[d.tier] ?? "neutral"}>{d.tier}</Badge> : null}
+            {d.tier ? <Badge tone={TIER_TONES[d.tier] ?? "neutral"}>{labelOf(labels, "tier", d.tier)}</Badge> : null}
           </span>
         }
       />

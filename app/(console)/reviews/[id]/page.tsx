@@ -10,6 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
+import { getPolicyLabels, labelOf } from "@/lib/policy/policy-labels";
 import { getReviewCase } from "@/lib/reviews/queries";
 import { caseReason, REVIEW_SOURCE_NAMES, REVIEW_STATUS_NAMES } from "@/lib/reviews/schemas";
 
@@ -28,7 +29,7 @@ export default async function ReviewCasePage({ params }: { params: Promise<{ id:
   const { id } = await params;
   const actor = await requirePermission("reviews:read");
   if (!/^rev_[A-Za-z0-9_-]{1,60}$/.test(id)) notFound();
-  const c = await getReviewCase(getPrisma(), id);
+  const [c, labels] = await Promise.all([getReviewCase(getPrisma(), id), getPolicyLabels(getPrisma())]);
   if (!c) notFound();
   const now = new Date();
   const canWork = can(actor.roles, "reviews:work");
@@ -57,8 +58,8 @@ export default async function ReviewCasePage({ params }: { params: Promise<{ id:
               <Row term="Source">{REVIEW_SOURCE_NAMES[c.source]}</Row>
               <Row term="Reason">{caseReason(c.source, c.reason)}</Row>
               {c.detail ? <Row term="Agent's note">“{c.detail}”</Row> : null}
-              <Row term="Action">{c.action ? <span className="font-mono">{c.action}</span> : "—"}</Row>
-              <Row term="Tier">{c.tier ? <Badge tone={TIER_TONES[c.tier] ?? "neutral"}>{c.tier}</Badge> : "—"}</Row>
+              <Row term="Action">{c.action ? <span title={c.action}>{labelOf(labels, "action", c.action)}</span> : "—"}</Row>
+              <Row term="Tier">{c.tier ? <Badge tone={TIER_TONES[c.tier] ?? "neutral"}>{labelOf(labels, "tier", c.tier)}</Badge> : "—"}</Row>
               <Row term="Agent">{c.agent ?? "—"}</Row>
               <Row term="Conversation">{c.conversationId ? <span className="font-mono text-xs">{c.conversationId}</span> : "—"}</Row>
               <Row term="Assignee">{c.assignee ? (c.assignee.id === actor.id ? `${c.assignee.name} (you)` : c.assignee.name) : "unassigned"}</Row>
@@ -77,16 +78,16 @@ export default async function ReviewCasePage({ params }: { params: Promise<{ id:
             {d ? (
               <div className="space-y-3 text-sm">
                 <p className="flex flex-wrap items-center gap-2">
-                  <span className="font-mono font-medium">{d.action}</span>
+                  <span className="font-medium" title={d.action}>{labelOf(labels, "action", d.action)}</span>
                   <span className="tabular-nums">{formatMoney(d.amount, d.currency)}</span>
                   <Badge tone="brand">{d.decision}</Badge>
                   <Badge>{d.status.replaceAll("_", " ")}</Badge>
-                  {d.tier ? <Badge tone={TIER_TONES[d.tier] ?? "neutral"}>{d.tier}</Badge> : null}
+                  {d.tier ? <Badge tone={TIER_TONES[d.tier] ?? "neutral"}>{labelOf(labels, "tier", d.tier)}</Badge> : null}
                 </p>
                 <dl className="grid grid-cols-[9rem_1fr] gap-x-4 gap-y-1">
                   <Row term="Customer">{d.customerId ?? "—"}</Row>
-                  <Row term="Intent">{d.intent ?? "—"}</Row>
-                  <Row term="Owner">{d.owner ?? "—"}</Row>
+                  <Row term="Intent">{d.intent ? <span title={d.intent}>{labelOf(labels, "intent", d.intent)}</span> : "—"}</Row>
+                  <Row term="Owner">{d.owner ? <span title={d.owner}>{labelOf(labels, "owner", d.owner)}</span> : "—"}</Row>
                   <Row term="Agent">{d.agent}</Row>
                   {d.summary ? <Row term="Conversation">“{d.summary}”</Row> : null}
                   <Row term="Why">{d.reasons.map((r) => r.message).join("; ")}</Row>
@@ -129,7 +130,7 @@ export default async function ReviewCasePage({ params }: { params: Promise<{ id:
               </li>
               {c.trail.map((a) => (
                 <li key={a.id} className="text-slate-700">
-                  <time className="text-xs text-slate-500">{formatDateTime(a.at)}</time> {a.actor}: <span className="font-mono text-xs">{a.action}</span>
+                  <time className="text-xs text-slate-500">{formatDateTime(a.at)}</time> <span title={a.action}>{a.text}</span>
                 </li>
               ))}
             </ol>
@@ -161,7 +162,7 @@ export default async function ReviewCasePage({ params }: { params: Promise<{ id:
           ) : null}
           <Card title="Change the policy">
             {canDraft ? (
-              <StartDraftForm caseId={c.id} action={c.action} />
+              <StartDraftForm caseId={c.id} action={c.action} actionLabel={labelOf(labels, "action", c.action)} />
             ) : (
               <p className="text-sm text-slate-600">
                 Starting a policy draft needs a policy role (CX lead, oversight committee or administrator).{canWork ? " Label the case “policy gap” and leave a note so they pick it up." : ""}
