@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { sharedSchemaValidator } from "./schema-validator";
 import type { CallToolResult, CallUpstream, Upstream, UpstreamTool } from "./types";
 
 /** The upstream could not be reached: nothing was sent, the action did not happen. */
@@ -13,9 +14,17 @@ export class UpstreamTimeout extends Error {
   override name = "UpstreamTimeout";
 }
 
+/**
+ * The SDK's client opens a GET event stream for server-initiated messages once initialized. The
+ * gateway makes one call per client and listens for none, so that request (a server and transport
+ * at the upstream, a stream held open until close) is answered here as a server without a stream
+ * answers it, 405, and never sent.
+ */
+const withoutEventStream: typeof fetch = (input, init) => (init?.method === "GET" ? Promise.resolve(new Response(null, { status: 405 })) : fetch(input, init));
+
 async function connect(upstream: Pick<Upstream, "url" | "headers">, extraHeaders: Record<string, string> = {}): Promise<Client> {
-  const client = new Client({ name: "mandate-gateway", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(new URL(upstream.url), { requestInit: { headers: { ...upstream.headers, ...extraHeaders } } });
+  const client = new Client({ name: "mandate-gateway", version: "1.0.0" }, { jsonSchemaValidator: sharedSchemaValidator });
+  const transport = new StreamableHTTPClientTransport(new URL(upstream.url), { requestInit: { headers: { ...upstream.headers, ...extraHeaders } }, fetch: withoutEventStream });
   try {
     await client.connect(transport);
   } catch (error) {

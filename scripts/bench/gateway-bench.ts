@@ -4,8 +4,7 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { DEMO_AGENT_KEY } from "@/lib/demo/demo-credentials";
 import { CARRIER_PATH } from "@/lib/demo/systems/carrier";
-import { DEMO_ORDERS } from "@/lib/demo/systems/demo-orders";
-import { ORDER_SERVICE_PATH } from "@/lib/demo/systems/order-service";
+import { INVENTORY_LOG_PATH } from "@/lib/demo/systems/inventory-log";
 import { GATEWAY_PATH } from "@/lib/gateway/mcp-endpoint";
 import { attachProfiles, DATA_DIR, LOAD_DIR, monotonicUs, startBenchServer, stopServer, waitUntilQuiet } from "./http-bench";
 import { chooseLoadGenerator, type LoadGenerator, type LoadGeneratorName } from "./load-generators";
@@ -19,9 +18,14 @@ import type { Target } from "./targets";
 // gateway's upstreams. Both sides get the same raw JSON-RPC POST (stateless Streamable HTTP: one
 // POST per tools/call, no initialize), the same headers and bodies; only the path differs.
 //
-// The limit-free lane: `get_order` on the order service, mapped to `order.status` (allowed, no
-// limits in the demo policy), so the gateway decides (engine, a durable decision + audit entry),
-// forwards with a grant over the SDK's client, and records the outcome after answering.
+// The limit-free lane: `record_adjustment` on the inventory log, mapped to `inventory.adjust`
+// (execute, medium risk, no limits: allowed), so the gateway decides (engine, a durable decision +
+// audit entry), forwards with a grant over the SDK's client, and records the outcome after
+// answering. The demo's read-only tools (`get_order`, `track_parcel`) map to `order.status`, which
+// is say-only and so denied: they cannot be the allowed tool. Called directly, the upstream needs a
+// grant too: each direct body carries a valid grant for exactly its call, minted from the agent API
+// just before the run; the first use records the adjustment and later ones are refused as reused
+// after the same verification (signature, expiry, digest), so the upstream's work matches.
 // The limited lane: `reroute_parcel` on the carrier, mapped to `shipment.reroute` (limit: 2 per
 // customer per 24 h, hold), so each call also takes the limit's lock and count and looks for an
 // earlier hold. Customers are drawn from a large pool so the limit rarely trips; the carrier then
@@ -29,6 +33,7 @@ import type { Target } from "./targets";
 
 export const GATEWAY_OVERHEAD_P50_TARGET_MS = 2;
 const PAIRS = 3;
+const DISTINCT_CALLS = 50;
 const SECTION = "gateway";
 
 export interface GatewayBenchOptions {
@@ -84,7 +89,8 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
   const log = options.log ?? ((line: string) => console.error(`${line}`));
 
   const headers = callHeaders();
-  const limitFree = chooseLoadGenerator(options.loadGenerator, { headers, bodies: getOrderBodies(2_000, 13), workDir: workDir("get-order") });
+  const adjustments = adjustmentCalls(DISTINCT_CALLS, 13);
+  const limitFree = chooseLoadGenerator(options.loadGenerator, { headers, bodies: adjustments.map((call, i) => rpcCall(i + 1, call)), workDir: workDir("adjust") });
   const limited = chooseLoadGenerator(options.loadGenerator, { headers, bodies: rerouteBodies(20_000, 17), workDir: workDir("reroute") });
   log(`${SECTION}: load from ${limitFree.name} ${limitFree.version}, ${connections} connections, ${duration}s per run`);
 
@@ -105,14 +111,18 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
     db = new pg.Client({ connectionString: url });
     await db.connect();
 
+    // Direct calls with a grant each, minted now (grants expire) for exactly those calls.
+    const direct = async () => chooseLoadGenerator(options.loadGenerator, { headers, bodies: await withGrants(base, adjustments), workDir: workDir("adjust-direct") });
     // Each path answers the call as expected before anything is timed.
-    await probe(base, ORDER_SERVICE_PATH, headers, getOrderBodies(1, 1)[0]!, { gateway: false });
-    await probe(base, GATEWAY_PATH, headers, getOrderBodies(1, 1)[0]!, { gateway: true });
+    const [firstDirect] = await withGrants(base, adjustments.slice(0, 1));
+    await probe(base, INVENTORY_LOG_PATH, headers, firstDirect!, { gateway: false });
+    await probe(base, INVENTORY_LOG_PATH, headers, firstDirect!, { gateway: false }); // a reused grant: refused as such, after verification
+    await probe(base, GATEWAY_PATH, headers, rpcCall(1, adjustments[0]!), { gateway: true });
     await probe(base, GATEWAY_PATH, headers, rerouteBodies(1, 1)[0]!, { gateway: true });
 
     const settled = await waitUntilQuiet(server.pid!, { cores: 0.1, windowMs: 2_000, timeoutMs: 180_000 });
     log(`${SECTION}: server settled after ${settled.seconds}s of background work${settled.quiet ? "" : " (still busy: measuring anyway)"}`);
-    await limitFree.run(base, ORDER_SERVICE_PATH, { connections, duration: 3 });
+    await (await direct()).run(base, INVENTORY_LOG_PATH, { connections, duration: 3 });
     await limitFree.run(base, GATEWAY_PATH, { connections, duration: 3 });
     await limited.run(base, GATEWAY_PATH, { connections, duration: 2 });
 
@@ -149,8 +159,8 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
 
     const pairs: GatewayBenchResult["pairs"] = [];
     for (let i = 1; i <= PAIRS; i++) {
-      const direct = await measure(`direct ${i}/${PAIRS}`, limitFree, ORDER_SERVICE_PATH, "get_order");
-      pairs.push({ direct, gateway: await measure(`through the gateway ${i}/${PAIRS}`, limitFree, GATEWAY_PATH, "get_order") });
+      const directRun = await measure(`direct ${i}/${PAIRS}`, await direct(), INVENTORY_LOG_PATH, "record_adjustment");
+      pairs.push({ direct: directRun, gateway: await measure(`through the gateway ${i}/${PAIRS}`, limitFree, GATEWAY_PATH, "record_adjustment") });
     }
     const limitedRun = await measure("limited lane, through the gateway", limited, GATEWAY_PATH, "reroute_parcel");
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // outcomes are recorded after the answer
@@ -170,7 +180,7 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
     return {
       loadGenerator: { name: limitFree.name, version: limitFree.version },
       server: { startSeconds },
-      upstream: `orders (${ORDER_SERVICE_PATH}) on the same server; limited lane: carrier (${CARRIER_PATH})`,
+      upstream: `the inventory log (${INVENTORY_LOG_PATH}) on the same server; limited lane: the carrier (${CARRIER_PATH})`,
       pairs,
       overheadMs,
       medians,
@@ -181,7 +191,7 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
       cleanup,
       targets: [
         {
-          name: `what the gateway adds at the median over calling the upstream directly (get_order, ${connections} concurrent calls, median of ${PAIRS} alternating pairs)`,
+          name: `what the gateway adds at the median over calling the upstream directly (record_adjustment, ${connections} concurrent calls, median of ${PAIRS} alternating pairs)`,
           target: `≤ ${GATEWAY_OVERHEAD_P50_TARGET_MS} ms`,
           value: `${overheadMs.p50} ms (p99: +${overheadMs.p99} ms)`,
           pass: overheadMs.p50 <= GATEWAY_OVERHEAD_P50_TARGET_MS && answered,
@@ -225,11 +235,37 @@ function callHeaders(): Record<string, string> {
   };
 }
 
-/** tools/call get_order for the demo's orders, pre-serialised. */
-function getOrderBodies(count: number, seed: number): string[] {
+interface Adjustment {
+  sku: string;
+  quantity: number;
+  reason: string;
+}
+
+/** Distinct record_adjustment calls, sent in turn (one grant each when called directly). */
+function adjustmentCalls(count: number, seed: number): Adjustment[] {
   const random = createRandom(seed);
-  const orders = DEMO_ORDERS.map((order) => order.id);
-  return Array.from({ length: count }, (_, i) => JSON.stringify({ jsonrpc: "2.0", id: i + 1, method: "tools/call", params: { name: "get_order", arguments: { order_id: random.pick(orders) } } }));
+  const skus = ["NW-JKT-RAIN-M", "NW-JKT-RAIN-L", "NW-BOOT-TRAIL-42", "NW-PACK-DAY-20", "NW-SOCK-WOOL-M"];
+  return Array.from({ length: count }, (_, i) => ({ sku: random.pick(skus), quantity: -random.int(1, 5), reason: `damaged in transit (bench ${i + 1})` }));
+}
+
+function rpcCall(id: number, args: Adjustment, meta?: Record<string, unknown>): string {
+  return JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "record_adjustment", arguments: args, ...(meta ? { _meta: meta } : {}) } });
+}
+
+/** The same calls, each with a grant for exactly it from POST /api/v1/decisions (what an agent calling the system itself would do). */
+async function withGrants(base: string, calls: Adjustment[]): Promise<string[]> {
+  return Promise.all(
+    calls.map(async (args, i) => {
+      const response = await fetch(`${base}/api/v1/decisions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_AGENT_KEY}` },
+        body: JSON.stringify({ action: "inventory.adjust", params: args, data_sources: ["inventory"], context: { channel: "mcp", conversation_id: "conv_bench" } }),
+      });
+      const decision = (await response.json()) as { decision?: string; grant?: string };
+      if (response.status !== 201 || !decision.grant) throw new Error(`no grant for a direct call (${response.status}): ${JSON.stringify(decision)}`);
+      return rpcCall(i + 1, args, { "mandate/grant": decision.grant });
+    }),
+  );
 }
 
 /** tools/call reroute_parcel for customers from a large pool (the limit is per customer). */
@@ -258,6 +294,8 @@ async function probe(base: string, target: string, headers: Record<string, strin
   if (response.status !== 200) throw new Error(`POST ${target} answered ${response.status}: ${text}`);
   const message = JSON.parse(text) as { result?: { isError?: boolean; _meta?: Record<string, unknown>; structuredContent?: Record<string, unknown> } };
   if (!message.result) throw new Error(`POST ${target} answered no result: ${text}`);
+  const refusal = message.result.structuredContent?.refused;
+  if (refusal !== undefined && refusal !== "reused" && !(gateway && refusal === "wrong_customer")) throw new Error(`POST ${target}: the system refused the call (${String(refusal)}): ${text}`);
   if (gateway && !message.result._meta?.["mandate/decision"]) throw new Error(`POST ${target} answered without a Mandate decision: ${text}`);
   if (gateway && (message.result.structuredContent?.mandate as { decision?: string } | undefined)?.decision) throw new Error(`Mandate did not let the benchmark's call through: ${text}`);
 }

@@ -181,7 +181,7 @@ function report({ machine, date, sections, targets }: Summary): string {
         `through the gateway p50 ${gateway.medians.gateway.p50} ms, p99 ${gateway.medians.gateway.p99} ms, ${number(gateway.medians.gateway.requestsPerSecond)} calls/s`,
     );
     lines.push(`the gateway adds ${gateway.overheadMs.p50} ms at p50 and ${gateway.overheadMs.p99} ms at p99 (median over pairs), +${gateway.serverCpuAddedUs} µs node CPU and ${gateway.postgresCpuPerCallUs} µs PostgreSQL CPU per call`);
-    lines.push(`limited lane (reroute_parcel → shipment.reroute, a per-customer limit): ${number(gateway.limited.requestsPerSecond)} calls/s, p50 ${gateway.limited.latencyMs.p50} ms, p99 ${gateway.limited.latencyMs.p99} ms`);
+    lines.push(`limited lane (reroute_parcel → shipment.reroute, a per-customer limit; the carrier refuses: not that customer's parcel): ${number(gateway.limited.requestsPerSecond)} calls/s, p50 ${gateway.limited.latencyMs.p50} ms, p99 ${gateway.limited.latencyMs.p99} ms`);
     lines.push(`gateway decisions (action decision → status): ${Object.entries(gateway.decisions).map(([key, count]) => `${key} ${number(count)}`).join(", ")}`);
     lines.push(`cleanup: server exited ${gateway.cleanup.serverExited}, postgres stopped ${gateway.cleanup.postgresStopped}, leftover processes ${gateway.cleanup.leftover.length}`);
     for (const run of [...gateway.pairs.flatMap((p) => [p.direct, p.gateway]), gateway.limited]) {

@@ -37,9 +37,13 @@ async function listen(handler: http.RequestListener): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
 }
 
+/** The HTTP methods the ops upstream was sent, in order. */
+const opsMethods: string[] = [];
+
 /** An upstream of the test's own: a tool that takes too long, one that fails, one that works. */
 function opsServer(): http.RequestListener {
   return (req, res) => {
+    opsMethods.push(req.method ?? "");
     const server = new McpServer({ name: "ops", version: "1.0.0" });
     const order = { order_id: z.string(), customer_id: z.string(), address: z.object({ line1: z.string(), postcode: z.string() }).optional() };
     server.registerTool("slow_reroute", { inputSchema: order }, async () => {
@@ -136,6 +140,16 @@ describe("the MCP gateway", () => {
     expect(seen.grant).toEqual(seen.header);
     const claims = JSON.parse(Buffer.from(seen.grant.split(".")[1]!, "base64url").toString());
     expect(claims).toMatchObject({ action: "shipment.reroute", tool: "reroute", jti: decisionOf(result) });
+  });
+
+  it("sends the upstream only POSTs: no event stream is opened for a one-shot call", async () => {
+    // Regression: the SDK's client opened a GET event stream at the upstream after every
+    // initialize, one more request (and server) per forwarded call, aborted at close.
+    const before = opsMethods.length;
+    const result = await call("reroute", { order_id: "ord_get", customer_id: "cus_get", address: { line1: "1 Get St", postcode: "10115" } }, { ...conversation, "Mandate-Customer-Id": "cus_get" });
+    expect(result.isError).toBeFalsy();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a stream request would have arrived by now
+    expect(opsMethods.slice(before)).toEqual(["POST", "POST", "POST"]); // initialize, notifications/initialized, tools/call
   });
 
   it("holds a large refund: repeats wait without a new decision, the approval carries it out once", async () => {
