@@ -120,14 +120,23 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
     await probe(base, GATEWAY_PATH, headers, rpcCall(1, adjustments[0]!), { gateway: true });
     await probe(base, GATEWAY_PATH, headers, rerouteBodies(1, 1)[0]!, { gateway: true });
 
+    // The gateway records outcomes after answering: a run leaves a backlog of them, which would
+    // fall on the next run (and starves the pool meanwhile: see quiet()). Each run starts quiet.
+    const quiet = async () => {
+      const waited = await waitUntilQuiet(server.pid!, { cores: 0.3, windowMs: 1_000, timeoutMs: 60_000 });
+      if (waited.seconds > 2) log(`${SECTION}: waited ${waited.seconds}s for the previous run's outcomes to be recorded${waited.quiet ? "" : " (still busy)"}`);
+    };
     const settled = await waitUntilQuiet(server.pid!, { cores: 0.1, windowMs: 2_000, timeoutMs: 180_000 });
     log(`${SECTION}: server settled after ${settled.seconds}s of background work${settled.quiet ? "" : " (still busy: measuring anyway)"}`);
     await (await direct()).run(base, INVENTORY_LOG_PATH, { connections, duration: 3 });
     await limitFree.run(base, GATEWAY_PATH, { connections, duration: 3 });
+    await quiet();
     await limited.run(base, GATEWAY_PATH, { connections, duration: 2 });
 
     const since = new Date();
-    const measure = async (name: string, generator: LoadGenerator, target: string, tool: string): Promise<GatewayRun> => {
+    const measure = async (name: string, generator: LoadGenerator | (() => Promise<LoadGenerator>), target: string, tool: string): Promise<GatewayRun> => {
+      await quiet();
+      if (typeof generator === "function") generator = await generator();
       for (const proc of descendants(server.pid!)) seenPids.add(proc.pid);
       const before = await countDecisions(db!);
       const fromUs = monotonicUs();
@@ -159,7 +168,7 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
 
     const pairs: GatewayBenchResult["pairs"] = [];
     for (let i = 1; i <= PAIRS; i++) {
-      const directRun = await measure(`direct ${i}/${PAIRS}`, await direct(), INVENTORY_LOG_PATH, "record_adjustment");
+      const directRun = await measure(`direct ${i}/${PAIRS}`, direct, INVENTORY_LOG_PATH, "record_adjustment");
       pairs.push({ direct: directRun, gateway: await measure(`through the gateway ${i}/${PAIRS}`, limitFree, GATEWAY_PATH, "record_adjustment") });
     }
     const limitedRun = await measure("limited lane, through the gateway", limited, GATEWAY_PATH, "reroute_parcel");
@@ -256,14 +265,18 @@ function rpcCall(id: number, args: Adjustment, meta?: Record<string, unknown>): 
 async function withGrants(base: string, calls: Adjustment[]): Promise<string[]> {
   return Promise.all(
     calls.map(async (args, i) => {
-      const response = await fetch(`${base}/api/v1/decisions`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_AGENT_KEY}` },
-        body: JSON.stringify({ action: "inventory.adjust", params: args, data_sources: ["inventory"], context: { channel: "mcp", conversation_id: "conv_bench" } }),
-      });
-      const decision = (await response.json()) as { decision?: string; grant?: string };
-      if (response.status !== 201 || !decision.grant) throw new Error(`no grant for a direct call (${response.status}): ${JSON.stringify(decision)}`);
-      return rpcCall(i + 1, args, { "mandate/grant": decision.grant });
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${base}/api/v1/decisions`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${DEMO_AGENT_KEY}` },
+          body: JSON.stringify({ action: "inventory.adjust", params: args, data_sources: ["inventory"], context: { channel: "mcp", conversation_id: "conv_bench" } }),
+        });
+        const decision = (await response.json()) as { decision?: string; grant?: string };
+        if (response.status === 201 && decision.grant) return rpcCall(i + 1, args, { "mandate/grant": decision.grant });
+        // 503 while a backlog of gateway outcomes holds the pool: wait it out.
+        if (response.status !== 503 || attempt >= 30) throw new Error(`no grant for a direct call (${response.status}): ${JSON.stringify(decision)}`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
     }),
   );
 }
