@@ -6,7 +6,7 @@ import { DEMO_AGENT_KEY } from "@/lib/demo/demo-credentials";
 import { CARRIER_PATH } from "@/lib/demo/systems/carrier";
 import { INVENTORY_LOG_PATH } from "@/lib/demo/systems/inventory-log";
 import { GATEWAY_PATH } from "@/lib/gateway/mcp-endpoint";
-import { attachProfiles, DATA_DIR, LOAD_DIR, monotonicUs, startBenchServer, stopServer, waitUntilQuiet } from "./http-bench";
+import { attachProfiles, DATA_DIR, LOAD_DIR, monotonicUs, startBenchServer, stopServer, waitUntilQuiet, watchSessions, type SessionStates } from "./http-bench";
 import { chooseLoadGenerator, type LoadGenerator, type LoadGeneratorName } from "./load-generators";
 import { cpuSplit, descendants, sampleCpu, type CpuSplit } from "./process-cpu";
 import type { ProfileSummary } from "./profile-summary";
@@ -61,6 +61,8 @@ export interface GatewayRun {
   cpuPerCallUs: { server: number; postgres: number };
   /** Decisions committed during the run (through the gateway: one per call). */
   committedDecisions: number;
+  /** The server's PostgreSQL sessions by state, averaged over the run (sampled every 200 ms). */
+  postgresSessions: SessionStates;
   profile?: ProfileSummary;
 }
 
@@ -141,8 +143,10 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
       const before = await countDecisions(db!);
       const fromUs = monotonicUs();
       const cpuBefore = sampleCpu(server.pid!);
+      const sessions = watchSessions(url);
       const result = await generator.run(base, target, { connections, duration });
       const cpu = cpuSplit(cpuBefore, sampleCpu(server.pid!));
+      const postgresSessions = await sessions.stop();
       if (server.exitCode !== null || server.signalCode !== null) throw new Error(`the server exited during the ${name} run (${server.exitCode ?? server.signalCode})`);
       const toUs = monotonicUs();
       await new Promise((resolve) => setTimeout(resolve, 500)); // in-flight calls at the cut-off commit too
@@ -160,6 +164,7 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
         cpu,
         cpuPerCallUs: { server: perCall(cpu.serverCores, result.requestsPerSecond), postgres: perCall(cpu.postgresCores, result.requestsPerSecond) },
         committedDecisions: (await countDecisions(db!)) - before,
+        postgresSessions,
       };
       windows.set(run, { fromUs, toUs });
       log(`${SECTION}: ${name}: ${run.requestsPerSecond} calls/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, statuses ${JSON.stringify(run.statuses)}, ${run.committedDecisions} decisions`);

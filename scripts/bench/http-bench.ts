@@ -456,7 +456,7 @@ async function decisionMix(db: pg.Client, since: Date): Promise<Record<string, n
  * Samples pg_stat_activity on its own connection, to tell CPU-bound sessions from ones waiting on
  * a lock (the per-limit advisory locks), on WAL or on the application (idle in transaction).
  */
-function watchSessions(url: string): { stop(): Promise<SessionStates> } {
+export function watchSessions(url: string): { stop(): Promise<SessionStates> } {
   const client = new pg.Client({ connectionString: url });
   const totals: SessionStates = { running: 0, lockWait: 0, ioWait: 0, idleInTransaction: 0, idle: 0 };
   let samples = 0;

@@ -177,6 +177,15 @@ function report({ machine, date, sections, targets }: Summary): string {
       ),
     );
     lines.push(
+      table(
+        ["postgres sessions (average)", "running", "lock wait", "io/wal wait", "idle in tx", "idle"],
+        [...gateway.pairs.flatMap((p) => [p.direct, p.gateway]), gateway.limited].map((run) => [
+          run.name,
+          ...[run.postgresSessions.running, run.postgresSessions.lockWait, run.postgresSessions.ioWait, run.postgresSessions.idleInTransaction, run.postgresSessions.idle].map(String),
+        ]),
+      ),
+    );
+    lines.push(
       `medians: direct p50 ${gateway.medians.direct.p50} ms, p99 ${gateway.medians.direct.p99} ms, ${number(gateway.medians.direct.requestsPerSecond)} calls/s; ` +
         `through the gateway p50 ${gateway.medians.gateway.p50} ms, p99 ${gateway.medians.gateway.p99} ms, ${number(gateway.medians.gateway.requestsPerSecond)} calls/s`,
     );
