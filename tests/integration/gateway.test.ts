@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Actor } from "../../lib/audit/actor";
 import { decideApproval } from "../../lib/approvals/decide-approval";
+import { createPool } from "../../lib/db/pool";
+import { reportOutcome } from "../../lib/decisions/report-outcome";
 import { PaymentGateway } from "../../lib/demo/systems/payment-gateway";
 import { drainGatewayOutcomes } from "../../lib/gateway/call-tool";
 import { callUpstream, listUpstreamTools } from "../../lib/gateway/call-upstream";
@@ -150,6 +152,31 @@ describe("the MCP gateway", () => {
     expect(result.isError).toBeFalsy();
     await new Promise((resolve) => setTimeout(resolve, 100)); // a stream request would have arrived by now
     expect(opsMethods.slice(before)).toEqual(["POST", "POST", "POST"]); // initialize, notifications/initialized, tools/call
+  });
+
+  it("records an outcome on a pool with one connection (the read-back does not wait for a second)", async () => {
+    // Regression: reportOutcome read the decision back from the pool while still holding its own
+    // connection. Under gateway load (outcomes recorded after each answer) every connection was held
+    // by a recording waiting for another: calls stalled 5 s and failed with "timeout exceeded when
+    // trying to connect", and the agent API answered 503.
+    const response = await fetch(`${api.url}/api/v1/decisions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ action: "shipment.reroute", customer: { id: "cus_pool", verified: true }, params: { order_id: "ord_pool" }, data_sources: ["orders", "shipments"] }),
+    });
+    const decision = (await response.json()) as { id: string; decision: string; action_digest: string };
+    expect(decision.decision).toBe("allow");
+    const agent = await t.db.agent.findFirstOrThrow({ where: { name: "support-bot" } });
+    const principal = { keyId: "k", agentId: agent.id, agentName: agent.name, rateLimitPerSecond: 0 };
+    const pool = createPool(t.url, 1); // a second connection would be refused after 5 s
+    try {
+      const first = await reportOutcome(pool, principal, decision.id, { status: "executed", action_digest: decision.action_digest });
+      expect(first).toMatchObject({ status: 201, body: { status: "executed" } });
+      const repeat = await reportOutcome(pool, principal, decision.id, { status: "executed", action_digest: decision.action_digest });
+      expect(repeat.status).toBe(200);
+    } finally {
+      await pool.end();
+    }
   });
 
   it("holds a large refund: repeats wait without a new decision, the approval carries it out once", async () => {
