@@ -62,7 +62,7 @@ export async function reportOutcome(
         canonicalJson(same.detail ?? null) === canonicalJson(body.detail ?? null);
       if (!identical) throw new AppError("conflict", `Outcome ${body.status} was already reported for this decision with different details.`);
       await client.query("COMMIT");
-      return { status: 200, body: await getDecisionForAgent(pool, agent.agentId, decision.id) };
+      return { status: 200, body: await getDecisionForAgent(client, agent.agentId, decision.id) };
     }
 
     if (body.status === "executed" && body.action_digest !== decision.action_digest) {
@@ -111,7 +111,9 @@ export async function reportOutcome(
       await openReviewCase(client, ref, body.status === "failed" ? "outcome_failed" : "outcome_reverted", `The agent reported the action ${body.status}`);
     }
     await client.query("COMMIT");
-    return { status: 201, body: await getDecisionForAgent(pool, agent.agentId, decision.id) };
+    // Read back on this connection: it is still checked out until `finally`, and asking the pool for
+    // a second one here deadlocks once every connection is held by a call doing the same.
+    return { status: 201, body: await getDecisionForAgent(client, agent.agentId, decision.id) };
   } catch (error) {
     if (error !== refusal) await client.query("ROLLBACK").catch(() => {});
     throw error;

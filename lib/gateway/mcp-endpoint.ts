@@ -7,6 +7,7 @@ import type { RateLimiter } from "@/lib/api/rate-limiter";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { isAppError } from "@/lib/errors";
 import { callToolThroughGateway, type GatewayService } from "./call-tool";
+import { sharedSchemaValidator } from "@/lib/api/mcp-schema-validator";
 
 export const GATEWAY_PATH = "/mcp";
 
@@ -45,7 +46,7 @@ export function createGatewayNodeHandler(deps: GatewayDeps): (req: IncomingMessa
     const wait = deps.limiter.take(agent.keyId, agent.rateLimitPerSecond);
     if (wait > 0) return send(res, 429, { "retry-after": String(wait) }, rpcError(-32003, `This key is limited to ${agent.rateLimitPerSecond} requests per second.`));
 
-    const server = new Server({ name: "mandate-gateway", title: "Mandate MCP gateway", version: "1.0.0" }, { capabilities: { tools: { listChanged: false } } });
+    const server = new Server({ name: "mandate-gateway", title: "Mandate MCP gateway", version: "1.0.0" }, { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: sharedSchemaValidator });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: (await deps.catalog()).visible }));
     server.setRequestHandler(CallToolRequestSchema, async (request) => {
       try {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { sharedSchemaValidator } from "@/lib/api/mcp-schema-validator";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -158,7 +159,7 @@ async function connect(url: string, headers: Record<string, string>, timeoutMs: 
 }
 
 function newClient(): Client {
-  return new Client(CLIENT_INFO, { capabilities: {} });
+  return new Client(CLIENT_INFO, { capabilities: {}, jsonSchemaValidator: sharedSchemaValidator });
 }
 
 function newTransport(url: string, headers: Record<string, string>): StreamableHTTPClientTransport {

@@ -19,8 +19,8 @@ import type { Target } from "./targets";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = path.join(ROOT, "bin", "mandate.js");
-const DATA_DIR = path.join(ROOT, ".data", "bench");
-const LOAD_DIR = path.join(ROOT, ".data", "bench-load");
+export const DATA_DIR = path.join(ROOT, ".data", "bench");
+export const LOAD_DIR = path.join(ROOT, ".data", "bench-load");
 const HOT_PATH = "/api/v1/decisions";
 const BASELINE_PATH = "/api/baseline/decisions";
 // The same agent API in the same server without grant signing (mounted only for the benchmark).
@@ -270,7 +270,7 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
 }
 
 /** Waits until the server's processes use less than `cores` over a `windowMs` window. */
-async function waitUntilQuiet(serverPid: number, options: { cores: number; windowMs: number; timeoutMs: number }): Promise<{ seconds: number; quiet: boolean }> {
+export async function waitUntilQuiet(serverPid: number, options: { cores: number; windowMs: number; timeoutMs: number }): Promise<{ seconds: number; quiet: boolean }> {
   const started = performance.now();
   while (performance.now() - started < options.timeoutMs) {
     const before = sampleCpu(serverPid);
@@ -321,7 +321,7 @@ async function measureEcho(generator: LoadGenerator, connections: number, second
   }
 }
 
-interface BenchServer {
+export interface BenchServer {
   server: ChildProcess;
   exited: Promise<void>;
   base: string;
@@ -334,13 +334,13 @@ interface BenchServer {
  * The checkout is shared: another session may be building at the same time, or remove .next while
  * the server loads it, so a build or start that fails is retried after building again.
  */
-async function startBenchServer(nodeArgs: string[], log: (line: string) => void): Promise<BenchServer> {
+export async function startBenchServer(nodeArgs: string[], log: (line: string) => void, section = "http"): Promise<BenchServer> {
   const attempts = 4;
   for (let attempt = 1; ; attempt += 1) {
     let server: ChildProcess | null = null;
     let exited: Promise<void> = Promise.resolve();
     try {
-      log("http: building the console if stale (node bin/mandate.js build --if-stale)");
+      log(`${section}: building the console if stale (node bin/mandate.js build --if-stale)`);
       await runCli(["build", "--if-stale"], process.env);
 
       // A fresh data directory: no decisions from an earlier run skew limit counts or table sizes.
@@ -364,20 +364,20 @@ async function startBenchServer(nodeArgs: string[], log: (line: string) => void)
       const logFile = path.join(DATA_DIR, "server.log");
       const logFd = openSync(logFile, "a");
       const started = performance.now();
-      log(`http: starting node ${[...nodeArgs, "bin/mandate.js", "start", "--no-build"].join(" ")} on port ${port} (log: ${path.relative(ROOT, logFile)})`);
+      log(`${section}: starting node ${[...nodeArgs, "bin/mandate.js", "start", "--no-build"].join(" ")} on port ${port} (log: ${path.relative(ROOT, logFile)})`);
       const child = spawn(process.execPath, [...nodeArgs, CLI, "start", "--no-build"], { cwd: ROOT, env, stdio: ["ignore", logFd, logFd] });
       closeSync(logFd);
       server = child;
       exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
       await waitForHealth(base, child, logFile);
       const startSeconds = Math.round((performance.now() - started) / 100) / 10;
-      log(`http: server ready in ${startSeconds}s`);
+      log(`${section}: server ready in ${startSeconds}s`);
       return { server: child, exited, base, startSeconds };
     } catch (error) {
       if (server) await stopServer(server, exited, new Set(), log);
       if (attempt >= attempts) throw error;
       // Usually another session building in this checkout ("Another next build process is already running").
-      log(`http: could not build or start (attempt ${attempt} of ${attempts}), retrying in 20s: ${(error as Error).message.split("\n")[0]}`);
+      log(`${section}: could not build or start (attempt ${attempt} of ${attempts}), retrying in 20s: ${(error as Error).message.split("\n")[0]}`);
       await new Promise((resolve) => setTimeout(resolve, 20_000));
     }
   }
@@ -400,7 +400,7 @@ async function waitForHealth(base: string, server: ChildProcess, logFile: string
   throw new Error(`the server was not ready within 10 minutes:\n${tail(logFile)}`);
 }
 
-async function stopServer(server: ChildProcess, exited: Promise<void>, pids: Set<number>, log: (line: string) => void) {
+export async function stopServer(server: ChildProcess, exited: Promise<void>, pids: Set<number>, log: (line: string) => void) {
   if (server.exitCode === null && server.signalCode === null) {
     server.kill("SIGTERM");
     const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 30_000))]);
@@ -456,7 +456,7 @@ async function decisionMix(db: pg.Client, since: Date): Promise<Record<string, n
  * Samples pg_stat_activity on its own connection, to tell CPU-bound sessions from ones waiting on
  * a lock (the per-limit advisory locks), on WAL or on the application (idle in transaction).
  */
-function watchSessions(url: string): { stop(): Promise<SessionStates> } {
+export function watchSessions(url: string): { stop(): Promise<SessionStates> } {
   const client = new pg.Client({ connectionString: url });
   const totals: SessionStates = { running: 0, lockWait: 0, ioWait: 0, idleInTransaction: 0, idle: 0 };
   let samples = 0;
@@ -493,12 +493,12 @@ function perRequest(cores: number, requestsPerSecond: number): number {
   return requestsPerSecond > 0 ? Math.round((cores / requestsPerSecond) * 1e6) : 0;
 }
 
-function monotonicUs(): number {
+export function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
 /** The server writes its profile when it exits; each run gets the part recorded during it. */
-function attachProfiles(dir: string, windows: Map<HttpRun, { fromUs: number; toUs: number }>, log: (line: string) => void): void {
+export function attachProfiles(dir: string, windows: Map<{ profile?: ProfileSummary }, { fromUs: number; toUs: number }>, log: (line: string) => void): void {
   // One file per thread; the main thread's, which serves HTTP, is by far the largest.
   const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith(".cpuprofile")) : [];
   const file = files.sort((a, b) => statSync(path.join(dir, b)).size - statSync(path.join(dir, a)).size)[0];

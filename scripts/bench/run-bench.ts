@@ -2,6 +2,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { formatDashboardsBench, runDashboardsBench, type DashboardsBenchResult } from "./dashboards-bench";
 import { runEngineBench, type EngineBenchResult } from "./engine-bench";
+import { runGatewayBench, type GatewayBenchResult, type GatewayRun } from "./gateway-bench";
 import { runHttpBench, type HttpBenchResult, type HttpRun } from "./http-bench";
 import type { LoadGeneratorName } from "./load-generators";
 import { runSimulationBench, type SimulationBenchResult } from "./simulation-bench";
@@ -11,7 +12,7 @@ import type { Target } from "./targets";
 // JSON summary line ({ machine, date, sections }) to stdout; progress goes to stderr. Exits 0 when
 // a target is missed (each is marked pass/fail): a benchmark reports, it does not gate.
 //
-//   npm run bench -- --only engine|http|dashboards|simulation   --duration <seconds per HTTP run>   --profile
+//   npm run bench -- --only engine|http|gateway|dashboards|simulation   --duration <seconds per HTTP run>   --profile
 //                    --load wrk|autocannon   (HTTP load: wrk when installed, else autocannon)
 // The dashboards section generates 1,000,000 decisions the first time (minutes, about 4 GB in
 // .data/bench-dashboards) and reuses them afterwards.
@@ -25,7 +26,7 @@ const { values } = parseArgs({
   },
 });
 const only = values.only;
-if (only !== undefined && !["engine", "http", "dashboards", "simulation"].includes(only)) throw new Error(`--only takes engine, http, dashboards or simulation, got ${only}`);
+if (only !== undefined && !["engine", "http", "gateway", "dashboards", "simulation"].includes(only)) throw new Error(`--only takes engine, http, gateway, dashboards or simulation, got ${only}`);
 if (values.load !== undefined && values.load !== "wrk" && values.load !== "autocannon") throw new Error(`--load takes wrk or autocannon, got ${values.load}`);
 const loadGenerator = values.load as LoadGeneratorName | undefined;
 const duration = Number(values.duration);
@@ -34,7 +35,7 @@ if (!Number.isFinite(duration) || duration <= 0) throw new Error(`--duration tak
 interface Summary {
   machine: Record<string, unknown>;
   date: string;
-  sections: { engine?: EngineBenchResult; http?: HttpBenchResult; dashboards?: DashboardsBenchResult; simulation?: SimulationBenchResult };
+  sections: { engine?: EngineBenchResult; http?: HttpBenchResult; gateway?: GatewayBenchResult; dashboards?: DashboardsBenchResult; simulation?: SimulationBenchResult };
   targets: (Target & { section: string })[];
 }
 
@@ -59,6 +60,9 @@ if (only === undefined || only === "engine") {
 }
 if (only === undefined || only === "http") {
   summary.sections.http = await runHttpBench({ duration, profile: values.profile, loadGenerator });
+}
+if (only === undefined || only === "gateway") {
+  summary.sections.gateway = await runGatewayBench({ duration, profile: values.profile, loadGenerator });
 }
 if (only === undefined || only === "dashboards") {
   console.error("dashboards: every dashboard query and the first history page at 1,000,000 decisions");
@@ -143,6 +147,53 @@ function report({ machine, date, sections, targets }: Summary): string {
     lines.push(`decisions in the hot-path run: ${Object.entries(http.runs.hotPath.decisions).map(([decision, count]) => `${decision} ${number(count)}`).join(", ")}`);
     lines.push(`cleanup: server exited ${http.cleanup.serverExited}, postgres stopped ${http.cleanup.postgresStopped}, leftover processes ${http.cleanup.leftover.length}`);
     for (const run of Object.values(http.runs)) {
+      if (!run.profile) continue;
+      lines.push("", `Server CPU profile, ${run.name} (${number(run.profile.sampledMs)} ms sampled in ${number(run.profile.windowMs)} ms):`);
+      lines.push(table(["where", "ms", "%"], run.profile.byModule.slice(0, 12).map((entry) => [entry.name, number(entry.ms), String(entry.share)])));
+      lines.push(table(["function", "ms", "%"], run.profile.byFunction.slice(0, 15).map((entry) => [entry.name, number(entry.ms), String(entry.share)])));
+    }
+  }
+
+  const gateway = sections.gateway;
+  if (gateway) {
+    lines.push("", `MCP gateway: tools/call through /mcp vs the same POST to the upstream, ${gateway.upstream}`);
+    lines.push(`load: ${gateway.loadGenerator.name} ${gateway.loadGenerator.version}, ${gateway.limited.connections} connections, as fast as they go; direct and gateway runs alternate`);
+    const row = (run: GatewayRun) => [
+      run.name,
+      run.tool,
+      number(run.requestsPerSecond),
+      String(run.latencyMs.p50),
+      String(run.latencyMs.p90),
+      String(run.latencyMs.p99),
+      String(run.non2xx + run.errors),
+      number(run.committedDecisions),
+      `${run.cpu.serverCores} / ${run.cpu.postgresCores} / ${run.cpu.loadGeneratorCores} / ${run.cpu.otherCores}`,
+      `${run.cpuPerCallUs.server} / ${run.cpuPerCallUs.postgres}`,
+    ];
+    lines.push(
+      table(
+        ["run", "tool", "calls/s", "p50 ms", "p90 ms", "p99 ms", "failed", "decisions", "cores: node / postgres / loadgen / other", "CPU µs per call: node / postgres"],
+        [...gateway.pairs.flatMap((p) => [row(p.direct), row(p.gateway)]), row(gateway.limited)],
+      ),
+    );
+    lines.push(
+      table(
+        ["postgres sessions (average)", "running", "lock wait", "io/wal wait", "idle in tx", "idle"],
+        [...gateway.pairs.flatMap((p) => [p.direct, p.gateway]), gateway.limited].map((run) => [
+          run.name,
+          ...[run.postgresSessions.running, run.postgresSessions.lockWait, run.postgresSessions.ioWait, run.postgresSessions.idleInTransaction, run.postgresSessions.idle].map(String),
+        ]),
+      ),
+    );
+    lines.push(
+      `medians: direct p50 ${gateway.medians.direct.p50} ms, p99 ${gateway.medians.direct.p99} ms, ${number(gateway.medians.direct.requestsPerSecond)} calls/s; ` +
+        `through the gateway p50 ${gateway.medians.gateway.p50} ms, p99 ${gateway.medians.gateway.p99} ms, ${number(gateway.medians.gateway.requestsPerSecond)} calls/s`,
+    );
+    lines.push(`the gateway adds ${gateway.overheadMs.p50} ms at p50 and ${gateway.overheadMs.p99} ms at p99 (median over pairs), +${gateway.serverCpuAddedUs} µs node CPU and ${gateway.postgresCpuPerCallUs} µs PostgreSQL CPU per call`);
+    lines.push(`limited lane (reroute_parcel → shipment.reroute, a per-customer limit; the carrier refuses: not that customer's parcel): ${number(gateway.limited.requestsPerSecond)} calls/s, p50 ${gateway.limited.latencyMs.p50} ms, p99 ${gateway.limited.latencyMs.p99} ms`);
+    lines.push(`gateway decisions (action decision → status): ${Object.entries(gateway.decisions).map(([key, count]) => `${key} ${number(count)}`).join(", ")}`);
+    lines.push(`cleanup: server exited ${gateway.cleanup.serverExited}, postgres stopped ${gateway.cleanup.postgresStopped}, leftover processes ${gateway.cleanup.leftover.length}`);
+    for (const run of [...gateway.pairs.flatMap((p) => [p.direct, p.gateway]), gateway.limited]) {
       if (!run.profile) continue;
       lines.push("", `Server CPU profile, ${run.name} (${number(run.profile.sampledMs)} ms sampled in ${number(run.profile.windowMs)} ms):`);
       lines.push(table(["where", "ms", "%"], run.profile.byModule.slice(0, 12).map((entry) => [entry.name, number(entry.ms), String(entry.share)])));

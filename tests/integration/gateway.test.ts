@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Actor } from "../../lib/audit/actor";
 import { decideApproval } from "../../lib/approvals/decide-approval";
+import { createPool } from "../../lib/db/pool";
+import { reportOutcome } from "../../lib/decisions/report-outcome";
 import { PaymentGateway } from "../../lib/demo/systems/payment-gateway";
 import { drainGatewayOutcomes } from "../../lib/gateway/call-tool";
 import { callUpstream } from "../../lib/gateway/call-upstream";
@@ -38,9 +40,13 @@ async function listen(handler: http.RequestListener): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
 }
 
+/** The HTTP methods the ops upstream was sent, in order. */
+const opsMethods: string[] = [];
+
 /** An upstream of the test's own: a tool that takes too long, one that fails, one that works. */
 function opsServer(): http.RequestListener {
   return (req, res) => {
+    opsMethods.push(req.method ?? "");
     const server = new McpServer({ name: "ops", version: "1.0.0" });
     const order = { order_id: z.string(), customer_id: z.string(), address: z.object({ line1: z.string(), postcode: z.string() }).optional() };
     server.registerTool("slow_reroute", { inputSchema: order }, async () => {
@@ -137,6 +143,41 @@ describe("the MCP gateway", () => {
     expect(seen.grant).toEqual(seen.header);
     const claims = JSON.parse(Buffer.from(seen.grant.split(".")[1]!, "base64url").toString());
     expect(claims).toMatchObject({ action: "shipment.reroute", tool: "reroute", jti: decisionOf(result) });
+  });
+
+  it("sends the upstream only POSTs: no event stream is opened for a one-shot call", async () => {
+    // Regression: the SDK's client opened a GET event stream at the upstream after every
+    // initialize, one more request (and server) per forwarded call, aborted at close.
+    const before = opsMethods.length;
+    const result = await call("reroute", { order_id: "ord_get", customer_id: "cus_get", address: { line1: "1 Get St", postcode: "10115" } }, { ...conversation, "Mandate-Customer-Id": "cus_get" });
+    expect(result.isError).toBeFalsy();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a stream request would have arrived by now
+    expect(opsMethods.slice(before)).toEqual(["POST", "POST", "POST"]); // initialize, notifications/initialized, tools/call
+  });
+
+  it("records an outcome on a pool with one connection (the read-back does not wait for a second)", async () => {
+    // Regression: reportOutcome read the decision back from the pool while still holding its own
+    // connection. Under gateway load (outcomes recorded after each answer) every connection was held
+    // by a recording waiting for another: calls stalled 5 s and failed with "timeout exceeded when
+    // trying to connect", and the agent API answered 503.
+    const response = await fetch(`${api.url}/api/v1/decisions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ action: "shipment.reroute", customer: { id: "cus_pool", verified: true }, params: { order_id: "ord_pool" }, data_sources: ["orders", "shipments"] }),
+    });
+    const decision = (await response.json()) as { id: string; decision: string; action_digest: string };
+    expect(decision.decision).toBe("allow");
+    const agent = await t.db.agent.findFirstOrThrow({ where: { name: "support-bot" } });
+    const principal = { keyId: "k", agentId: agent.id, agentName: agent.name, rateLimitPerSecond: 0 };
+    const pool = createPool(t.url, 1); // a second connection would be refused after 5 s
+    try {
+      const first = await reportOutcome(pool, principal, decision.id, { status: "executed", action_digest: decision.action_digest });
+      expect(first).toMatchObject({ status: 201, body: { status: "executed" } });
+      const repeat = await reportOutcome(pool, principal, decision.id, { status: "executed", action_digest: decision.action_digest });
+      expect(repeat.status).toBe(200);
+    } finally {
+      await pool.end();
+    }
   });
 
   it("holds a large refund: repeats wait without a new decision, the approval carries it out once", async () => {

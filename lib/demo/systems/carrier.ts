@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { sharedSchemaValidator } from "@/lib/api/mcp-schema-validator";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
@@ -84,7 +85,7 @@ export class Carrier extends SystemOfRecord {
   }
 
   protected server(): McpServer {
-    const server = new McpServer({ name: "northwind-carrier", title: "Northwind carrier (demo stand-in)", version: "1.0.0" });
+    const server = new McpServer({ name: "northwind-carrier", title: "Northwind carrier (demo stand-in)", version: "1.0.0" }, { jsonSchemaValidator: sharedSchemaValidator });
     server.registerTool(
       "reroute_parcel",
       {

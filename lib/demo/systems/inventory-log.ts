@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { sharedSchemaValidator } from "@/lib/api/mcp-schema-validator";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
@@ -43,7 +44,7 @@ export class InventoryLog extends SystemOfRecord {
   readonly adjustments: Adjustment[] = [];
 
   protected server(): McpServer {
-    const server = new McpServer({ name: "northwind-inventory", title: "Northwind inventory log (demo stand-in)", version: "1.0.0" });
+    const server = new McpServer({ name: "northwind-inventory", title: "Northwind inventory log (demo stand-in)", version: "1.0.0" }, { jsonSchemaValidator: sharedSchemaValidator });
     server.registerTool(
       "record_adjustment",
       {

@@ -1,3 +1,4 @@
+import { sharedSchemaValidator } from "@/lib/api/mcp-schema-validator";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
@@ -42,7 +43,7 @@ export class OrderService extends SystemOfRecord {
   }
 
   protected server(): McpServer {
-    const server = new McpServer({ name: "northwind-orders", title: "Northwind order service (demo stand-in)", version: "1.0.0" });
+    const server = new McpServer({ name: "northwind-orders", title: "Northwind order service (demo stand-in)", version: "1.0.0" }, { jsonSchemaValidator: sharedSchemaValidator });
     server.registerTool(
       "cancel_order",
       {

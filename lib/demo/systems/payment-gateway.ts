@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { sharedSchemaValidator } from "@/lib/api/mcp-schema-validator";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
@@ -44,7 +45,7 @@ export class PaymentGateway extends SystemOfRecord {
   readonly refunds: Refund[] = [];
 
   protected server(): McpServer {
-    const server = new McpServer({ name: "northwind-payments", title: "Northwind payment gateway (demo stand-in)", version: "1.0.0" });
+    const server = new McpServer({ name: "northwind-payments", title: "Northwind payment gateway (demo stand-in)", version: "1.0.0" }, { jsonSchemaValidator: sharedSchemaValidator });
     server.registerTool(
       "issue_refund",
       {
