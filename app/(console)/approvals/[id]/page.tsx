@@ -159,7 +159,6 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
                 <StopWarning stop={stop} id="stop-warning" />
               </div>
             ) : null}
-            {open && standing.kind === "reject_only" ? <p className="mt-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{standing.why}</p> : null}
             <div className="mt-4">
               {mayDecide ? (
                 <DecideForm
@@ -171,7 +170,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
                       : `This request is ${approval.status === "pending" ? "expired" : approval.status}: nothing left to decide.`
                   }
                   nextHref={nextId ? `/approvals/${nextId}` : null}
-                  approveBlocked={stop ? "Approve is unavailable while the stop is in force." : standing.kind === "reject_only" ? "Approve is unavailable to you on this item." : null}
+                  approveBlocked={stop ? "Approve is unavailable while the stop is in force." : standing.kind === "reject_only" ? standing.why : null}
                 />
               ) : (
                 <p className="text-sm text-slate-600">{open
