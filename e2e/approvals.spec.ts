@@ -32,10 +32,13 @@ test("the example agent's oversized refund is approved by a supervisor, executed
   await expect(page.getByRole("table", { name: "Customer history" })).toContainText("Issue a refund");
   // Regression (issue #23 point 1): "Why held" only repeated the rule ("Tier high requires 1 approval by
   // supervisor"), and the order, verification, intent, data read and tool were only on the lineage page.
-  await expect(page.getByRole("region", { name: "Why held" })).toContainText(
-    "$180 is over the $50 limit of the low tier for “Issue a refund”; “Issue a refund” has no medium tier, so it falls in the high tier, for amounts up to $500, which needs 1 approval by a supervisor.",
-  );
-  await expect(page.getByRole("list", { name: "Also weighed" })).toContainText("Within “Issue a refund”'s limit of 2 times per customer per 30d.");
+  // The story's earlier refunds to this customer also used up its limit of 2 in 30 days: both causes are named.
+  const why = page.getByRole("region", { name: "Why held" });
+  await expect(
+    why.getByText("$180 is over the $50 limit of the low tier for “Issue a refund”; “Issue a refund” has no medium tier, so it falls in the high tier, for amounts up to $500, which needs 1 approval by a supervisor.", { exact: true }),
+  ).toBeVisible();
+  await expect(why.getByText(/^“Issue a refund” is limited to 2 times per customer per 30d and this would go over it \(2 already in the last 30d\)/)).toBeVisible();
+  await expect(page.getByRole("list", { name: "Also weighed" })).toContainText("Within the action's limit of $2,000 per agent per 1h.");
   const facts = page.getByRole("region", { name: "The request" });
   await expect(facts).toContainText("ord_1193");
   await expect(facts).toContainText("Yes, the customer is verified");
@@ -88,6 +91,8 @@ test("the example agent's oversized refund is approved by a supervisor, executed
 });
 
 test("a critical account recovery needs a supervisor and a committee member, never the same supervisor twice", async ({ browser, request }) => {
+  // Three people in three browsers: slow on a busy machine.
+  test.setTimeout(120_000);
   const customer = `cus_acct_${Date.now().toString(36)}`;
   const res = await request.post("/api/v1/decisions", {
     headers: { authorization: `Bearer ${DEMO_AGENT_KEY}` },

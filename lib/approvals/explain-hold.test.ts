@@ -27,8 +27,8 @@ describe("why a request was held, in words", () => {
       "$95 is over the $50 limit of the low tier for “Issue a refund”; “Issue a refund” has no medium tier, so it falls in the high tier, for amounts up to $500, which needs 1 approval by a supervisor.",
     ]);
     expect(weighed).toEqual([
-      "Within “Issue a refund”'s limit of 2 times per customer per 30d.",
-      "Within “Issue a refund”'s limit of $2,000 per agent per 1h.",
+      "Within the action's limit of 2 times per customer per 30d.",
+      "Within the action's limit of $2,000 per agent per 1h.",
       "The high tier does not ask for customer verification (this customer is verified).",
       "Intent “Return request” includes “Issue a refund”.",
       "It reads Order history and Payment records, all within what “Issue a refund” may read.",
@@ -67,10 +67,19 @@ describe("why a request was held, in words", () => {
     const policy = compiled();
     const { why, weighed } = explain(policy, { action: "refund.issue", customer: { id: "c3", verified: true }, params: { amount: 20 } }, { "refund.issue#limits[0]": { count: 2, amount: "60" } });
     expect(why).toEqual([
-      "It would go over “Issue a refund”'s limit of 2 times per customer per 30d (2 already in the last 30d); that limit holds the request for a person rather than denying it: it needs 1 approval by a supervisor.",
+      "“Issue a refund” is limited to 2 times per customer per 30d and this would go over it (2 already in the last 30d); that limit holds the request for a person: it needs 1 approval by a supervisor.",
     ]);
     expect(weighed[0]).toBe("“Issue a refund” is in the low tier for amounts up to $50, which alone needs no approval.");
-    expect(weighed).toContain("Within “Issue a refund”'s limit of $2,000 per agent per 1h.");
+    expect(weighed).toContain("Within the action's limit of $2,000 per agent per 1h.");
+  });
+
+  it("names both causes when a limit held a request whose tier needs approval anyway", () => {
+    const policy = compiled();
+    const { why } = explain(policy, { action: "refund.issue", customer: { id: "c4", verified: true }, params: { amount: 180 } }, { "refund.issue#limits[0]": { count: 2, amount: "17.50" } });
+    expect(why).toEqual([
+      "$180 is over the $50 limit of the low tier for “Issue a refund”; “Issue a refund” has no medium tier, so it falls in the high tier, for amounts up to $500, which needs 1 approval by a supervisor.",
+      "“Issue a refund” is limited to 2 times per customer per 30d and this would go over it (2 already in the last 30d); that limit holds the request for a person.",
+    ]);
   });
 
   it("falls back to the engine's reasons when the stored tier does not match a fresh reading", () => {

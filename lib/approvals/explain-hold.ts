@@ -52,6 +52,9 @@ export function explainHold(policy: CompiledPolicy, request: DecisionRequest, de
   const requirement = decision.approval ? describeApprovalRequirement(decision.approval) : null;
 
   if (limitReasons.length > 0) {
+    // The engine stops at the first rule that holds; when the tier would have held it too, both are causes.
+    const tierSentence = capitalize(`${path.sentence}, ${tier.approval ? `which needs ${describeApprovalRequirement(tier.approval)}` : "which alone needs no approval"}.`);
+    (tier.approval ? why : weighed).push(tierSentence);
     for (const reason of limitReasons) {
       const limit = action.limits.find((candidate) => candidate.rule === reason.rule);
       if (!limit) {
@@ -60,16 +63,15 @@ export function explainHold(policy: CompiledPolicy, request: DecisionRequest, de
       }
       exceeded.add(limit.id);
       const detail = /\(([^()]*already in the last[^()]*)\)/.exec(reason.message)?.[1];
-      why.push(capitalize(`it would go over ${name}'s limit of ${limitWords(limit, policy.currency)}${detail ? ` (${detail})` : ""}; that limit holds the request for a person rather than denying it${requirement ? `: it needs ${requirement}` : ""}.`));
+      why.push(`${name} is limited to ${limitWords(limit, policy.currency)} and this would go over it${detail ? ` (${detail})` : ""}; that limit holds the request for a person${!tier.approval && requirement ? `: it needs ${requirement}` : ""}.`);
     }
-    weighed.push(capitalize(`${path.sentence}, ${tier.approval ? `which needs ${describeApprovalRequirement(tier.approval)}` : "which alone needs no approval"}.`));
   } else {
     why.push(capitalize(`${path.sentence}${requirement ? `, which needs ${requirement}` : ""}.`));
   }
 
   if (action.limits.length === 0) weighed.push(`${name} has no count or amount limits.`);
   for (const limit of action.limits) {
-    if (!exceeded.has(limit.id)) weighed.push(`Within ${name}'s limit of ${limitWords(limit, policy.currency)}.`);
+    if (!exceeded.has(limit.id)) weighed.push(`Within the action's limit of ${limitWords(limit, policy.currency)}.`);
   }
   const tierName = tierWords(tier);
   const verified = facts.customer.verified;
