@@ -126,7 +126,7 @@ export default async function ApprovalPage({ params }: { params: Promise<{ id: s
               <dd>version {d.policyVersion}</dd>
               <dt className="text-slate-600">Decision</dt>
               <dd>
-                <Link href={`/history/${d.id}`} className="font-mono text-xs underline">{d.id}</Link>
+                <Link href={`/history/${d.id}`} className="font-mono text-xs break-all underline">{d.id}</Link>
               </dd>
             </dl>
           </Card>
