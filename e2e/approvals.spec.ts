@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { DEMO_AGENT_KEY } from "../lib/demo/demo-credentials";
 import { expect, signIn, test } from "./fixtures";
 
-test("the example agent's oversized refund is approved by a supervisor, executed, and its lineage shown", async ({ page, baseURL }) => {
+test("the example agent's oversized refund is approved by a supervisor, executed, and its lineage shown", async ({ page, baseURL, request }) => {
   // The story makes a dozen MCP calls (each its own session) before the held refund: slow on a busy machine.
   test.setTimeout(120_000);
   await signIn(page, "supervisor");
@@ -20,8 +20,31 @@ test("the example agent's oversized refund is approved by a supervisor, executed
   const item = page.getByRole("link", { name: new RegExp(`Issue a refund \\$180\\.00 for ${customer}`) });
   await expect(item).toBeVisible({ timeout: 2500 });
 
+  // Another item this supervisor may decide, for "Next item" below (no limits, so other runs cannot deny it).
+  const other = await request.post("/api/v1/decisions", {
+    headers: { authorization: `Bearer ${DEMO_AGENT_KEY}` },
+    data: { action: "account.recover", intent: "account_access", customer: { id: `${customer}_next`, verified: true } },
+  });
+  expect(await other.json()).toMatchObject({ decision: "hold" });
+
   await item.click();
+  const approvalUrl = page.url();
   await expect(page.getByRole("table", { name: "Customer history" })).toContainText("Issue a refund");
+  // Regression (issue #23 point 1): "Why held" only repeated the rule ("Tier high requires 1 approval by
+  // supervisor"), and the order, verification, intent, data read and tool were only on the lineage page.
+  // The story's earlier refunds to this customer also used up its limit of 2 in 30 days: both causes are named.
+  const why = page.getByRole("region", { name: "Why held" });
+  await expect(
+    why.getByText("$180 is over the $50 limit of the low tier for “Issue a refund”; “Issue a refund” has no medium tier, so it falls in the high tier, for amounts up to $500, which needs 1 approval by a supervisor.", { exact: true }),
+  ).toBeVisible();
+  await expect(why.getByText(/^“Issue a refund” is limited to 2 times per customer per 30d and this would go over it \(2 already in the last 30d\)/)).toBeVisible();
+  await expect(page.getByRole("list", { name: "Also weighed" })).toContainText("Within the action's limit of $2,000 per agent per 1h.");
+  const facts = page.getByRole("region", { name: "The request" });
+  await expect(facts).toContainText("ord_1193");
+  await expect(facts).toContainText("Yes, the customer is verified");
+  await expect(facts).toContainText("Shipping error");
+  await expect(facts).toContainText("Order history, Payment records");
+  await expect(facts).toContainText("Tool issue_refund on payments, by the MCP gateway");
   const form = page.getByRole("form", { name: "Decide" });
   // Nothing is chosen in advance: sending without a choice or a reason explains both.
   await form.getByRole("button", { name: /Send decision/ }).click();
@@ -37,6 +60,12 @@ test("the example agent's oversized refund is approved by a supervisor, executed
   await page.keyboard.type("Goodwill for a shipping error we caused");
   await page.keyboard.press("Control+Enter");
   await expect(page.getByRole("status").filter({ hasText: "Approved. The agent may now act." })).toBeVisible();
+  // Regression (issue #23 point 1): after deciding, the supervisor had to go back to the queue.
+  const next = page.getByRole("link", { name: "Next item →" });
+  await expect(next).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).not.toHaveURL(approvalUrl);
+  await expect(page.getByRole("form", { name: "Decide" }).getByLabel("Reason (kept in the audit log)")).toBeVisible();
 
   expect(await exited).toBe(0);
   expect(output).toContain("now approved");
@@ -62,10 +91,12 @@ test("the example agent's oversized refund is approved by a supervisor, executed
 });
 
 test("a critical account recovery needs a supervisor and a committee member, never the same supervisor twice", async ({ browser, request }) => {
+  // Three people in three browsers: slow on a busy machine.
+  test.setTimeout(120_000);
   const customer = `cus_acct_${Date.now().toString(36)}`;
   const res = await request.post("/api/v1/decisions", {
     headers: { authorization: `Bearer ${DEMO_AGENT_KEY}` },
-    data: { action: "account.recover", intent: "account_access", customer: { id: customer, verified: true } },
+    data: { action: "account.recover", intent: "account_access", customer: { id: customer, verified: true }, context: { summary: "Locked out after a phone change" } },
   });
   const decision = await res.json();
 
@@ -75,21 +106,42 @@ test("a critical account recovery needs a supervisor and a committee member, nev
   await signIn(sam, "supervisor");
   await sam.goto("/approvals?tier=critical");
   await sam.getByRole("link", { name: new RegExp(`^Recover an account for ${customer},`) }).click();
+  // Regression (issue #23 point 1): the tier read "2 approvals by Supervisor or Oversight committee" though
+  // the second must come from the committee.
+  await expect(sam.getByRole("region", { name: "Approvals" })).toContainText(
+    "Needs 1 approval by a supervisor and 1 by a member of the oversight committee (in any order, from 2 different people).",
+  );
+  await expect(sam.getByRole("region", { name: "Why held" })).toContainText("“Recover an account” is always in the critical tier, which needs 1 approval by a supervisor");
+  await expect(sam.getByRole("region", { name: "The request" })).toContainText("“Locked out after a phone change”");
   const form = sam.getByRole("form", { name: "Decide" });
   await form.getByLabel("Reason (kept in the audit log)").fill("Voice verification passed");
   await form.getByRole("radio", { name: /Approve/ }).check();
   await form.getByRole("button", { name: /Approve/ }).click();
   await expect(sam.getByRole("status").filter({ hasText: "1 of 2" })).toBeVisible();
-  await form.getByLabel("Reason (kept in the audit log)").fill("Approving again");
-  await form.getByRole("button", { name: /Approve/ }).click();
-  await expect(sam.getByRole("alert").filter({ hasText: "You already approved this request" })).toBeVisible();
+  // Regression (issue #23 point 1): the person who already approved saw the form again.
+  await sam.reload();
+  await expect(form.getByText(/^You approved this .*: “Voice verification passed”\. The next approval must come from a different person\.$/)).toBeVisible();
+  await expect(form.getByLabel("Reason (kept in the audit log)")).toBeHidden();
+
+  // Regression (issue #23 point 1): a second supervisor learned only after typing a reason that the
+  // remaining approval is the committee's.
+  const sofia = await browser.newPage();
+  await signIn(sofia, "supervisor2");
+  await sofia.goto(sam.url());
+  await expect(sofia.getByText("The remaining approval must come from a member of the oversight committee. You can reject it, but not approve it.")).toBeVisible();
+  await expect(sofia.getByRole("form", { name: "Decide" }).getByRole("radio", { name: /Approve/ })).toBeDisabled();
 
   const chris = await browser.newPage();
   await signIn(chris, "committee");
   await chris.goto(sam.url());
   const committeeForm = chris.getByRole("form", { name: "Decide" });
-  await committeeForm.getByLabel("Reason (kept in the audit log)").fill("Security confirmed the device");
+  // Regression (issue #23 point 1): after a refused send the radios cleared while the button still said Approve.
   await committeeForm.getByRole("radio", { name: /Approve/ }).check();
+  await committeeForm.getByRole("button", { name: /Approve/ }).click();
+  await expect(committeeForm.getByText("Give a reason (at least 3 characters)")).toBeVisible();
+  await expect(committeeForm.getByRole("radio", { name: /Approve/ })).toBeChecked();
+  await expect(committeeForm.getByRole("button", { name: /Approve/ })).toBeVisible();
+  await committeeForm.getByLabel("Reason (kept in the audit log)").fill("Security confirmed the device");
   await committeeForm.getByRole("button", { name: /Approve/ }).click();
   await expect(chris.getByRole("status").filter({ hasText: "Approved. The agent may now act." })).toBeVisible();
 

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState } from "react";
+import Link from "next/link";
+import { startTransition, useActionState, useEffect, useRef, useState } from "react";
 import { decideApprovalAction } from "@/app/(console)/approvals/actions";
 import { FormMessage } from "@/components/ui/field";
 import { INITIAL_FORM_STATE } from "@/lib/console/form-state";
@@ -13,10 +14,28 @@ const BUTTON_TONES = {
 
 /**
  * Approve or reject with a reason; nothing is chosen in advance, so approving is never one keypress. Keys: `a` approve, `r` reject (focus the reason), Ctrl+Enter to send.
- * `approveBlocked` (why approving is refused now: a stop switch) disables Approve; the server refuses it anyway.
+ * `approveBlocked` (why approving is refused now: a stop switch, or the remaining approval must come from another role) disables Approve; the server refuses it anyway.
+ * When there is nothing (left) for this person to decide, `closedNote` says why and `nextHref` leads to the next item they may decide.
  */
-export function DecideForm({ approvalId, open, status, approveBlocked = null }: { approvalId: string; open: boolean; status: string; approveBlocked?: string | null }) {
+export function DecideForm({
+  approvalId,
+  open,
+  closedNote,
+  nextHref,
+  approveBlocked = null,
+}: {
+  approvalId: string;
+  open: boolean;
+  closedNote: string;
+  nextHref: string | null;
+  approveBlocked?: string | null;
+}) {
   const [state, action, pending] = useActionState(decideApprovalAction, INITIAL_FORM_STATE);
+  const nextRef = useRef<HTMLAnchorElement>(null);
+  // Once this person's vote is in, the next item is one keypress (Enter) away.
+  useEffect(() => {
+    if (state.ok) nextRef.current?.focus();
+  }, [state]);
   const [chosen, setVerdict] = useState<"approve" | "reject" | null>(null);
   // A stop that starts while the page is open takes an approve choice back.
   const verdict = approveBlocked && chosen === "approve" ? null : chosen;
@@ -40,11 +59,33 @@ export function DecideForm({ approvalId, open, status, approveBlocked = null }: 
   }, [open, approveBlocked]);
 
   return (
-    <form ref={formRef} action={action} className="space-y-3" aria-label="Decide">
+    <form
+      ref={formRef}
+      // Submitting through a transition rather than `action` keeps React from resetting the form:
+      // after a refused send the chosen radio must still match the button's label.
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="space-y-3"
+      aria-label="Decide"
+    >
       <input type="hidden" name="approvalId" value={approvalId} />
       <input type="hidden" name="verdict" value={verdict ?? ""} />
       <FormMessage state={state} />
-      {!open ? <p className="text-sm text-slate-600">This request is {status}: nothing left to decide.</p> : null}
+      {!open ? <p className="text-sm text-slate-700">{closedNote}</p> : null}
+      {!open || state.ok ? (
+        nextHref ? (
+          <Link ref={nextRef} href={nextHref} className="inline-block rounded-md bg-slate-800 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-slate-900">
+            Next item →
+          </Link>
+        ) : (
+          <p className="text-sm text-slate-600">
+            Nothing else in the queue waits for you. <Link href="/approvals" className="underline">Back to the queue</Link>
+          </p>
+        )
+      ) : null}
       <fieldset hidden={!open} aria-describedby={state.fieldErrors.verdict ? "decide-verdict-error" : undefined}>
         <legend className="text-sm font-medium text-slate-700">Decision</legend>
         <div className="mt-1 flex gap-4 text-sm">

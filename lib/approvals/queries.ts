@@ -1,5 +1,10 @@
 import type { Db } from "@/lib/db/prisma";
 import type { DecisionResponse } from "@/lib/decisions/schemas";
+import { compilePolicy, type CompiledPolicy, type DecisionRequest } from "@/lib/engine";
+import type { Role } from "@/lib/policy/roles";
+import { validatePolicyDocument } from "@/lib/policy/validate-policy";
+import { voterStanding } from "./approval-roles";
+import { explainHold, type HoldExplanation } from "./explain-hold";
 
 export interface QueueFilters {
   action?: string;
@@ -107,4 +112,43 @@ export async function getApprovalDetail(db: Db, id: string) {
     decision: { ...approval.decision, amount: approval.decision.amount?.toString() ?? null, reasons: approval.decision.reasons as DecisionResponse["reasons"], request: approval.decision.request as Record<string, unknown> },
     history: history.map((h) => ({ ...h, amount: h.amount?.toString() ?? null })),
   };
+}
+
+/**
+ * The policy version that decided, compiled, and what it held the request for in words; null
+ * when that version is gone or no longer compiles (the page then shows the engine's reasons).
+ */
+export async function getHoldExplanation(
+  db: Db,
+  decision: { policyVersion: number | null; request: Record<string, unknown>; tier: string | null; reasons: DecisionResponse["reasons"] },
+  approval: { required: number; roles: readonly string[] },
+): Promise<{ policy: CompiledPolicy; explanation: HoldExplanation } | null> {
+  if (decision.policyVersion === null) return null;
+  const row = await db.policyVersion.findUnique({ where: { version: decision.policyVersion }, select: { document: true } });
+  const validated = row ? validatePolicyDocument(row.document) : null;
+  if (!validated?.ok) return null;
+  const policy = compilePolicy(validated.document, decision.policyVersion);
+  // The request was validated when it was decided; the engine reads it defensively anyway.
+  const request = decision.request as unknown as DecisionRequest;
+  return { policy, explanation: explainHold(policy, request, { tier: decision.tier, reasons: decision.reasons, approval }) };
+}
+
+/**
+ * The next pending approval, in queue order (highest tier, then oldest), that this person may
+ * approve: not this one, not one they already voted on, not one whose remaining approval must
+ * come from a role they lack.
+ */
+export async function getNextApprovalFor(db: Db, actor: { id: string; roles: readonly Role[] }, currentId: string, tierOrder: readonly string[]): Promise<string | null> {
+  const rows = await db.$queryRaw<{ id: string; required: number; roles: Role[]; votes: { userId: string; role: Role; verdict: string; reason: string; createdAt: string }[] }[]>`
+    SELECT a.id, a.required, a.roles::text[] AS roles,
+           coalesce((SELECT json_agg(json_build_object('userId', v.user_id, 'role', v.role, 'verdict', v.verdict, 'reason', v.reason, 'createdAt', v.created_at))
+                       FROM approval_votes v WHERE v.approval_id = a.id), '[]'::json) AS votes
+      FROM approvals a JOIN decisions d ON d.id = a.decision_id
+     WHERE a.status = 'pending' AND a.expires_at > now() AND a.id <> ${currentId}::uuid
+       AND a.roles::text[] && ${[...actor.roles]}::text[]
+       AND NOT EXISTS (SELECT 1 FROM approval_votes mine WHERE mine.approval_id = a.id AND mine.user_id = ${actor.id}::uuid)
+     ORDER BY coalesce(array_position(${[...tierOrder]}::text[], d.tier), 0) DESC, a.created_at ASC
+     LIMIT 50`;
+  const next = rows.find((row) => voterStanding(row, row.votes.map((vote) => ({ ...vote, createdAt: new Date(vote.createdAt) })), actor).kind === "may_decide");
+  return next?.id ?? null;
 }

@@ -471,7 +471,8 @@ function own(record: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-function readFacts(request: DecisionRequest): RequestFacts {
+/** The request fields conditions test, as the engine reads them (also used to explain a decision in words). */
+export function readFacts(request: DecisionRequest): RequestFacts {
   const params: Record<string, unknown> = isPlainObject(request.params) ? request.params : {};
   const customer: Record<string, unknown> = isPlainObject(request.customer) ? request.customer : {};
   const context: Record<string, unknown> = isPlainObject(request.context) ? request.context : {};

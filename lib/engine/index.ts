@@ -22,6 +22,7 @@ export {
   findUnknownDataSources,
   limitsToCheck,
   preEvaluate,
+  readFacts,
   type Decision,
   type DecisionApproval,
   type DecisionReason,

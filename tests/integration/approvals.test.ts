@@ -65,7 +65,7 @@ describe("exactly once", () => {
 
     expect(await decideApproval(t.db, sam!, { approvalId, verdict: "approve", reason: "identity checked on call" })).toMatchObject({ status: "pending", approvals: 1 });
     await expect(decideApproval(t.db, sam!, { approvalId, verdict: "approve", reason: "again" })).rejects.toMatchObject({ code: "conflict" });
-    await expect(decideApproval(t.db, sofia!, { approvalId, verdict: "approve", reason: "me too" })).rejects.toMatchObject({ code: "forbidden", message: "The remaining approval must come from committee." });
+    await expect(decideApproval(t.db, sofia!, { approvalId, verdict: "approve", reason: "me too" })).rejects.toMatchObject({ code: "forbidden", message: "The remaining approval must come from a member of the oversight committee." });
 
     // 25 committee members race for the second approval: exactly one completes it.
     const results = await Promise.allSettled(committee.map((c) => decideApproval(t.db, c, { approvalId, verdict: "approve", reason: "checked the recording" })));
