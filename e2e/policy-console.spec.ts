@@ -37,6 +37,7 @@ test("legal forbids an action, a second legal person approves and publishes it, 
   await signIn(lena, "legal");
   // Editing was hard to find (issue #23): the read-only page leads into a draft at its section,
   // asks for the draft's name, and legal's Add comes before the other sections and the diff.
+  await lena.setViewportSize({ width: 1440, height: 900 });
   await lena.goto("/forbidden-actions");
   await lena.getByRole("link", { name: "Change this" }).click();
   await expect(lena).toHaveURL(/\/drafts\/new\?section=forbidden$/);
@@ -49,7 +50,8 @@ test("legal forbids an action, a second legal person approves and publishes it, 
   const draftUrl = lena.url().replace(/\?.*$/, "");
   const sectionTops = await lena.getByRole("region").evaluateAll((regions) => regions.map((r) => [r.getAttribute("aria-label"), r.getBoundingClientRect().top] as const));
   const forbiddenTop = sectionTops.find(([label]) => label === "Forbidden actions")![1];
-  expect(forbiddenTop).toBeLessThan((await lena.getByTestId("policy-diff").boundingBox())!.y);
+  const diffCard = lena.getByRole("heading", { name: /What changes against version \d+/ });
+  expect(forbiddenTop).toBeLessThan((await diffCard.boundingBox())!.y);
   const others = ["Permission map", "Risk tiers", "Owners", "Data sources", "Intents", "Tool mappings"];
   expect(sectionTops.filter(([label, top]) => others.includes(label!) && top < forbiddenTop)).toEqual([]);
   await lena.screenshot({ path: "test-results/screens/forbidden-change-this-1440.png" });
@@ -57,6 +59,9 @@ test("legal forbids an action, a second legal person approves and publishes it, 
   // Back on the read-only page, "Change this" now opens that same draft instead of starting another.
   await lena.goto("/forbidden-actions");
   await expect(lena.getByText("In your open draft “Keep renewals with Legal”")).toBeVisible();
+  await lena.setViewportSize({ width: 390, height: 844 });
+  await lena.screenshot({ path: "test-results/screens/forbidden-actions-change-this-390.png" });
+  await lena.setViewportSize({ width: 1440, height: 900 });
   await lena.getByRole("link", { name: "Change this" }).click();
   await expect(lena).toHaveURL(new RegExp(`${draftUrl.split("/").pop()}\\?section=forbidden`));
 
