@@ -15,7 +15,7 @@ export async function ChangeThis({ actor, section }: { actor: UserActor; section
   return (
     <div className="flex flex-col items-start gap-1 sm:items-end">
       <Link
-        href={open ? `/drafts/${open.id}?section=${section}#${section}` : `/drafts/new?section=${section}`}
+        href={open ? `/drafts/${open.id}?section=${section}` : `/drafts/new?section=${section}`}
         className="rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
       >
         Change this

@@ -33,8 +33,8 @@ export async function createDraftAction(_: FormState, formData: FormData): Promi
     draftId = draft.id;
     return { message: "Draft created." };
   });
-  // Started from a section's "Change this": open the draft with that section first.
-  if (state.ok) redirect(isListSection(section) ? `/drafts/${draftId}?section=${section}#${section}` : `/drafts/${draftId}`);
+  // Started from a section's "Change this": open the draft with that section first (above the diff, so no anchor: the name stays in view).
+  if (state.ok) redirect(isListSection(section) ? `/drafts/${draftId}?section=${section}` : `/drafts/${draftId}`);
   return state;
 }
 

@@ -31,7 +31,7 @@ export default async function NewDraftPage({ searchParams }: { searchParams: Pro
       {open ? (
         <p role="note" className="mb-4 max-w-xl rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm text-slate-800">
           You already have an open draft:{" "}
-          <Link href={section ? `/drafts/${open.id}?section=${section}#${section}` : `/drafts/${open.id}`} className="font-medium text-brand-700 underline underline-offset-2">
+          <Link href={section ? `/drafts/${open.id}?section=${section}` : `/drafts/${open.id}`} className="font-medium text-brand-700 underline underline-offset-2">
             {open.title}
           </Link>
           . Continue there, or start another one below.
