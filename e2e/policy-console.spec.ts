@@ -7,7 +7,8 @@ test.describe.configure({ mode: "serial" });
 
 async function startDraft(page: Page): Promise<string> {
   await page.goto("/policy-versions");
-  await page.getByRole("button", { name: "New draft" }).click();
+  await page.getByRole("link", { name: "New draft" }).click();
+  await page.getByRole("form", { name: "Start a draft" }).getByRole("button", { name: "Start draft" }).click();
   await expect(page).toHaveURL(/\/drafts\/[0-9a-f-]{36}$/);
   return page.url();
 }
@@ -34,7 +35,35 @@ async function approve(page: Page, url: string): Promise<string> {
 test("legal forbids an action, a second legal person approves and publishes it, and the agent is denied with the legal reason", async ({ browser, request }) => {
   const lena = await browser.newPage();
   await signIn(lena, "legal");
-  const draftUrl = await startDraft(lena);
+  // Editing was hard to find (issue #23): the read-only page leads into a draft at its section,
+  // asks for the draft's name, and legal's Add comes before the other sections and the diff.
+  await lena.setViewportSize({ width: 1440, height: 900 });
+  await lena.goto("/forbidden-actions");
+  await lena.getByRole("link", { name: "Change this" }).click();
+  await expect(lena).toHaveURL(/\/drafts\/new\?section=forbidden$/);
+  const start = lena.getByRole("form", { name: "Start a draft" });
+  await expect(start.getByText(/Left empty, it is called “Forbidden actions: change by Lena, \d{1,2} [A-Z][a-z]{2}”/)).toBeVisible();
+  await start.getByLabel("Draft name (optional)").fill("Keep renewals with Legal");
+  await start.getByRole("button", { name: "Start draft" }).click();
+  await expect(lena).toHaveURL(/\/drafts\/[0-9a-f-]{36}\?section=forbidden$/);
+  await expect(lena.getByRole("heading", { level: 1, name: "Keep renewals with Legal" })).toBeVisible();
+  const draftUrl = lena.url().replace(/\?.*$/, "");
+  const sectionTops = await lena.getByRole("region").evaluateAll((regions) => regions.map((r) => [r.getAttribute("aria-label"), r.getBoundingClientRect().top] as const));
+  const forbiddenTop = sectionTops.find(([label]) => label === "Forbidden actions")![1];
+  const diffCard = lena.getByRole("heading", { name: /What changes against version \d+/ });
+  expect(forbiddenTop).toBeLessThan((await diffCard.boundingBox())!.y);
+  const others = ["Permission map", "Risk tiers", "Owners", "Data sources", "Intents", "Tool mappings"];
+  expect(sectionTops.filter(([label, top]) => others.includes(label!) && top < forbiddenTop)).toEqual([]);
+  await lena.screenshot({ path: "test-results/screens/forbidden-change-this-1440.png" });
+
+  // Back on the read-only page, "Change this" now opens that same draft instead of starting another.
+  await lena.goto("/forbidden-actions");
+  await expect(lena.getByText("In your open draft “Keep renewals with Legal”")).toBeVisible();
+  await lena.setViewportSize({ width: 390, height: 844 });
+  await lena.screenshot({ path: "test-results/screens/forbidden-actions-change-this-390.png" });
+  await lena.setViewportSize({ width: 1440, height: 900 });
+  await lena.getByRole("link", { name: "Change this" }).click();
+  await expect(lena).toHaveURL(new RegExp(`${draftUrl.split("/").pop()}\\?section=forbidden`));
 
   await lena.getByRole("region", { name: "Forbidden actions" }).getByRole("link", { name: "Add" }).click();
   const form = lena.getByRole("form", { name: "Forbid an action" });

@@ -19,7 +19,8 @@ async function decide(request: APIRequestContext, customer: string, amount: stri
 /** A draft whose refunds up to $500 need no approval: $400 refunds, held today, would go through. */
 async function startRaisedThresholdDraft(page: Page): Promise<string> {
   await page.goto("/policy-versions");
-  await page.getByRole("button", { name: "New draft" }).click();
+  await page.getByRole("link", { name: "New draft" }).click();
+  await page.getByRole("form", { name: "Start a draft" }).getByRole("button", { name: "Start draft" }).click();
   await expect(page).toHaveURL(/\/drafts\/[0-9a-f-]{36}$/);
   const url = page.url();
   await page.getByRole("region", { name: "Permission map" }).getByRole("link", { name: "Edit Issue a refund" }).click();

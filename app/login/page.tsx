@@ -5,6 +5,9 @@ import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { isSessionEndReason, SIGNED_OUT_MESSAGES } from "@/lib/auth/console-sessions";
 import { getSessionActor } from "@/lib/auth/session";
 import { TOO_MANY_ATTEMPTS } from "@/lib/auth/throttle-message";
+import { getPrisma } from "@/lib/db/prisma";
+import { DemoSignInHint } from "@/components/console/demo-sign-in-hint";
+import { isDemoWorkspace } from "@/lib/demo/demo-workspace";
 import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -28,6 +31,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (await getSessionActor()) redirect(callbackUrl);
   const error = first(params.error);
   const signedOut = first(params.signedOut);
+  // A fact of the database (the demo seed ran), not of the request: a real workspace never shows demo passwords.
+  const demo = await isDemoWorkspace(getPrisma());
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">
@@ -48,6 +53,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             initialError={error ? (SSO_ERRORS[error] ?? (TOO_MANY_ATTEMPTS.test(error) ? error : "Sign-in failed. Try again.")) : undefined}
           />
         </div>
+        {demo ? <DemoSignInHint /> : null}
       </div>
     </main>
   );

@@ -18,6 +18,19 @@ export function NewDraftButton({ fromVersion, label }: { fromVersion?: number; l
   );
 }
 
+/** Starts a draft, asking for its name; left empty, the draft gets `defaultTitle`. */
+export function StartDraftForm({ section, defaultTitle }: { section?: string; defaultTitle: string }) {
+  const [state, action, pending] = useActionState(createDraftAction, INITIAL_FORM_STATE);
+  return (
+    <form action={action} className="space-y-3" aria-label="Start a draft" noValidate>
+      <FormMessage state={state} />
+      {section ? <input type="hidden" name="section" value={section} /> : null}
+      <TextField label="Draft name (optional)" name="title" defaultValue={state.values.title} error={state.fieldErrors.title} hint={`Say what you are changing, so reviewers know. Left empty, it is called “${defaultTitle}”.`} />
+      <SubmitButton pending={pending}>Start draft</SubmitButton>
+    </form>
+  );
+}
+
 export function ImportForm() {
   const [state, action, pending] = useActionState(importDraftAction, INITIAL_FORM_STATE);
   return (

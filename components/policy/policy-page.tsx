@@ -1,3 +1,4 @@
+import { ChangeThis } from "@/components/policy/change-this";
 import { NoPolicy } from "@/components/policy/no-policy";
 import { PolicyVersionNote } from "@/components/policy/policy-version-note";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -5,10 +6,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import type { PolicyDocument } from "@/lib/policy/document-schema";
+import type { ListSection } from "@/lib/policy/edit-draft";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 
 /** The frame every read-only policy section page shares: permission, header, version, empty states. */
 export async function PolicySectionPage({
+  section,
   title,
   description,
   isEmpty,
@@ -16,6 +19,8 @@ export async function PolicySectionPage({
   emptyHint,
   children,
 }: {
+  /** The draft section this page shows: people who may change it get "Change this". */
+  section: ListSection;
   title: string;
   description: string;
   isEmpty: (doc: PolicyDocument) => boolean;
@@ -23,11 +28,11 @@ export async function PolicySectionPage({
   emptyHint: string;
   children: (doc: PolicyDocument) => React.ReactNode;
 }) {
-  await requirePermission("policy:read");
+  const actor = await requirePermission("policy:read");
   const policy = await getCurrentPolicy(getPrisma());
   return (
     <>
-      <PageHeader title={title} description={description} />
+      <PageHeader title={title} description={description} actions={policy ? <ChangeThis actor={actor} section={section} /> : null} />
       {!policy ? (
         <NoPolicy />
       ) : (

@@ -1,34 +1,20 @@
-import { DEMO_AGENT_KEY, DEMO_AGENT_NAME, DEMO_PASSWORD } from "./demo-credentials";
+import { DEMO_AGENT_KEY, DEMO_AGENT_NAME, DEMO_PASSWORD, DEMO_USERS } from "./demo-credentials";
+import { DEMO_SEEDED_KEY } from "./demo-workspace";
 import type { Actor } from "@/lib/audit/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { hashApiKey } from "@/lib/agents/api-key";
 import { hashPassword } from "@/lib/auth/password";
 import type { Db } from "@/lib/db/prisma";
 import { publishPolicyVersion } from "@/lib/policy/publish-policy-version";
-import type { Role } from "@/lib/policy/roles";
 import { validatePolicyDocument } from "@/lib/policy/validate-policy";
 import examplePolicy from "./example-policy.json";
 
-export { DEMO_AGENT_KEY, DEMO_AGENT_NAME, DEMO_PASSWORD } from "./demo-credentials";
+export { DEMO_AGENT_KEY, DEMO_AGENT_NAME, DEMO_PASSWORD, DEMO_USERS } from "./demo-credentials";
 
-export const DEMO_USERS: { email: string; name: string; roles: Role[] }[] = [
-  { email: "admin@northwind.example", name: "Ada Admin", roles: ["admin"] },
-  { email: "cx@northwind.example", name: "Carla CX Lead", roles: ["cx_lead"] },
-  { email: "legal@northwind.example", name: "Lena Legal", roles: ["legal"] },
-  { email: "legal2@northwind.example", name: "Leo Legal", roles: ["legal"] },
-  { email: "it@northwind.example", name: "Ivan IT", roles: ["it"] },
-  { email: "supervisor@northwind.example", name: "Sam Supervisor", roles: ["supervisor"] },
-  { email: "supervisor2@northwind.example", name: "Sofia Supervisor", roles: ["supervisor"] },
-  { email: "committee@northwind.example", name: "Chris Committee", roles: ["committee"] },
-  { email: "committee2@northwind.example", name: "Cora Committee", roles: ["committee"] },
-  { email: "auditor@northwind.example", name: "Aldo Auditor", roles: ["auditor"] },
-];
-
-const SEEDED_KEY = "demo_seeded";
 
 /** Loads the example company as a demo workspace. Idempotent: a second run changes nothing. */
 export async function seedDemo(db: Db, actor: Actor): Promise<{ seeded: boolean }> {
-  if (await db.setting.findUnique({ where: { key: SEEDED_KEY } })) return { seeded: false };
+  if (await db.setting.findUnique({ where: { key: DEMO_SEEDED_KEY } })) return { seeded: false };
   const validated = validatePolicyDocument(examplePolicy);
   if (!validated.ok) throw new Error(`The bundled example policy is invalid: ${JSON.stringify(validated.errors)}`);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -52,7 +38,7 @@ export async function seedDemo(db: Db, actor: Actor): Promise<{ seeded: boolean 
       if ((await tx.policyVersion.count()) === 0) {
         await publishPolicyVersion(tx, actor, { document: validated.document, reason: "Demo workspace: Northwind Outfitters example policy", source: "seed" });
       }
-      await tx.setting.create({ data: { key: SEEDED_KEY, value: { at: new Date().toISOString() } } });
+      await tx.setting.create({ data: { key: DEMO_SEEDED_KEY, value: { at: new Date().toISOString() } } });
       return { seeded: true };
     },
     { timeout: 30_000 },

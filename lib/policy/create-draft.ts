@@ -4,6 +4,8 @@ import { authorize } from "@/lib/auth/authorize";
 import type { Db, Tx } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors";
 import type { PolicyDocument } from "./document-schema";
+import { DRAFT_TITLE_MAX, defaultDraftTitle } from "./draft-title";
+import { policySection, type SectionKey } from "./sections";
 
 /**
  * Starts a draft from the policy in force, or from an earlier version (a rollback: the old
@@ -13,7 +15,10 @@ export async function createDraft(
   db: Db,
   actor: Actor,
   input: {
+    /** The name the author gave; empty means a derived one ("Forbidden actions: change by Lena, 7 Dec"). */
     title?: string;
+    /** The section the author set out to change (from its page's "Change this"): it names the draft. */
+    section?: SectionKey;
     fromVersion?: number;
     document?: PolicyDocument;
     /** The review case that prompted the change: it names the draft, gives its reason and is kept in the audit entry. */
@@ -23,6 +28,9 @@ export async function createDraft(
   },
 ) {
   authorize(actor, "policy:review");
+  if (input.title && input.title.trim().length > DRAFT_TITLE_MAX) {
+    throw new AppError("validation_failed", "The draft's name is too long.", [{ path: "title", message: `Use at most ${DRAFT_TITLE_MAX} characters` }]);
+  }
   return db.$transaction(async (tx) => {
     const latest = await tx.policyVersion.findFirst({ orderBy: { version: "desc" }, select: { id: true, version: true, document: true } });
     const source = input.fromVersion ? await tx.policyVersion.findUnique({ where: { version: input.fromVersion }, select: { id: true, version: true, document: true } }) : latest;
@@ -31,9 +39,18 @@ export async function createDraft(
     if (!document) throw new AppError("conflict", "No policy is published yet: import a policy document to start the first draft.");
     const rollback = input.fromVersion !== undefined && latest !== null && input.fromVersion !== latest.version;
     const origin = input.fromReviewCase;
+    const author = actor.type === "user" ? await tx.user.findUnique({ where: { id: actor.id }, select: { name: true } }) : null;
+    const originLabel = origin?.action ? ((document as PolicyDocument).actions?.find((a) => a.key === origin.action)?.label ?? origin.action) : null;
     const title =
       input.title?.trim() ||
-      (rollback ? `Restore version ${input.fromVersion}` : origin ? `Review ${origin.id}: ${origin.action ?? "policy change"}` : `Changes to version ${latest?.version ?? 0}`);
+      (rollback
+        ? `Restore version ${input.fromVersion}`
+        : defaultDraftTitle({
+            topic: origin ? originLabel : input.section ? policySection(input.section).label : null,
+            author: author?.name || actor.label,
+            at: new Date(),
+            fromReviewCase: origin !== undefined,
+          }));
     const draft = await tx.policyDraft.create({
       data: {
         title,

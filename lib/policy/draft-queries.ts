@@ -44,3 +44,8 @@ export async function listActiveReviewers(db: Db): Promise<{ userId: string; rol
   const users = await db.user.findMany({ where: { disabled: false }, select: { id: true, roles: true } });
   return users.map((user) => ({ userId: user.id, roles: user.roles }));
 }
+
+/** The draft a person is working on: their most recently saved open draft (not yet submitted), or null. */
+export async function getOpenDraftOf(db: Db, userId: string): Promise<{ id: string; title: string } | null> {
+  return db.policyDraft.findFirst({ where: { authorId: userId, status: "open" }, orderBy: { updatedAt: "desc" }, select: { id: true, title: true } });
+}

@@ -19,13 +19,11 @@ import { startSimulationRunner } from "@/lib/simulation/simulation-runner";
 import { SYSTEM_ACTOR } from "@/lib/audit/actor";
 import { openDatabase } from "@/lib/db/connect";
 import { disconnectPrisma, getPrisma } from "@/lib/db/prisma";
-import { seedDemo } from "@/lib/demo/seed-demo";
 import { startRollupRefresher } from "@/lib/history/rollups";
 import { writerFor } from "@/lib/decisions/create-decision";
 import { startRecommendationRefresher } from "@/lib/autonomy/recommendation-refresher";
 import { DEFAULT_HISTORY, seedHistory } from "@/lib/history/seed-history";
 import { exportToProcessEnv, getEnv } from "@/lib/env";
-import { bootstrapAdmin } from "@/lib/users/bootstrap-admin";
 import { ensureBuild, PROJECT_ROOT } from "./build";
 import { persistedSecret } from "./secret";
 import { getKeyStore } from "@/lib/keys/current-key-store";
@@ -33,6 +31,7 @@ import { publicJwks } from "@/lib/keys/key-store";
 import { buildStandaloneVerifier } from "@/lib/evidence/build-standalone-verifier";
 import { answerMalformedPath, hasMalformedPath } from "./malformed-path";
 import { applySecurityHeaders } from "./security-headers";
+import { prepareWorkspace } from "./prepare-workspace";
 import { DEMO_SYSTEMS, startDemoSystems } from "@/lib/demo/systems/demo-systems";
 import { callUpstream } from "@/lib/gateway/call-upstream";
 import { listToolServers, loadUpstreams } from "@/lib/tool-servers/queries";
@@ -79,16 +78,16 @@ export async function startServer(options: { build: boolean }): Promise<RunningS
   });
   const db = getPrisma();
 
-  const admin = await bootstrapAdmin(db, { email: env.MANDATE_ADMIN_EMAIL, password: env.MANDATE_ADMIN_PASSWORD });
+  const seed = env.MANDATE_SEED_DEMO === "true" || (env.MANDATE_SEED_DEMO === "auto" && database.embedded);
+  const { admin, demoSeeded } = await prepareWorkspace(db, { seedDemo: seed, admin: { email: env.MANDATE_ADMIN_EMAIL, password: env.MANDATE_ADMIN_PASSWORD } });
   if (admin?.generatedPassword) {
     log(`created the first administrator ${admin.email} with the one-time password: ${admin.generatedPassword}`);
     log("this password is shown once: sign in and keep it safe, or set MANDATE_ADMIN_EMAIL/MANDATE_ADMIN_PASSWORD.");
   } else if (admin) {
     log(`created the first administrator ${admin.email}`);
   }
-  const seed = env.MANDATE_SEED_DEMO === "true" || (env.MANDATE_SEED_DEMO === "auto" && database.embedded);
-  if (seed && (await seedDemo(db, SYSTEM_ACTOR)).seeded) {
-    log("loaded the Northwind demo workspace (demo passwords in the README)");
+  if (demoSeeded) {
+    log("loaded the Northwind demo workspace: sign in as admin@northwind.example (or another demo account) with the password mandate-demo (README, \"Demo accounts\")");
     await seedDemoHistory(log);
   }
 

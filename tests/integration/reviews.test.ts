@@ -217,13 +217,14 @@ describe("starting a policy draft from a case", () => {
     expect(await t.db.policyDraft.count()).toBe(drafts);
   });
 
-  it("creates a draft named after the case and its action, linked both ways in one transaction", async () => {
+  it("creates a draft named after the case's action and its author, linked both ways in one transaction", async () => {
     const { chris } = people;
     const caseId = await revertedRefundCase("cus_draft");
     const result = await startDraftFromCase(t.db, chris!, { caseId });
-    expect(result).toMatchObject({ title: `Review ${caseId}: refund.issue`, actionKey: "refund.issue" });
+    // Drafts were named "Review rev_…: refund.issue" (issue #23): the action's label and the author's name, never the case id.
+    expect(result).toMatchObject({ title: expect.stringMatching(/^Issue a refund: change from a review case by chris, \d{1,2} [A-Z][a-z]{2}$/), actionKey: "refund.issue" });
     const draft = await t.db.policyDraft.findUniqueOrThrow({ where: { id: result.draftId } });
-    expect(draft).toMatchObject({ title: `Review ${caseId}: refund.issue`, status: "open", authorId: chris!.id, reason: `Started from review case ${caseId}: outcome reverted: The agent reported the action reverted` });
+    expect(draft).toMatchObject({ title: result.title, status: "open", authorId: chris!.id, reason: `Started from review case ${caseId}: outcome reverted: The agent reported the action reverted` });
     expect(await t.db.auditEntry.findFirstOrThrow({ where: { subjectType: "policy_draft", subjectId: draft.id } })).toMatchObject({ action: "policy.draft_create", data: { review_case: caseId } });
     expect(await auditOf(caseId)).toEqual([{ action: "review.draft_start", actorLabel: "chris@example.com", data: { draft_id: draft.id, title: draft.title, action: "refund.issue" } }]);
     expect(await getDraftReviewOrigin(t.db, draft.id)).toMatchObject({ id: caseId, action: "refund.issue" });
@@ -231,7 +232,7 @@ describe("starting a policy draft from a case", () => {
 
     // An action the policy does not know: the draft still starts, the console opens the draft itself.
     const stray = await plainCase({ action: "gift.card", source: "agent" });
-    expect(await startDraftFromCase(t.db, chris!, { caseId: stray })).toMatchObject({ title: `Review ${stray}: gift.card`, actionKey: null });
+    expect(await startDraftFromCase(t.db, chris!, { caseId: stray })).toMatchObject({ title: expect.stringMatching(/^gift\.card: change from a review case by chris, /), actionKey: null });
     await expect(startDraftFromCase(t.db, chris!, { caseId: "rev_nope" })).rejects.toMatchObject({ code: "not_found" });
   });
 });

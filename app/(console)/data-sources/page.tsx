@@ -8,6 +8,7 @@ export const metadata: Metadata = { title: "Data sources" };
 export default function DataSourcesPage() {
   return (
     <PolicySectionPage
+      section="data_sources"
       title="Data sources"
       description="The systems an agent may read for an action. A request that reads a source outside its action's list is denied."
       isEmpty={(doc) => doc.data_sources.length === 0}

@@ -23,12 +23,18 @@ export async function createDraftAction(_: FormState, formData: FormData): Promi
   const actor = await requireUser();
   let draftId = "";
   const fromVersion = text(formData, "fromVersion");
+  const section = text(formData, "section");
   const state = await runForm(formData, async () => {
-    const draft = await createDraft(getPrisma(), actor, { fromVersion: fromVersion ? Number(fromVersion) : undefined });
+    const draft = await createDraft(getPrisma(), actor, {
+      fromVersion: fromVersion ? Number(fromVersion) : undefined,
+      title: text(formData, "title"),
+      section: isListSection(section) ? section : undefined,
+    });
     draftId = draft.id;
     return { message: "Draft created." };
   });
-  if (state.ok) redirect(`/drafts/${draftId}`);
+  // Started from a section's "Change this": open the draft with that section first (above the diff, so no anchor: the name stays in view).
+  if (state.ok) redirect(isListSection(section) ? `/drafts/${draftId}?section=${section}` : `/drafts/${draftId}`);
   return state;
 }
 

@@ -7,6 +7,7 @@ export const metadata: Metadata = { title: "Forbidden actions" };
 export default function ForbiddenActionsPage() {
   return (
     <PolicySectionPage
+      section="forbidden"
       title="Forbidden actions"
       description="What legal has forbidden outright. An agent asking for one of these is always denied, with the legal reason, whatever else the policy says."
       isEmpty={(doc) => doc.forbidden.length === 0}

@@ -8,6 +8,7 @@ export const metadata: Metadata = { title: "Intents" };
 export default function IntentsPage() {
   return (
     <PolicySectionPage
+      section="intents"
       title="Customer intents"
       description="What the customer wants, and whether an agent may handle it on its own. An action outside an intent's list is escalated to a person."
       isEmpty={(doc) => doc.intents.length === 0}

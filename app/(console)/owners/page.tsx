@@ -7,6 +7,7 @@ export const metadata: Metadata = { title: "Owners" };
 export default function OwnersPage() {
   return (
     <PolicySectionPage
+      section="owners"
       title="Outcome owners"
       description="Who answers for each action when its outcome goes wrong, and how they remediate. Every action names one owner."
       isEmpty={(doc) => doc.owners.length === 0}

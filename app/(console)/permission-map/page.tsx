@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ActionsTable, type ActionRow } from "@/components/policy/actions-table";
+import { ChangeThis } from "@/components/policy/change-this";
 import { NoPolicy } from "@/components/policy/no-policy";
 import { PolicyVersionNote } from "@/components/policy/policy-version-note";
 import { PageHeader } from "@/components/ui/page-header";
@@ -11,12 +12,13 @@ import { getCurrentPolicy } from "@/lib/policy/queries";
 export const metadata: Metadata = { title: "Permission map" };
 
 export default async function PermissionMapPage() {
-  await requirePermission("policy:read");
+  const actor = await requirePermission("policy:read");
   const policy = await getCurrentPolicy(getPrisma());
   const header = (
     <PageHeader
       title="Permission map"
       description="For each action: whether the AI may only say, recommend to a human, or execute; what it may read; which risk tier applies and the limits against manipulation."
+      actions={policy ? <ChangeThis actor={actor} section="actions" /> : null}
     />
   );
   if (!policy) return (<>{header}<NoPolicy /></>);

@@ -26,7 +26,13 @@ export default async function PolicyVersionsPage() {
       <PageHeader
         title="Policy versions"
         description="Changes are made in drafts, reviewed by a second person and published as numbered, immutable versions. Every decision records the version that made it."
-        actions={canDraft && versions.length > 0 ? <NewDraftButton label="New draft" /> : null}
+        actions={
+          canDraft && versions.length > 0 ? (
+            <Link href="/drafts/new" className="rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700">
+              New draft
+            </Link>
+          ) : null
+        }
       />
       <div className="space-y-6">
         <Card title="Drafts in progress">

@@ -8,6 +8,7 @@ export const metadata: Metadata = { title: "Risk tiers" };
 export default function RiskTiersPage() {
   return (
     <PolicySectionPage
+      section="risk_tiers"
       title="Risk tiers"
       description="Each tier decides the control an action needs before the agent may act: none, a sampled review, step-up verification of the customer, or approval by one or more people."
       isEmpty={(doc) => doc.risk_tiers.length === 0}

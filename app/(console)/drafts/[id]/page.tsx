@@ -14,7 +14,7 @@ import { describeToolName } from "@/lib/policy/describe";
 import { diffPolicy } from "@/lib/policy/diff-policy";
 import type { PolicyDocument, ToolMapping } from "@/lib/policy/document-schema";
 import { getDraft, listActiveReviewers } from "@/lib/policy/draft-queries";
-import { LIST_SECTIONS, type ListSection } from "@/lib/policy/edit-draft";
+import { isListSection, LIST_SECTIONS, type ListSection } from "@/lib/policy/edit-draft";
 import { canEditSection, policySection } from "@/lib/policy/sections";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 import { approvalSatisfied, reviewRequirements, unreachableRequirements } from "@/lib/policy/review-requirements";
@@ -42,8 +42,8 @@ function itemsOf(document: PolicyDocument, section: ListSection): { key: string;
   });
 }
 
-export default async function DraftPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
+export default async function DraftPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ section?: string }> }) {
+  const [{ id }, { section: focus }] = await Promise.all([params, searchParams]);
   const actor = await requirePermission("policy:read");
   if (!isUuid(id)) notFound();
   const db = getPrisma();
@@ -63,6 +63,52 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
   // Whether this reviewer's approval would be the one that publishes: then the review form shows the impact, or asks to confirm without one.
   const publishes = canReview && approvalSatisfied(requirements, [...approvals, { userId: actor.id, roles: [...actor.roles] }], draft.authorId, draft.editors).ok;
   const canSimulate = editable && can(actor.roles, "policy:review");
+
+  // The sections this person may change come first, and the one they came to change ("Change this") above everything.
+  const ordered = (Object.keys(LIST_SECTIONS) as ListSection[]).sort((a, b) => Number(canEditSection(actor.roles, b)) - Number(canEditSection(actor.roles, a)));
+  const focused = editable && focus && isListSection(focus) && canEditSection(actor.roles, focus) ? focus : null;
+  const rest = ordered.filter((section) => section !== focused);
+  const renderSection = (section: ListSection) => {
+    const canEdit = editable && canEditSection(actor.roles, section);
+    const label = policySection(section).label;
+    const items = itemsOf(draft.document, section);
+    return (
+      <section key={section} id={section} aria-label={label} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <div className="mb-2 flex items-center justify-between">
+          <h2 className="text-base font-semibold">{label}</h2>
+          {canEdit ? (
+            <Link href={`/drafts/${draft.id}/${section}`} className="text-sm font-medium text-brand-700 underline underline-offset-2">
+              Add
+            </Link>
+          ) : (
+            <span className="text-xs text-slate-500">{editable ? "read-only for your roles" : ""}</span>
+          )}
+        </div>
+        {items.length === 0 ? (
+          <p className="text-sm text-slate-600">None.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {items.map((item) => (
+              <li key={item.key} className="flex flex-wrap items-center justify-between gap-2 py-1.5 text-sm">
+                <span>
+                  {item.title}
+                  {item.title !== item.key ? <span className="font-mono text-xs text-slate-500"> {item.key}</span> : null}
+                </span>
+                {canEdit ? (
+                  <span className="flex items-center gap-3">
+                    <Link href={`/drafts/${draft.id}/${section}?key=${encodeURIComponent(item.key)}`} className="inline-block py-1 text-sm font-medium text-brand-700 underline underline-offset-2" aria-label={`Edit ${item.title}`}>
+                      Edit
+                    </Link>
+                    <RemoveItemButton draftId={draft.id} revision={draft.revision} section={section} itemKey={item.key} label={item.title} />
+                  </span>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    );
+  };
 
   return (
     <>
@@ -109,52 +155,13 @@ export default async function DraftPage({ params }: { params: Promise<{ id: stri
       ) : null}
       <div className="grid gap-6 xl:grid-cols-[1fr_22rem]">
         <div className="space-y-6">
+          {focused ? renderSection(focused) : null}
           <Card title={current ? `What changes against version ${current.version}` : "What this first version contains"}>
             <PolicyDiffView diff={diff} />
           </Card>
           {editable || latestRun ? <SimulateCard key={latestRun?.id ?? "none"} draftId={draft.id} revision={draft.revision} inForceVersion={current?.version ?? null} canRun={canSimulate} initial={latestRun} /> : null}
           {shadow && (editable || shadow.evaluated > 0) ? <ShadowCard initial={shadow} canToggle={canSimulate} /> : null}
-          {(Object.keys(LIST_SECTIONS) as ListSection[]).map((section) => {
-            const canEdit = editable && canEditSection(actor.roles, section);
-            const label = policySection(section).label;
-            const items = itemsOf(draft.document, section);
-            return (
-              <section key={section} id={section} aria-label={label} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-                <div className="mb-2 flex items-center justify-between">
-                  <h2 className="text-base font-semibold">{label}</h2>
-                  {canEdit ? (
-                    <Link href={`/drafts/${draft.id}/${section}`} className="text-sm font-medium text-brand-700 underline underline-offset-2">
-                      Add
-                    </Link>
-                  ) : (
-                    <span className="text-xs text-slate-500">{editable ? "read-only for your roles" : ""}</span>
-                  )}
-                </div>
-                {items.length === 0 ? (
-                  <p className="text-sm text-slate-600">None.</p>
-                ) : (
-                  <ul className="divide-y divide-slate-100">
-                    {items.map((item) => (
-                      <li key={item.key} className="flex flex-wrap items-center justify-between gap-2 py-1.5 text-sm">
-                        <span>
-                          {item.title}
-                          {item.title !== item.key ? <span className="font-mono text-xs text-slate-500"> {item.key}</span> : null}
-                        </span>
-                        {canEdit ? (
-                          <span className="flex items-center gap-3">
-                            <Link href={`/drafts/${draft.id}/${section}?key=${encodeURIComponent(item.key)}`} className="inline-block py-1 text-sm font-medium text-brand-700 underline underline-offset-2" aria-label={`Edit ${item.title}`}>
-                              Edit
-                            </Link>
-                            <RemoveItemButton draftId={draft.id} revision={draft.revision} section={section} itemKey={item.key} label={item.title} />
-                          </span>
-                        ) : null}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </section>
-            );
-          })}
+          {rest.map(renderSection)}
         </div>
         <aside className="space-y-6">
           <Card title="Review">
