@@ -119,6 +119,8 @@ export async function runGatewayBench(options: GatewayBenchOptions = {}): Promis
     const [firstDirect] = await withGrants(base, adjustments.slice(0, 1));
     await probe(base, INVENTORY_LOG_PATH, headers, firstDirect!, { gateway: false });
     await probe(base, INVENTORY_LOG_PATH, headers, firstDirect!, { gateway: false }); // a reused grant: refused as such, after verification
+    // The demo's systems are registered as tool servers once the server listens: wait for the gateway to list them.
+    await waitForGatewayTool(base, headers, "record_adjustment");
     await probe(base, GATEWAY_PATH, headers, rpcCall(1, adjustments[0]!), { gateway: true });
     await probe(base, GATEWAY_PATH, headers, rerouteBodies(1, 1)[0]!, { gateway: true });
 
@@ -303,6 +305,18 @@ function rerouteBodies(count: number, seed: number): string[] {
       },
     });
   });
+}
+
+/** Polls `tools/list` through the gateway until it offers the tool (at most a minute). */
+async function waitForGatewayTool(base: string, headers: Record<string, string>, tool: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const response = await fetch(`${base}${GATEWAY_PATH}`, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "tools/list" }) });
+    const listed = (await response.json().catch(() => null)) as { result?: { tools?: { name: string }[] } } | null;
+    if (listed?.result?.tools?.some((t) => t.name === tool)) return;
+    if (Date.now() > deadline) throw new Error(`the gateway did not offer ${tool} within a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** One call, checked: HTTP 200, a JSON-RPC result; through the gateway, a decision id on it and no refusal by Mandate. */
