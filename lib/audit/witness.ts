@@ -54,6 +54,8 @@ function fileWitness(file: string): Witness {
     exists: () => existsSync(file),
     async append(records) {
       if (records.length === 0) return;
+      // Only the witness's own folder is private (see lib/keys/key-store.ts).
+      mkdirSync(path.dirname(path.dirname(file)), { recursive: true });
       mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       // O_APPEND: each write lands at the end even when several processes share the file.
       const fd = openSync(file, "a+", 0o600);

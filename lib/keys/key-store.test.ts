@@ -25,6 +25,15 @@ describe("the key store", () => {
     expect(JSON.stringify(publicJwks(first))).not.toContain(readFileSync(path.join(dir, "keys.json"), "utf8").match(/"private_pkcs8": "([^"]+)"/)![1]);
   });
 
+  it("makes only the key folder private, not the folders above it", () => {
+    // Regression: a recursive mkdir with mode 0700 made the whole data folder 0700, which shut the
+    // embedded PostgreSQL (another OS user when Mandate runs as root) out of its cluster beside it.
+    const root = mkdtempSync(path.join(os.tmpdir(), "mandate-keys-parent-"));
+    openKeyStore(path.join(root, "data", "keys"));
+    expect(statSync(path.join(root, "data")).mode & 0o777).not.toBe(0o700);
+    expect(statSync(path.join(root, "data", "keys")).mode & 0o777).toBe(0o700);
+  });
+
   it("rotates without invalidating what older keys made", () => {
     const dir = fresh();
     const before = openKeyStore(dir);

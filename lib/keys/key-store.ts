@@ -141,6 +141,9 @@ function toStore(dir: string, raw: KeyFile): KeyStore {
 }
 
 function writeTemp(dir: string, raw: KeyFile): string {
+  // Only the key folder is private: parents made on the way keep the usual mode (a 0700 data folder
+  // would shut out the embedded PostgreSQL, which runs as another user when Mandate runs as root).
+  mkdirSync(path.dirname(dir), { recursive: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   tryChmod(dir, 0o700);
   const temp = `${keyFilePath(dir)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
