@@ -152,7 +152,10 @@ describe("the MCP gateway", () => {
     const result = await call("reroute", { order_id: "ord_get", customer_id: "cus_get", address: { line1: "1 Get St", postcode: "10115" } }, { ...conversation, "Mandate-Customer-Id": "cus_get" });
     expect(result.isError).toBeFalsy();
     await new Promise((resolve) => setTimeout(resolve, 100)); // a stream request would have arrived by now
-    expect(opsMethods.slice(before)).toEqual(["POST", "POST", "POST"]); // initialize, notifications/initialized, tools/call
+    // tools/call (plus initialize and notifications/initialized when the cached connection is new), never a GET.
+    const seen = opsMethods.slice(before);
+    expect(seen.length).toBeGreaterThanOrEqual(1);
+    expect(seen.filter((method) => method !== "POST")).toEqual([]);
   });
 
   it("records an outcome on a pool with one connection (the read-back does not wait for a second)", async () => {
