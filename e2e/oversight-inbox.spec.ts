@@ -119,9 +119,13 @@ test("a supervisor works several agent-flagged cases at once from the keyboard; 
   const table = page.getByRole("table", { name: "Review cases" });
   for (const id of flagged) await expect(table.getByText(id)).toBeVisible();
 
-  // j moves to the first case, x selects it; the second by its checkbox.
-  await page.keyboard.press("j");
-  await expect(table.getByRole("link", { name: "Agent: low confidence" }).first()).toBeFocused();
+  // j moves to the first case, x selects it; the second by its checkbox. A key pressed before the
+  // page's script has started does nothing, so the first j is repeated until it lands (a j that
+  // landed focuses the first case and ends the retries).
+  await expect(async () => {
+    await page.keyboard.press("j");
+    await expect(table.getByRole("link", { name: "Agent: low confidence" }).first()).toBeFocused({ timeout: 500 });
+  }).toPass({ timeout: 15_000 });
   await page.keyboard.press("x");
   const bulk = page.getByRole("form", { name: "Bulk actions" });
   await expect(bulk).toContainText("1 selected");
