@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import { CallToolRequestSchema, ErrorCode, isJSONRPCRequest, ListToolsRequestSchema, McpError, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { AgentAuthenticator, AgentPrincipal } from "@/lib/api/agent-auth";
-import { answerMcpRequest } from "@/lib/api/mcp-http";
+import { fromNode } from "@/lib/api/http";
+import { answerMcpRequest, MAX_MCP_BODY_BYTES } from "@/lib/api/mcp-http";
+import { SharedServerTransport } from "@/lib/api/mcp-shared-transport";
 import type { RateLimiter } from "@/lib/api/rate-limiter";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { isAppError } from "@/lib/errors";
@@ -27,6 +30,8 @@ export function isGatewayPath(url: string | undefined): boolean {
  * callToolThroughGateway.
  */
 export function createGatewayNodeHandler(deps: GatewayDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const shared = { server: gatewayServer(deps), transport: new SharedServerTransport() };
+  void shared.server.connect(shared.transport);
   return async (req, res) => {
     if (req.method !== "POST") {
       // No server-initiated stream and no sessions to end: GET and DELETE are not offered.
@@ -46,21 +51,63 @@ export function createGatewayNodeHandler(deps: GatewayDeps): (req: IncomingMessa
     const wait = deps.limiter.take(agent.keyId, agent.rateLimitPerSecond);
     if (wait > 0) return send(res, 429, { "retry-after": String(wait) }, rpcError(-32003, `This key is limited to ${agent.rateLimitPerSecond} requests per second.`));
 
-    const server = new Server({ name: "mandate-gateway", title: "Mandate MCP gateway", version: "1.0.0" }, { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: sharedSchemaValidator });
-    server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: (await deps.catalog()).visible }));
-    server.setRequestHandler(CallToolRequestSchema, async (request) => {
-      try {
-        return await callToolThroughGateway(deps, agent, request.params, req.headers);
-      } catch (error) {
-        // Mandate could not decide: nothing reached the upstream. Say so, never a stack.
-        if (isAppError(error) && error.status < 500) return { isError: true, content: [{ type: "text" as const, text: `Not done: ${error.message}` }] };
-        if (!isAppError(error) && !isDatabaseUnavailable(error)) deps.log?.(`gateway: tools/call ${request.params.name} failed: ${(error as Error).stack ?? String(error)}`);
-        const message = isAppError(error) && error.status === 503 ? error.message : isDatabaseUnavailable(error) ? "Mandate cannot reach its database." : "Mandate could not decide.";
-        return { isError: true, content: [{ type: "text" as const, text: `Not done: ${message} Nothing reached the system; try again shortly.` }] };
-      }
-    });
-    await answerMcpRequest(server, req, res, (error) => deps.log?.(`gateway: ${(error as Error).stack ?? String(error)}`));
+    let body: unknown;
+    try {
+      body = JSON.parse((await fromNode(req).readBody(MAX_MCP_BODY_BYTES)).toString("utf8"));
+    } catch (error) {
+      // The SDK's own answers for these two (its transport would read the body itself).
+      if (isAppError(error) && error.status === 413) return send(res, 413, {}, rpcError(-32000, `Payload too large: the body is over ${MAX_MCP_BODY_BYTES / 1024 / 1024} MiB.`));
+      return send(res, 400, {}, rpcError(-32700, "Parse error: Invalid JSON"));
+    }
+    const auth = { token: "", clientId: agent.keyId, scopes: [], extra: { agent } };
+
+    // The common case, a single request after initialization with the headers the protocol asks
+    // for, goes to the process's one server; anything else (initialize, batches, notifications,
+    // headers the SDK refuses) to a server and transport made for this POST, which also answers
+    // every malformed request exactly as the SDK does.
+    if (answersOnSharedServer(req, body)) {
+      const answer = await shared.transport.request(body as JSONRPCRequest, { authInfo: auth, requestInfo: { headers: req.headers } });
+      return send(res, 200, {}, JSON.stringify(answer));
+    }
+    const server = gatewayServer(deps);
+    (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
+    await answerMcpRequest(server, req, res, (error) => deps.log?.(`gateway: ${(error as Error).stack ?? String(error)}`), body);
   };
+}
+
+/** The gateway's MCP server: the tools the policy maps, and every call decided before it goes on. */
+function gatewayServer(deps: GatewayDeps): Server {
+  const server = new Server({ name: "mandate-gateway", title: "Mandate MCP gateway", version: "1.0.0" }, { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: sharedSchemaValidator });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: (await deps.catalog()).visible }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const agent = (extra.authInfo?.extra as { agent?: AgentPrincipal } | undefined)?.agent;
+    if (!agent) throw new McpError(ErrorCode.InternalError, "Internal error");
+    try {
+      return await callToolThroughGateway(deps, agent, request.params, extra.requestInfo?.headers ?? {});
+    } catch (error) {
+      // Mandate could not decide: nothing reached the upstream. Say so, never a stack.
+      if (isAppError(error) && error.status < 500) return { isError: true, content: [{ type: "text" as const, text: `Not done: ${error.message}` }] };
+      if (!isAppError(error) && !isDatabaseUnavailable(error)) deps.log?.(`gateway: tools/call ${request.params.name} failed: ${(error as Error).stack ?? String(error)}`);
+      const message = isAppError(error) && error.status === 503 ? error.message : isDatabaseUnavailable(error) ? "Mandate cannot reach its database." : "Mandate could not decide.";
+      return { isError: true, content: [{ type: "text" as const, text: `Not done: ${message} Nothing reached the system; try again shortly.` }] };
+    }
+  });
+  return server;
+}
+
+/**
+ * Whether the SDK's transport would take this POST as it is and hand the server one request that
+ * needs no per-client state: JSON in, JSON and SSE accepted, a supported protocol version (or
+ * none: the default), one JSON-RPC request that is not `initialize`.
+ */
+function answersOnSharedServer(req: IncomingMessage, body: unknown): boolean {
+  const accept = req.headers.accept ?? "";
+  if (!accept.includes("application/json") || !accept.includes("text/event-stream")) return false;
+  if ((req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase() !== "application/json") return false;
+  const version = req.headers["mcp-protocol-version"];
+  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version as string)) return false;
+  if (req.headers["mcp-session-id"] !== undefined) return false;
+  return isJSONRPCRequest(body) && body.method !== "initialize";
 }
 
 function rpcError(code: number, message: string): string {

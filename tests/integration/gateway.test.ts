@@ -310,4 +310,54 @@ describe("the MCP gateway", () => {
     const forbidden = await rpc({ jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "negotiate", arguments: {} } });
     expect(forbidden.body?.result).toMatchObject({ isError: true });
   });
+
+  it("answers many clients at once that all number their requests 1, each with its own result", async () => {
+    // The gateway answers ordinary requests on one long-lived SDK server; the ids are the clients'
+    // own, so ten clients sending id 1 at the same moment must each get their own answer back.
+    const headers = { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25" };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const customer = `cus_same_id_${i}`;
+        const response = await fetch(`${api.url}/mcp`, {
+          method: "POST",
+          headers: { ...headers, ...conversation, "Mandate-Customer-Id": customer },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "issue_refund", arguments: refundArgs(`${i + 1}.00`, customer, `ord_same_${i}`) } }),
+        });
+        expect(response.status).toBe(200);
+        expect(response.headers.get("content-type")).toBe("application/json");
+        return { i, body: (await response.json()) as { id: number; result: CallToolResult } };
+      }),
+    );
+    for (const { i, body } of answers) {
+      expect(body.id).toBe(1);
+      expect(text(body.result)).toContain(`Refunded ${i + 1}.00 USD to cus_same_id_${i}`);
+    }
+    expect(new Set(answers.map(({ body }) => decisionOf(body.result))).size).toBe(10);
+  });
+
+  it("answers malformed requests as the SDK's transport does, with nothing decided", async () => {
+    const before = await t.db.decision.count();
+    const post = (body: string, extra: Record<string, string> = {}) =>
+      fetch(`${api.url}/mcp`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "application/json, text/event-stream", ...extra }, body });
+    const call = JSON.stringify({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "issue_refund", arguments: refundArgs("1.00") } });
+    const cases: [Response, number, number][] = [
+      [await post("{not json"), 400, -32700],
+      [await post(JSON.stringify({ jsonrpc: "2.0", id: 5 })), 400, -32700],
+      [await post(call, { accept: "application/json" }), 406, -32000],
+      [await post(call, { "content-type": "text/plain" }), 415, -32000],
+      [await post(call, { "mcp-protocol-version": "1999-01-01" }), 400, -32000],
+    ];
+    for (const [response, status, code] of cases) {
+      expect(response.status).toBe(status);
+      expect(((await response.json()) as { error: { code: number } }).error.code).toBe(code);
+    }
+    // A request the server does not know, and invalid params: JSON-RPC errors from the SDK's server.
+    const unknown = (await (await post(JSON.stringify({ jsonrpc: "2.0", id: 6, method: "tools/teleport" }))).json()) as { id: number; error: { code: number } };
+    expect(unknown).toMatchObject({ id: 6, error: { code: -32601 } });
+    const invalid = (await (await post(JSON.stringify({ jsonrpc: "2.0", id: "x", method: "tools/call", params: { arguments: {} } }))).json()) as { id: string; error: { code: number } };
+    // (The SDK's server answers a request its schema refuses with -32603, not -32602: its behaviour.)
+    expect(invalid).toMatchObject({ id: "x", error: { code: expect.any(Number) } });
+    expect([-32602, -32603]).toContain(invalid.error.code);
+    expect(await t.db.decision.count()).toBe(before);
+  });
 });
