@@ -14,6 +14,8 @@ export default defineConfig({
           include: ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           env: { MANDATE_KEYS_DIR: ".data/test-unit-keys" },
+          // Property tests run hundreds of generated cases: 5 s was seen to run out on a busy 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {
