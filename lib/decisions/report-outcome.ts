@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { AgentPrincipal } from "@/lib/api/agent-auth";
-import { writeAudit, type AuditEvent } from "@/lib/audit/record-audit";
+import { auditInsertSelect, buildAuditRow, writeAudit, type AuditEvent } from "@/lib/audit/record-audit";
 import { canonicalJson } from "@/lib/engine";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -120,6 +120,33 @@ export async function reportOutcome(
   } finally {
     client.release();
   }
+}
+
+// The common case of an enforcement point's report in one statement: the decision is still
+// executable, this exact action was carried out, nothing was reported for it yet, and no stop
+// switch is in force anywhere (with one, the full path decides whether it covers the decision).
+const EXECUTED_AT_ONCE_SQL = `WITH d AS (
+    UPDATE decisions SET status = 'executed', updated_at = now()
+     WHERE id = $1 AND agent_id = $2::uuid AND status IN ('allowed', 'approved') AND action_digest = $3
+       AND NOT EXISTS (SELECT 1 FROM outcomes WHERE decision_id = $1)
+       AND NOT EXISTS (SELECT 1 FROM stop_switches WHERE lifted_at IS NULL)
+     RETURNING id),
+  o AS (INSERT INTO outcomes (id, decision_id, status, action_digest, external_ref, detail, created_at)
+        SELECT gen_random_uuid(), d.id, 'executed', $3, NULL, $4::jsonb, now() FROM d),
+  a AS (${auditInsertSelect("$5::jsonb", "d", "d.id")})
+SELECT count(*)::int AS n FROM d`;
+
+/**
+ * `executed`, reported by an enforcement point that has just carried the action out (the MCP
+ * gateway, after the upstream answered): the same record, audit entry and checks as reportOutcome,
+ * in one round trip when nothing is unusual, and through reportOutcome otherwise (a stop in force,
+ * a decision no longer executable, an outcome already reported), which then decides and explains.
+ */
+export async function recordExecutedOutcome(pool: pg.Pool, agent: AgentPrincipal, decisionId: string, actionDigest: string, detail: Record<string, string | number | boolean | null>): Promise<void> {
+  const entry = buildAuditRow({ type: "agent", id: agent.agentId, label: agent.agentName }, { action: "outcome.executed", subjectType: "decision", subjectId: decisionId, data: { external_ref: null, detail } }, new Date());
+  const { rows } = await pool.query<{ n: number }>(EXECUTED_AT_ONCE_SQL, [decisionId, agent.agentId, actionDigest, JSON.stringify(detail), JSON.stringify(entry)]);
+  if (rows[0]?.n === 1) return;
+  await reportOutcome(pool, agent, decisionId, { status: "executed", action_digest: actionDigest, detail });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AgentPrincipal } from "@/lib/api/agent-auth";
 import { createDecision, type DecisionService } from "@/lib/decisions/create-decision";
 import { readDecisionForAgent } from "@/lib/decisions/get-decision";
-import { recordUnknownOutcome, reportOutcome } from "@/lib/decisions/report-outcome";
+import { recordExecutedOutcome, recordUnknownOutcome, reportOutcome } from "@/lib/decisions/report-outcome";
 import type { DecisionRequestBody } from "@/lib/decisions/schemas";
 import { drawFromId } from "@/lib/ids";
 import { preEvaluate, toolCallDigest, type DecisionRequest } from "@/lib/engine";
@@ -115,8 +115,10 @@ async function forward(service: GatewayService, agent: AgentPrincipal, entry: Ca
     settle(service, agent, decisionId, () => recordUnknownOutcome(service.pool, agent, decisionId, `${entry.upstream.name}: ${why}`));
     return outcomeUnknown(decisionId, entry.upstream.name, why);
   }
-  const status = result.isError ? "failed" : "executed";
-  settle(service, agent, decisionId, () => reportOutcome(service.pool, agent, decisionId, { status, action_digest: digest, detail: { upstream: entry.upstream.name, tool: call.name } }));
+  const detail = { upstream: entry.upstream.name, tool: call.name };
+  settle(service, agent, decisionId, () =>
+    result.isError ? reportOutcome(service.pool, agent, decisionId, { status: "failed", action_digest: digest, detail }) : recordExecutedOutcome(service.pool, agent, decisionId, digest, detail),
+  );
   return withDecision(result, decisionId);
 }
 

@@ -5,12 +5,12 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
 import type { Actor } from "../../lib/audit/actor";
 import { decideApproval } from "../../lib/approvals/decide-approval";
 import { createPool } from "../../lib/db/pool";
-import { reportOutcome } from "../../lib/decisions/report-outcome";
+import { recordExecutedOutcome, reportOutcome } from "../../lib/decisions/report-outcome";
 import { PaymentGateway } from "../../lib/demo/systems/payment-gateway";
 import { drainGatewayOutcomes } from "../../lib/gateway/call-tool";
 import { callUpstream } from "../../lib/gateway/call-upstream";
@@ -180,6 +180,59 @@ describe("the MCP gateway", () => {
       expect(repeat.status).toBe(200);
     } finally {
       await pool.end();
+    }
+  });
+
+  it("records an executed call in one statement the same way as the agent's own report, and falls back to it when anything is unusual", async () => {
+    const agent = await t.db.agent.findFirstOrThrow({ where: { name: "support-bot" } });
+    const principal = { keyId: "k", agentId: agent.id, agentName: agent.name, rateLimitPerSecond: 0 };
+    const allow = async (customer: string) => {
+      const response = await fetch(`${api.url}/api/v1/decisions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ action: "shipment.reroute", customer: { id: customer, verified: true }, params: { order_id: `ord_${customer}` }, data_sources: ["orders", "shipments"] }),
+      });
+      const decision = (await response.json()) as { id: string; decision: string; action_digest: string };
+      expect(decision.decision).toBe("allow");
+      return decision;
+    };
+    const recorded = async (id: string) => ({
+      status: (await row(id)).status,
+      outcomes: await t.db.outcome.findMany({ where: { decisionId: id }, select: { status: true, actionDigest: true, detail: true } }),
+      audit: await t.db.auditEntry.findMany({ where: { subjectId: id, action: { startsWith: "outcome." } }, select: { action: true, actorType: true, actorId: true, actorLabel: true, data: true } }),
+      cases: await t.db.reviewCase.findMany({ where: { decisionId: id }, select: { source: true } }),
+    });
+    const detail = { upstream: "ops", tool: "reroute" };
+    const pool = createPool(t.appUrl, 2); // as the application's own role, which may not rewrite audit entries
+    onTestFinished(() => pool.end());
+
+    // One statement, and the same rows as the agent API's report.
+    const fast = await allow("cus_fast");
+    const viaApi = await allow("cus_api");
+    await recordExecutedOutcome(pool, principal, fast.id, fast.action_digest, detail);
+    await reportOutcome(pool, principal, viaApi.id, { status: "executed", action_digest: viaApi.action_digest, detail });
+    const [a, b] = [await recorded(fast.id), await recorded(viaApi.id)];
+    const apart = (r: typeof a) => ({ ...r, outcomes: r.outcomes.map(({ actionDigest: _, ...rest }) => rest) });
+    expect(apart(a)).toEqual(apart(b));
+    expect(b.outcomes[0]!.actionDigest).toBe(viaApi.action_digest);
+    expect(a).toMatchObject({ status: "executed", outcomes: [{ status: "executed", actionDigest: fast.action_digest, detail }], audit: [{ action: "outcome.executed", actorType: "agent", actorId: agent.id }], cases: [] });
+    // Reported twice: the second goes the full way and finds the identical report (no second row).
+    await recordExecutedOutcome(pool, principal, fast.id, fast.action_digest, detail);
+    expect((await recorded(fast.id)).outcomes).toHaveLength(1);
+
+    // Another action than the one decided: the full path refuses it and opens a case.
+    const other = await allow("cus_other");
+    await expect(recordExecutedOutcome(pool, principal, other.id, "sha256:" + "0".repeat(64), detail)).rejects.toMatchObject({ code: "action_mismatch" });
+    expect(await recorded(other.id)).toMatchObject({ status: "allowed", outcomes: [], cases: [{ source: "action_mismatch" }] });
+
+    // A stop in force anywhere: the full path decides whether it covers this decision (here it does).
+    const paused = await allow("cus_paused");
+    await t.query(`INSERT INTO stop_switches (id, scope, target, reason, created_by, created_at) VALUES (gen_random_uuid(), 'action', 'shipment.reroute', 'carrier incident', 'it@example.com', now())`);
+    try {
+      await recordExecutedOutcome(pool, principal, paused.id, paused.action_digest, detail);
+      expect(await recorded(paused.id)).toMatchObject({ status: "executed", cases: [{ source: "executed_while_paused" }] });
+    } finally {
+      await t.query(`UPDATE stop_switches SET lifted_at = now(), lifted_by = 'it@example.com', lift_reason = 'test over' WHERE lifted_at IS NULL`);
     }
   });
 
