@@ -3,6 +3,7 @@ import { sharedSchemaValidator } from "@/lib/api/mcp-schema-validator";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { nodeFetch } from "./node-fetch";
 import type { UpstreamTool } from "./schemas";
 
 export type { UpstreamTool } from "./schemas";
@@ -167,18 +168,18 @@ function newTransport(url: string, headers: Record<string, string>): StreamableH
 }
 
 /**
- * The transport's fetch. It adds the current call's extra headers, and answers the transport's
+ * The transport's fetch (node:http, see node-fetch.ts). It adds the current call's extra headers, and answers the transport's
  * optional GET (a stream for server-initiated messages, which the gateway does not take) with
  * 405 itself, as a server without that stream would: no idle stream is held open per upstream.
  */
 async function gatewayFetch(input: string | URL, init?: RequestInit): Promise<Response> {
   if ((init?.method ?? "GET").toUpperCase() === "GET") return new Response(null, { status: 405 });
   const call = perCall.getStore();
-  if (!call) return fetch(input, init);
-  if (!call.headers) return fetch(input, { ...init, signal: call.signal });
+  if (!call) return nodeFetch(input, init);
+  if (!call.headers) return nodeFetch(input, { ...init, signal: call.signal });
   const merged = new Headers(init?.headers);
   for (const [name, value] of Object.entries(call.headers)) merged.set(name, value);
-  return fetch(input, { ...init, headers: merged, signal: call.signal });
+  return nodeFetch(input, { ...init, headers: merged, signal: call.signal });
 }
 
 /** Runs one SDK request and turns what went wrong into the three errors callers tell apart. */

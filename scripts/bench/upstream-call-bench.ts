@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { z } from "zod";
+import { nodeFetch } from "@/lib/tool-servers/node-fetch";
 import { callUpstreamTool, closeUpstreamClients } from "@/lib/tool-servers/upstream-client";
 
 // What callUpstreamTool adds over the cheapest possible call of the same tool: one hand-written
@@ -41,7 +42,9 @@ const url = `http://127.0.0.1:${port}/mcp`;
 const headers = { Authorization: "Bearer bench" };
 
 let id = 0;
-async function raw(): Promise<void> {
+const raw = () => rawWith(fetch);
+const rawNode = () => rawWith(nodeFetch);
+async function rawWith(fetch: (url: string, init: RequestInit) => Promise<Response>): Promise<void> {
   const response = await fetch(url, {
     method: "POST",
     headers: { ...headers, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-11-25", "mandate-grant": "g" },
@@ -66,9 +69,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function measure(name: string, fn: () => Promise<void>, calls: number, concurrency: number): Promise<{ name: string; p50: number; p99: number }> {
+interface Row {
+  name: string;
+  p50: number;
+  p99: number;
+  /** This process's CPU per call (the client's side: the upstream runs in another process). */
+  cpuUs: number;
+}
+
+async function measure(name: string, fn: () => Promise<void>, calls: number, concurrency: number): Promise<Row> {
   for (let i = 0; i < 200; i++) await fn();
   const times: number[] = [];
+  const cpu = process.cpuUsage();
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -79,19 +91,21 @@ async function measure(name: string, fn: () => Promise<void>, calls: number, con
       }
     }),
   );
+  const used = process.cpuUsage(cpu);
   times.sort((a, b) => a - b);
-  return { name, p50: percentile(times, 50), p99: percentile(times, 99) };
+  return { name, p50: percentile(times, 50), p99: percentile(times, 99), cpuUs: (used.user + used.system) / calls };
 }
 
-const rows: { name: string; p50: number; p99: number }[] = [];
+const rows: Row[] = [];
 for (const concurrency of [1, 10, 50]) {
   // Interleaved rounds so that neither side gets the warmer machine.
   for (let round = 0; round < 2; round++) {
-    rows.push({ ...(await measure("raw fetch", raw, CALLS, concurrency)), name: `raw fetch        c=${concurrency} round ${round + 1}` });
+    rows.push({ ...(await measure("raw fetch", raw, CALLS, concurrency)), name: `raw global fetch c=${concurrency} round ${round + 1}` });
+    rows.push({ ...(await measure("raw nodeFetch", rawNode, CALLS, concurrency)), name: `raw nodeFetch    c=${concurrency} round ${round + 1}` });
     rows.push({ ...(await measure("callUpstreamTool", gateway, CALLS, concurrency)), name: `callUpstreamTool c=${concurrency} round ${round + 1}` });
   }
 }
 rows.push({ ...(await measure("fresh", fresh, Math.min(CALLS, 500), 1)), name: "fresh Client per call c=1" });
-for (const row of rows) console.log(`${row.name.padEnd(32)} p50 ${row.p50.toFixed(3)} ms  p99 ${row.p99.toFixed(3)} ms`);
+for (const row of rows) console.log(`${row.name.padEnd(32)} p50 ${row.p50.toFixed(3)} ms  p99 ${row.p99.toFixed(3)} ms  client CPU ${row.cpuUs.toFixed(0)} µs/call`);
 await closeUpstreamClients();
 child.kill();
