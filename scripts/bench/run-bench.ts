@@ -173,13 +173,13 @@ function report({ machine, date, sections, targets }: Summary): string {
     lines.push(
       table(
         ["run", "tool", "calls/s", "p50 ms", "p90 ms", "p99 ms", "failed", "decisions", "cores: node / postgres / loadgen / other", "CPU µs per call: node / postgres"],
-        [...gateway.pairs.flatMap((p) => [row(p.direct), row(p.gateway)]), row(gateway.limited)],
+        [...gateway.pairs.flatMap((p) => [row(p.direct), row(p.gateway)]), ...gateway.fixedRate.pairs.flatMap((p) => [row(p.direct), row(p.gateway)]), row(gateway.limited)],
       ),
     );
     lines.push(
       table(
         ["postgres sessions (average)", "running", "lock wait", "io/wal wait", "idle in tx", "idle"],
-        [...gateway.pairs.flatMap((p) => [p.direct, p.gateway]), gateway.limited].map((run) => [
+        [...gateway.pairs.flatMap((p) => [p.direct, p.gateway]), ...gateway.fixedRate.pairs.flatMap((p) => [p.direct, p.gateway]), gateway.limited].map((run) => [
           run.name,
           ...[run.postgresSessions.running, run.postgresSessions.lockWait, run.postgresSessions.ioWait, run.postgresSessions.idleInTransaction, run.postgresSessions.idle].map(String),
         ]),
@@ -190,6 +190,10 @@ function report({ machine, date, sections, targets }: Summary): string {
         `through the gateway p50 ${gateway.medians.gateway.p50} ms, p99 ${gateway.medians.gateway.p99} ms, ${number(gateway.medians.gateway.requestsPerSecond)} calls/s`,
     );
     lines.push(`the gateway adds ${gateway.overheadMs.p50} ms at p50 and ${gateway.overheadMs.p99} ms at p99 (median over pairs), +${gateway.serverCpuAddedUs} µs node CPU and ${gateway.postgresCpuPerCallUs} µs PostgreSQL CPU per call`);
+    lines.push(
+      `at ${gateway.fixedRate.rate} calls/s offered: direct p50 ${gateway.fixedRate.medians.direct.p50} ms, through the gateway p50 ${gateway.fixedRate.medians.gateway.p50} ms; ` +
+        `the gateway adds ${gateway.fixedRate.overheadMs.p50} ms at p50 and ${gateway.fixedRate.overheadMs.p99} ms at p99`,
+    );
     lines.push(`limited lane (reroute_parcel → shipment.reroute, a per-customer limit; the carrier refuses: not that customer's parcel): ${number(gateway.limited.requestsPerSecond)} calls/s, p50 ${gateway.limited.latencyMs.p50} ms, p99 ${gateway.limited.latencyMs.p99} ms`);
     lines.push(`gateway decisions (action decision → status): ${Object.entries(gateway.decisions).map(([key, count]) => `${key} ${number(count)}`).join(", ")}`);
     lines.push(`cleanup: server exited ${gateway.cleanup.serverExited}, postgres stopped ${gateway.cleanup.postgresStopped}, leftover processes ${gateway.cleanup.leftover.length}`);
