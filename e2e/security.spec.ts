@@ -182,3 +182,15 @@ test("malformed path parameters are 400 or 404, never 500", async ({ page }) => 
     expect((await page.request.get(path, { maxRedirects: 0 })).status(), path).toBe(status);
   }
 });
+
+test("static assets come from public/: robots.txt keeps the console out of search engines, the icon is linked", async ({ page, request }) => {
+  const robots = await request.get("/robots.txt");
+  expect(robots.status()).toBe(200);
+  expect(await robots.text()).toContain("Disallow: /");
+  const icon = await request.get("/icon.svg");
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toContain("image/svg+xml");
+  await page.goto("/login");
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute("href", /\/icon\.svg/);
+  await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", /noindex/);
+});
