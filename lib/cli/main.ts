@@ -84,9 +84,11 @@ const program = new Command()
 program
   .command("start")
   .description("start the console and agent API (embedded PostgreSQL unless DATABASE_URL is set)")
-  .option("--no-build", "do not build even when the production build is missing or stale")
-  .action(async (options: { build: boolean }) => {
-    const server = await startServer({ build: options.build });
+  .option("--build", "build the console first, even when a build exists")
+  .option("--no-build", "never build (fails when there is no build)")
+  .addHelpText("after", "\nWithout either, the console is built only when no build exists; a build older than the sources is started as it is, with a warning.")
+  .action(async (options: { build?: boolean }) => {
+    const server = await startServer({ build: options.build === true ? "always" : options.build === false ? "never" : "if-missing" });
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) {

@@ -65,6 +65,26 @@ export async function buildApp(root = PROJECT_ROOT): Promise<void> {
   await writeFile(path.join(root, STAMP), digest);
 }
 
+/** How `mandate start` treats the production build: build only when there is none (the default), always, or never. */
+export type BuildChoice = "if-missing" | "always" | "never";
+
+/**
+ * Before starting: a missing build is made; a build older than the sources is used as it is, with
+ * a warning (a deployment never rebuilds itself by surprise), unless a rebuild was asked for.
+ */
+export async function prepareBuild(choice: BuildChoice, log: (line: string) => void, root = PROJECT_ROOT): Promise<void> {
+  if (choice === "never") return;
+  if (choice === "always") {
+    log("building the console (--build)…");
+    return buildApp(root);
+  }
+  if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
+    log("no production build yet: building (about a minute)…");
+    return buildApp(root);
+  }
+  if (!(await buildIsCurrent(root))) log("warning: the production build is older than the sources; starting it as it is (run `mandate build`, or start with --build, to rebuild)");
+}
+
 export async function ensureBuild(log: (line: string) => void, root = PROJECT_ROOT): Promise<void> {
   if (await buildIsCurrent(root)) return;
   log("the production build is missing or stale: building (about a minute)…");

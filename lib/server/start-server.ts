@@ -24,7 +24,7 @@ import { writerFor } from "@/lib/decisions/create-decision";
 import { startRecommendationRefresher } from "@/lib/autonomy/recommendation-refresher";
 import { DEFAULT_HISTORY, seedHistory } from "@/lib/history/seed-history";
 import { exportToProcessEnv, getEnv } from "@/lib/env";
-import { ensureBuild, PROJECT_ROOT } from "./build";
+import { prepareBuild, PROJECT_ROOT, type BuildChoice } from "./build";
 import { persistedSecret } from "./secret";
 import { getKeyStore } from "@/lib/keys/current-key-store";
 import { publicJwks } from "@/lib/keys/key-store";
@@ -58,9 +58,9 @@ export interface RunningServer {
  * HTTP server that answers the agent API's hot paths itself and hands every other request to
  * Next.js (docs/decisions/0002-custom-server.md).
  */
-export async function startServer(options: { build: boolean }): Promise<RunningServer> {
+export async function startServer(options: { build: BuildChoice }): Promise<RunningServer> {
   const env = getEnv();
-  if (options.build) await ensureBuild(log);
+  await prepareBuild(options.build, log);
 
   const database = await openDatabase(log);
   const keys = getKeyStore();
