@@ -115,7 +115,7 @@ async function resolveClusterDir(dataDir: string): Promise<string> {
  * PostgreSQL's page cache: an eighth of the machine's memory, between 128 MB (its default) and
  * 1 GB. With the default, a decisions table of a few GB is read back from the OS for every
  * decision (2–10 block reads each), which cost 15–20% of the decision throughput on this 2-core
- * machine (BENCHMARKS.md, "Morning: PostgreSQL's page cache").
+ * machine (docs/benchmarks-journal.md, "Morning: PostgreSQL's page cache").
  */
 export function sharedBuffersMb(totalBytes = os.totalmem()): number {
   return Math.min(1024, Math.max(128, Math.floor(totalBytes / 8 / 2 ** 20)));
@@ -156,7 +156,7 @@ export async function startEmbeddedPostgres(
       ...["-c", `shared_buffers=${sharedBuffersMb()}MB`],
       // Checkpoints by time, not by WAL volume: with the default 1 GB, a full decision load forced
       // one about every minute, each followed by a second of full-page images in which commits
-      // halved (BENCHMARKS.md, "Later morning"). Recovery after a crash replays at most this much.
+      // halved (docs/benchmarks-journal.md, "Later morning"). Recovery after a crash replays at most this much.
       ...["-c", `max_wal_size=${MAX_WAL_SIZE}`, "-c", `checkpoint_timeout=${CHECKPOINT_TIMEOUT}`],
     ],
     onLog: (message) => {

@@ -58,7 +58,7 @@ export function getPool(): pg.Pool {
  * The agent API's pool (decisions, outcomes, keys, the policy in force). Its statements are
  * prepared and select by equality (a key's hash, a decision's id, a limit's scope) or take a whole
  * batch of rows as one JSON parameter, so a generic plan is as good as a custom one, and forcing it
- * spares PostgreSQL planning the decision writer's statements again at every batch (BENCHMARKS.md).
+ * spares PostgreSQL planning the decision writer's statements again at every batch (docs/benchmarks-journal.md).
  */
 export function getAgentPool(): pg.Pool {
   return sharedPool("agent", { genericPlans: true });

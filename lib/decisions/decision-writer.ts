@@ -149,7 +149,7 @@ export interface LimitedWrite extends LimitedRequest {
  * order (adding the batch's earlier allowed rows to the count); the second inserts and commits.
  * Concurrent requests cannot slip under a limit together, in this process or another. That commit
  * also carries the plain rows queued behind the plain write in flight, which saves them a commit
- * of their own (at 1,000/s: fewer commits, 5–20% less PostgreSQL CPU a decision; BENCHMARKS.md,
+ * of their own (at 1,000/s: fewer commits, 5–20% less PostgreSQL CPU a decision; docs/benchmarks-journal.md,
  * 2026-11-22).
  *
  * Every caller hears only after its own row committed: durability is unchanged. A batch that
@@ -168,7 +168,7 @@ export class DecisionWriter {
     /**
      * maxInFlight: plain writes under way at once (default 1). One at a time makes larger batches
      * and less CPU per decision, and measured better at full load and at 1,000/s than two
-     * (BENCHMARKS.md, 2026-11-21 night); the cost is that a slow statement delays the rows behind it.
+     * (docs/benchmarks-journal.md, 2026-11-21 night); the cost is that a slow statement delays the rows behind it.
      */
     options: { maxBatch?: number; maxInFlight?: number } = {},
   ) {
@@ -177,7 +177,7 @@ export class DecisionWriter {
     // One batch at a time: its batches would mostly wait on each other's locks anyway (every refund
     // of an agent counts under that agent's scope), so the next batch gathers everything that
     // arrived meanwhile instead. (Measured: two at once, or the next one starting as soon as the
-    // first has counted, make smaller batches and do worse; BENCHMARKS.md.)
+    // first has counted, make smaller batches and do worse; docs/benchmarks-journal.md.)
     this.limited = new Batcher((writes) => this.writeLocked(writes), { maxInFlight: 1, maxBatch });
   }
 
