@@ -12,6 +12,7 @@ trap cleanup EXIT
 step() { printf '\n=== %s\n' "$*"; }
 step "lint";        npx --no-install eslint .
 step "typecheck";   npx --no-install tsc --noEmit
+step "domains";     node --import tsx scripts/check-domain-cycles.ts
 step "unit";        npx --no-install vitest run --project unit
 step "integration"; npx --no-install vitest run --project integration
 step "e2e";         bash scripts/test-e2e.sh
