@@ -178,6 +178,9 @@ test("malformed path parameters are 400 or 404, never 500", async ({ page }) => 
     ["/api/auth/nonsense", 404],
     ["/approvals/------------------------------------", 404],
     ["/drafts/------------------------------------", 404],
+    ["/api/console/simulations/nope", 404],
+    ["/api/console/simulations/shadow/nope", 404],
+    ["/api/console/dashboards?range=5y", 400],
   ] as const) {
     expect((await page.request.get(path, { maxRedirects: 0 })).status(), path).toBe(status);
   }
@@ -193,4 +196,19 @@ test("static assets come from public/: robots.txt keeps the console out of searc
   await page.goto("/login");
   await expect(page.locator('link[rel="icon"]')).toHaveAttribute("href", /\/icon\.svg/);
   await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", /noindex/);
+});
+
+test("the console's JSON routes answer problem+json: 401 signed out, 403 without the permission", async ({ request, browser }) => {
+  for (const path of ["/api/console/dashboards", "/api/console/simulations/00000000-0000-0000-0000-000000000000", "/api/v1/admin/audit/verify"]) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(401);
+    expect(response.headers()["content-type"], path).toContain("application/problem+json");
+    expect(await response.json(), path).toMatchObject({ status: 401, code: "unauthenticated" });
+  }
+  const page = await browser.newPage();
+  await signIn(page, "legal"); // legal has no dashboards
+  const refused = await page.request.get("/api/console/dashboards");
+  expect(refused.status()).toBe(403);
+  expect(await refused.json()).toMatchObject({ status: 403, code: "forbidden" });
+  await page.close();
 });

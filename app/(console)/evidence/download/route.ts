@@ -1,5 +1,5 @@
 import { getPrisma } from "@/lib/db/prisma";
-import { downloadRoute } from "@/lib/download-route";
+import { downloadRoute } from "@/lib/api/download-route";
 import { buildEvidenceBundle } from "@/lib/evidence/build-evidence-bundle";
 import { evidencePeriodInput } from "@/lib/evidence/schemas";
 import { parseOrThrow } from "@/lib/validation";

@@ -1,5 +1,5 @@
 import { getPrisma } from "@/lib/db/prisma";
-import { downloadRoute } from "@/lib/download-route";
+import { downloadRoute } from "@/lib/api/download-route";
 import { exportHistoryCsv } from "@/lib/history/export-history-csv";
 import { readHistoryParams } from "@/lib/history/history-filters";
 
