@@ -32,6 +32,7 @@ const envSchema = z.object({
   // is then taken that many hops back in X-Forwarded-For (0: the connection's own address).
   MANDATE_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(5).default(0),
   MANDATE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  MANDATE_LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   // Days raw decision records are kept at least (lib/retention): six months is the floor.
   // The key store (lib/keys) and the audit log's witness (lib/audit/witness.ts): outside the database.
   MANDATE_KEYS_DIR: z.string().optional(),

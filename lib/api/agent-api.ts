@@ -14,7 +14,7 @@ import { createAgentReview } from "@/lib/reviews/create-agent-review";
 import type { ShadowSink } from "@/lib/simulation/shadow";
 import { fieldErrors } from "@/lib/validation";
 import type { AgentAuthenticator, AgentPrincipal } from "./agent-auth";
-import { fromNode, json, problem, readJsonBody, sendNode, validationError, type ApiRequest, type ApiResponse } from "./http";
+import { fromNode, json, problem, readJsonBody, requestIdOf, sendNode, validationError, withRequestId, type ApiRequest, type ApiResponse } from "./http";
 import { buildOpenApiDocument } from "./openapi";
 import type { RateLimiter } from "./rate-limiter";
 
@@ -101,6 +101,13 @@ export function createAgentApi(deps: AgentApiDeps): (req: ApiRequest) => Promise
   }
 
   return async function handle(req: ApiRequest): Promise<ApiResponse> {
+    // Every answer names its request (X-Request-ID, and `request_id` in a problem): the agent's
+    // own id when it sent one, else one made here, so both sides' logs meet.
+    const requestId = requestIdOf(req);
+    return withRequestId(await answer(req, requestId), requestId);
+  };
+
+  async function answer(req: ApiRequest, requestId: string): Promise<ApiResponse> {
     const agentRef: { agent: AgentPrincipal | null } = { agent: null };
     try {
       return await route(req, agentRef);
@@ -118,10 +125,10 @@ export function createAgentApi(deps: AgentApiDeps): (req: ApiRequest) => Promise
       if (isUnstorableText(error)) {
         return problem(new AppError("validation_failed", "The request holds text that cannot be stored (a NUL character or an invalid encoding)."));
       }
-      deps.log?.(`agent API error on ${req.method} ${req.path}: ${(error as Error).stack ?? String(error)}`);
+      deps.log?.(`agent API error on ${req.method} ${req.path} (request ${requestId}): ${(error as Error).stack ?? String(error)}`);
       return problem(new AppError("internal", "internal"));
     }
-  };
+  }
 }
 
 /** Binds the agent API to node:http: the production hot path. */

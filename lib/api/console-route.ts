@@ -3,6 +3,7 @@ import { can, type Permission } from "@/lib/auth/permissions";
 import { getSessionActor } from "@/lib/auth/session";
 import { AppError, isAppError } from "@/lib/errors";
 import { json, problem, toFetch } from "./http";
+import { componentLogger } from "@/lib/logger";
 
 /**
  * A console JSON route (what the console's pages poll): the signed-in person must hold
@@ -23,7 +24,7 @@ export function consoleJsonRoute<Params = Record<string, never>>(
       return toFetch(json(200, await load({ actor, search: new URL(request.url).searchParams, params })));
     } catch (error) {
       if (isAppError(error) && error.status < 500) return toFetch(problem(error));
-      console.error(`mandate: ${new URL(request.url).pathname} failed`, error);
+      componentLogger("console").error({ err: error, path: new URL(request.url).pathname }, "console route failed");
       return toFetch(problem(isAppError(error) ? error : new AppError("internal", "internal")));
     }
   };

@@ -1,6 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { newId } from "@/lib/ids";
 import { AppError, type ErrorCode, type FieldError } from "@/lib/errors";
 import { firstInvalidUtf8Byte, JsonInputError, parseExactJson } from "@/lib/exact-json";
 
@@ -55,6 +56,24 @@ export function problem(error: AppError, headers: Record<string, string> = {}): 
   };
   if (error.errors?.length) body.errors = error.errors;
   return { status: error.status, headers: { "content-type": "application/problem+json; charset=utf-8", "cache-control": "no-store", ...headers }, body: JSON.stringify(body) };
+}
+
+// What a header can carry back unchanged (visible ASCII, tab, obs-text), up to 1 KiB.
+const WRITABLE_HEADER = /^[\t\x20-\x7e\x80-\xff]{1,1024}$/;
+
+/** The request's X-Request-ID when it can be echoed, else one made now (`req_…`): for the logs of both sides. */
+export function requestIdOf(req: ApiRequest): string {
+  const given = req.header("x-request-id");
+  return given !== undefined && WRITABLE_HEADER.test(given) ? given : newId("req");
+}
+
+/** Every answer carries the request id in X-Request-ID, and a problem also in its body (`request_id`). */
+export function withRequestId(response: ApiResponse, requestId: string): ApiResponse {
+  response.headers["x-request-id"] = requestId;
+  if (response.status >= 400 && response.headers["content-type"]?.startsWith("application/problem+json")) {
+    response.body = JSON.stringify({ ...(JSON.parse(response.body) as Record<string, unknown>), request_id: requestId });
+  }
+  return response;
 }
 
 function tooLarge(): AppError {

@@ -2,6 +2,7 @@ import { startBackgroundLoop } from "@/lib/background-loop";
 import type { Db } from "@/lib/db/prisma";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 import { escalateApprovals, expireApprovals } from "./expire-approvals";
+import { componentLogger } from "@/lib/logger";
 
 /** Expires due holds every second and escalates those close to expiry (every tenth round), in every server process. */
 export function startApprovalSweeper(db: Db, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}) {
@@ -15,6 +16,6 @@ export function startApprovalSweeper(db: Db, options: { intervalMs?: number; onE
         await escalateApprovals(db, owners);
       }
     },
-    { intervalMs: options.intervalMs ?? 1000, onError: options.onError ?? console.error },
+    { intervalMs: options.intervalMs ?? 1000, onError: options.onError ?? ((error: unknown) => componentLogger("approvals").error({ err: error }, "expiring approvals failed")) },
   );
 }

@@ -2,6 +2,7 @@ import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop"
 import type { Db } from "@/lib/db/prisma";
 import type { AuditTrust } from "./audit-trust";
 import { AuditSealRefused, sealAuditLog } from "./seal-audit-log";
+import { componentLogger } from "@/lib/logger";
 
 export type AuditSealer = Pick<BackgroundLoop, "stop">;
 
@@ -11,7 +12,7 @@ export type AuditSealer = Pick<BackgroundLoop, "stop">;
  * A refusal (a forged entry) is reported once per entry, not every second.
  */
 export function startAuditSealer(db: Db, options: { intervalMs?: number; trust?: AuditTrust; onError?: (error: unknown) => void } = {}): AuditSealer {
-  const onError = options.onError ?? ((error: unknown) => console.error("mandate: sealing the audit log failed", error));
+  const onError = options.onError ?? ((error: unknown) => componentLogger("sealer").error({ err: error }, "sealing the audit log failed"));
   let lastRefused: string | null = null;
   return startBackgroundLoop(
     async (loop) => {

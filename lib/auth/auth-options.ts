@@ -10,6 +10,7 @@ import { endConsoleSession, readConsoleSession, SESSION_LIFETIME_MS } from "./co
 import { checkSignInThrottle, recordSignInFailure } from "./sign-in-throttle";
 import { recordSignIn, signInWithPassword } from "./sign-in-with-password";
 import { tooManyAttemptsMessage } from "./throttle-message";
+import { componentLogger } from "@/lib/logger";
 
 /** Thrown by the jwt callback for a cookie whose session ended: next-auth then clears the cookie. */
 class SessionEndedError extends Error {}
@@ -131,7 +132,7 @@ export function getAuthOptions(): AuthOptions {
         // An ended session is an expected answer, not an error worth a stack trace.
         const cause = (metadata as { error?: unknown } | undefined)?.error ?? metadata;
         if (code === "JWT_SESSION_ERROR" && cause instanceof SessionEndedError) return;
-        console.error(`[next-auth][error][${code}]`, metadata);
+        componentLogger("auth").error({ code, err: cause instanceof Error ? cause : undefined, metadata: cause instanceof Error ? undefined : metadata }, "sign-in error");
       },
     },
   };

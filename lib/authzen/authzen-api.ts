@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AgentApiDeps } from "@/lib/api/agent-api";
 import type { AgentPrincipal } from "@/lib/api/agent-auth";
-import { fromNode, json, problem, readJsonBody, sendNode, validationError, type ApiRequest, type ApiResponse } from "@/lib/api/http";
+import { fromNode, json, problem, readJsonBody, requestIdOf, sendNode, validationError, withRequestId, type ApiRequest, type ApiResponse } from "@/lib/api/http";
 import { writeAudit } from "@/lib/audit/record-audit";
 import { idempotencyKeySchema } from "@/lib/decisions/schemas";
 import { isDatabaseUnavailable, isUnstorableText } from "@/lib/db/unavailable";
 import { AppError, isAppError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
 import { fieldErrors } from "@/lib/validation";
 import { asAuthzenError } from "./errors";
 import { evaluateAccess } from "./evaluate-access";
@@ -28,7 +27,6 @@ export function isAuthzenPath(url: string | undefined): boolean {
 const POST_PATHS = new Set<string>([AUTHZEN_PATHS.evaluation, AUTHZEN_PATHS.evaluations, AUTHZEN_PATHS.searchAction]);
 
 // A header value node:http would refuse to write back (it only ever holds what a request could carry).
-const WRITABLE_HEADER = /^[\t\x20-\x7e\x80-\xff]{1,1024}$/;
 
 function methodNotAllowed(allow: string, path: string): ApiResponse {
   return problem(new AppError("method_not_allowed", `Use ${allow} on ${path}.`), { allow });
@@ -119,9 +117,7 @@ export function createAuthzenApi(deps: AgentApiDeps): (req: ApiRequest) => Promi
     const response = await respond(req);
     // § Request Identification: the PEP's X-Request-ID comes back on every answer, errors included;
     // a request without one (or with one no header can carry) gets one made here, for the logs of both sides.
-    const requestId = req.header("x-request-id");
-    response.headers["x-request-id"] = requestId !== undefined && WRITABLE_HEADER.test(requestId) ? requestId : newId("req");
-    return response;
+    return withRequestId(response, requestIdOf(req));
   };
 }
 

@@ -2,6 +2,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/actor";
 import { startBackgroundLoop, type BackgroundLoop } from "@/lib/background-loop";
 import type { Db } from "@/lib/db/prisma";
 import { generateRecommendations, type GenerationResult } from "./generate-recommendations";
+import { componentLogger } from "@/lib/logger";
 
 export type RecommendationRefresher = Pick<BackgroundLoop, "stop">;
 
@@ -22,7 +23,7 @@ export function startRecommendationRefresher(
     {
       intervalMs: options.intervalMs ?? 10 * 60_000,
       firstDelayMs: options.firstRunMs ?? 1_000,
-      onError: options.onError ?? ((error: unknown) => console.error("mandate: generating recommendations failed", error)),
+      onError: options.onError ?? ((error: unknown) => componentLogger("recommendations").error({ err: error }, "generating recommendations failed")),
     },
   );
 }

@@ -153,4 +153,5 @@ export const problemSchema = z
     code: z.string(),
     detail: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    request_id: z.string().optional().meta({ description: "The request's X-Request-ID (the agent's own, or one Mandate made), as in the response header" }),
   });

@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/prisma";
 import { formatCsvRow, trimAmount, type CsvCell } from "./csv-format";
 import { parseHistoryQuery, type HistoryParams, type HistoryQuery } from "./history-filters";
 import { iterateHistory, type HistoryRow } from "./queries";
+import { componentLogger } from "@/lib/logger";
 
 export const HISTORY_CSV_COLUMNS = [
   "id", "created_at", "agent", "action", "intent", "decision", "status", "tier", "owner", "authority",
@@ -45,7 +46,7 @@ export function createHistoryCsvStream(db: Db, query: HistoryQuery, options: { n
         controller.enqueue(encoder.encode(next.value.map((row) => formatCsvRow(cells(row))).join("")));
       } catch (error) {
         // Headers are gone already: aborting the body is the only way to tell the client the file is incomplete.
-        console.error("history export failed", error);
+        componentLogger("history").error({ err: error }, "history export failed");
         controller.error(new Error("The export stopped early."));
       }
     },

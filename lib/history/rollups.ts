@@ -1,6 +1,7 @@
 import { startBackgroundLoop } from "@/lib/background-loop";
 import type pg from "pg";
 import { LATENCY_BOUNDS_SQL } from "@/lib/dashboards/latency-buckets";
+import { componentLogger } from "@/lib/logger";
 
 // Hourly rollups behind the dashboards (docs/decisions/0003-dashboard-rollups.md). The hot path never
 // touches them: a background refresher keeps them current.
@@ -408,7 +409,7 @@ export function startRollupRefresher(
   const wideLookbackMs = options.wideLookbackMs ?? 3 * HOUR_MS;
   const wideEvery = options.wideEvery ?? 60;
   const now = options.now ?? Date.now;
-  const onError = options.onError ?? ((error: unknown) => console.error("mandate: refreshing dashboard rollups failed", error));
+  const onError = options.onError ?? ((error: unknown) => componentLogger("rollups").error({ err: error }, "refreshing dashboard rollups failed"));
   let round = 0;
   return startBackgroundLoop(
     async () => {

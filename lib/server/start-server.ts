@@ -24,6 +24,7 @@ import { writerFor } from "@/lib/decisions/create-decision";
 import { startRecommendationRefresher } from "@/lib/autonomy/recommendation-refresher";
 import { DEFAULT_HISTORY, seedHistory } from "@/lib/history/seed-history";
 import { exportToProcessEnv, getEnv } from "@/lib/env";
+import { componentLogger, lineLogger } from "@/lib/logger";
 import { prepareBuild, PROJECT_ROOT, type BuildChoice } from "./build";
 import { persistedSecret } from "./secret";
 import { getKeyStore } from "@/lib/keys/current-key-store";
@@ -43,7 +44,13 @@ import { GatewayCatalog } from "@/lib/gateway/gateway-catalog";
 import { createGatewayNodeHandler, GATEWAY_PATH, isGatewayPath } from "@/lib/gateway/mcp-endpoint";
 import { grantIssuer } from "@/lib/grants/make-grant";
 
-const log = (line: string) => console.log(`mandate: ${line}`);
+const logger = componentLogger("server");
+const log = (line: string) => logger.info(line);
+// What the request paths report goes out at error level: it is always a failure with its stack.
+const failures = (component: string) => {
+  const child = componentLogger(component);
+  return (line: string) => child.error(line);
+};
 
 /** Where the benchmark's grant-free copy of the agent API answers (MANDATE_BENCH_BASELINE=1 only). */
 export const NO_GRANTS_PREFIX = "/bench/no-grants";
@@ -66,8 +73,8 @@ export async function startServer(options: { build: BuildChoice }): Promise<Runn
   const keys = getKeyStore();
   log(`audit seals are signed by key ${keys.currentSigning().kid} (keys in ${keys.dir}, witness ${env.auditWitness})`);
   if (database.embedded && process.getuid?.() !== 0) {
-    log(
-      "warning: the embedded PostgreSQL runs as this same operating-system user, so a database superuser could read the key store and the witness " +
+    logger.warn(
+      "the embedded PostgreSQL runs as this same operating-system user, so a database superuser could read the key store and the witness " +
         "(pg_read_file, COPY … TO). Run Mandate as root (PostgreSQL then runs as the postgres user) or use an external PostgreSQL on another host (README, \"Audit log\").",
     );
   }
@@ -91,25 +98,25 @@ export async function startServer(options: { build: BuildChoice }): Promise<Runn
     await seedDemoHistory(log);
   }
 
-  const sealer = startAuditSealer(db, { onError: (error) => log(`audit sealing failed (will retry): ${(error as Error).message}`) });
-  const sweeper = startApprovalSweeper(db, { onError: (error) => log(`approval expiry failed (will retry): ${(error as Error).message}`) });
-  const webhooks = startWebhookDispatcher(db, { onError: (error) => log(`webhook delivery failed (will retry): ${(error as Error).message}`) });
-  const rollups = startRollupRefresher(getPool(), { onError: (error) => log(`refreshing dashboard rollups failed (will retry): ${(error as Error).message}`) });
+  const sealer = startAuditSealer(db, { onError: (error) => logger.warn({ err: error }, "audit sealing failed (will retry)") });
+  const sweeper = startApprovalSweeper(db, { onError: (error) => logger.warn({ err: error }, "approval expiry failed (will retry)") });
+  const webhooks = startWebhookDispatcher(db, { onError: (error) => logger.warn({ err: error }, "webhook delivery failed (will retry)") });
+  const rollups = startRollupRefresher(getPool(), { onError: (error) => logger.warn({ err: error }, "refreshing dashboard rollups failed (will retry)") });
   // Runs once shortly after start (the demo history above is loaded by then), then every 10 minutes.
-  const recommendations = startRecommendationRefresher(db, { onError: (error) => log(`generating recommendations failed (will retry): ${(error as Error).message}`) });
+  const recommendations = startRecommendationRefresher(db, { onError: (error) => logger.warn({ err: error }, "generating recommendations failed (will retry)") });
   const pool = getAgentPool();
   const runtime = new PolicyRuntime(pool);
   await runtime.start();
-  const shadow = new ShadowEvaluator(getPool(), { onError: (error) => log(`shadow evaluation failed (will retry): ${(error as Error).message}`) });
+  const shadow = new ShadowEvaluator(getPool(), { onError: (error) => logger.warn({ err: error }, "shadow evaluation failed (will retry)") });
   await shadow.start();
-  const simulations = startSimulationRunner(getPool(), { log });
+  const simulations = startSimulationRunner(getPool(), { log: lineLogger("simulation") });
   const auth = new AgentAuthenticator(pool);
   const limiter = new RateLimiter();
-  const agentApi = createNodeHandler({ pool, runtime, auth, limiter, shadow, log });
-  const authzenApi = createAuthzenNodeHandler({ pool, runtime, auth, limiter, shadow, log });
+  const agentApi = createNodeHandler({ pool, runtime, auth, limiter, shadow, log: failures("agent-api") });
+  const authzenApi = createAuthzenNodeHandler({ pool, runtime, auth, limiter, shadow, log: failures("authzen") });
   // For `npm run bench` only (MANDATE_BENCH_BASELINE=1): the same handler without grant signing, at
   // NO_GRANTS_PREFIX + /api/v1/…, so one run measures what signing costs the hot path.
-  const agentApiWithoutGrants = env.MANDATE_BENCH_BASELINE === "1" ? createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), shadow, log, grants: false }) : null;
+  const agentApiWithoutGrants = env.MANDATE_BENCH_BASELINE === "1" ? createNodeHandler({ pool, runtime, auth, limiter: new RateLimiter(), shadow, log: failures("agent-api"), grants: false }) : null;
 
   const app = next({ dev: false, dir: PROJECT_ROOT, hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
@@ -122,8 +129,8 @@ export async function startServer(options: { build: BuildChoice }): Promise<Runn
 
   // The MCP gateway at /mcp: every tool call decided before it reaches an upstream.
   // Its upstreams are the tool servers IT registered (`mandate tools add`, the console's Tool servers page).
-  const catalog = new GatewayCatalog(runtime, () => loadUpstreams(db), (error) => log(`reading the tool servers failed (will retry): ${(error as Error).message}`));
-  const gateway = createGatewayNodeHandler({ pool, runtime, auth, limiter, shadow, log, catalog: () => catalog.current(), callUpstream, upstreamTimeoutMs: env.MANDATE_GATEWAY_TIMEOUT_MS });
+  const catalog = new GatewayCatalog(runtime, () => loadUpstreams(db), (error) => logger.warn({ err: error }, "reading the tool servers failed (will retry)"));
+  const gateway = createGatewayNodeHandler({ pool, runtime, auth, limiter, shadow, log: failures("gateway"), catalog: () => catalog.current(), callUpstream, upstreamTimeoutMs: env.MANDATE_GATEWAY_TIMEOUT_MS });
 
   const health = createHealthHandler(new Readiness(pool, runtime));
   const https = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
@@ -169,7 +176,7 @@ export async function startServer(options: { build: BuildChoice }): Promise<Runn
   log(`MCP gateway on ${url}${GATEWAY_PATH} (agents connect with their API key)`);
   for (const { system } of demoSystems?.systems ?? []) log(`demo ${system.summary} on ${url}${system.path}`);
   if (demoSystems) await registerDemoToolServers(db, log).then(() => catalog.reload());
-  const toolServers = startToolServerRefresher(db, { onError: (error) => log(`refreshing a tool server failed (will retry): ${(error as Error).message}`), onChange: () => void catalog.reload() });
+  const toolServers = startToolServerRefresher(db, { onError: (error) => logger.warn({ err: error }, "refreshing a tool server failed (will retry)"), onChange: () => void catalog.reload() });
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -209,7 +216,7 @@ async function registerDemoToolServers(db: Db, log: (line: string) => void): Pro
     }
     log(`registered the demo's ${DEMO_SYSTEMS.length} systems as the MCP gateway's tool servers`);
   } catch (error) {
-    log(`could not register the demo's tool servers (the gateway has no upstream until they are): ${(error as Error).message}`);
+    logger.warn({ err: error }, "could not register the demo's tool servers (the gateway has no upstream until they are)");
   }
 }
 
@@ -227,7 +234,7 @@ async function serveStandaloneVerifier(res: http.ServerResponse): Promise<void> 
     res.writeHead(200, { "content-type": "text/javascript; charset=utf-8", "content-disposition": 'attachment; filename="mandate-verify-evidence.mjs"' }).end(body);
   } catch (error) {
     verifierFile = null;
-    log(`building the standalone verifier failed: ${(error as Error).message}`);
+    logger.warn({ err: error }, "building the standalone verifier failed");
     res.writeHead(503, { "content-type": "application/problem+json" }).end(JSON.stringify({ title: "Verifier unavailable", status: 503, detail: "Try again shortly, or run `mandate audit verifier`." }));
   }
 }
@@ -241,6 +248,6 @@ async function seedDemoHistory(log: (line: string) => void): Promise<void> {
     const summary = await seedHistory(getPool(), SYSTEM_ACTOR, { ...DEFAULT_HISTORY });
     log(`generated a demo history of ${summary.decisions.toLocaleString("en-US")} decisions over ${DEFAULT_HISTORY.days} days in ${summary.seconds.total}s (mandate seed history makes more)`);
   } catch (error) {
-    log(`could not generate the demo history (the console works without it): ${(error as Error).message}`);
+    logger.warn({ err: error }, "could not generate the demo history (the console works without it)");
   }
 }

@@ -13,6 +13,7 @@ import {
 import { Decimal } from "@/lib/engine/money";
 import { validatePolicyDocument } from "@/lib/policy/validate-policy";
 import type { SimulatedReason } from "./replay";
+import { componentLogger } from "@/lib/logger";
 
 /** A live decision, handed over after it was committed and its response built. */
 export interface ShadowObservation {
@@ -187,7 +188,7 @@ export class ShadowEvaluator implements ShadowSink {
   }
 
   private report(error: unknown): void {
-    (this.options.onError ?? ((e: unknown) => console.error("mandate: shadow evaluation failed", e)))(error);
+    (this.options.onError ?? ((e: unknown) => componentLogger("shadow").error({ err: e }, "shadow evaluation failed")))(error);
   }
 }
 

@@ -5,6 +5,7 @@ import type { PolicyDocument } from "@/lib/policy/document-schema";
 import { validatePolicyDocument } from "@/lib/policy/validate-policy";
 import type { SimulationResult } from "./replay";
 import { countRecordedRequests, simulateDraft } from "./simulate-draft";
+import { lineLogger } from "@/lib/logger";
 
 export interface SimulationRunner {
   /** Looks for queued runs now instead of at the next poll. */
@@ -50,7 +51,7 @@ function lockKey(runId: string): string {
 export function startSimulationRunner(pool: pg.Pool, options: SimulationRunnerOptions = {}): SimulationRunner {
   const pollMs = options.pollMs ?? 1000;
   const progressMs = options.progressMs ?? 1000;
-  const log = options.log ?? ((line: string) => console.error(`mandate: ${line}`));
+  const log = options.log ?? lineLogger("simulation");
   let polls = 0;
   const stopped = () => loop.stopped;
 

@@ -1,6 +1,7 @@
 import { startBackgroundLoop } from "@/lib/background-loop";
 import type { Db } from "@/lib/db/prisma";
 import { DEFAULT_BATCH, deliverDueWebhooks, type DeliverWebhooksOptions } from "./deliver-webhooks";
+import { componentLogger } from "@/lib/logger";
 
 export interface WebhookDispatcher {
   /** Stops the loop and waits for a round in progress, so the database can be closed after it. */
@@ -27,7 +28,7 @@ export function startWebhookDispatcher(
   db: Db,
   options: DeliverWebhooksOptions & { intervalMs?: number; onError?: (error: unknown) => void } = {},
 ): WebhookDispatcher {
-  const { intervalMs = 1_000, onError = (error: unknown) => console.error("mandate: delivering webhooks failed", error), ...deliver } = options;
+  const { intervalMs = 1_000, onError = (error: unknown) => componentLogger("webhooks").error({ err: error }, "delivering webhooks failed"), ...deliver } = options;
   const batch = deliver.batch ?? DEFAULT_BATCH;
   const loop = startBackgroundLoop(
     async (self) => {

@@ -108,6 +108,24 @@ describe("POST /api/v1/decisions", () => {
   });
 });
 
+describe("request ids", () => {
+  it("echoes the agent's X-Request-ID on every answer, makes one when there is none, and names it in a problem", async () => {
+    const post = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${api.url}/api/v1/decisions`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const echoed = await post({ "x-request-id": "agent-trace-41" }, refund("3.00"));
+    expect(echoed.status).toBe(201);
+    expect(echoed.headers.get("x-request-id")).toBe("agent-trace-41");
+    const made = await post({}, refund("3.00"));
+    expect(made.headers.get("x-request-id")).toMatch(/^req_[A-Za-z0-9_-]+$/);
+    const refused = await post({ "x-request-id": "agent-trace-42" }, { action: "refund.issue", params: { amount: "ten" } });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("x-request-id")).toBe("agent-trace-42");
+    expect(await refused.json()).toMatchObject({ code: "validation_failed", request_id: "agent-trace-42" });
+    const unauthenticated = await fetch(`${api.url}/api/v1/decisions/dec_nope`);
+    expect(((await unauthenticated.json()) as { request_id: string }).request_id).toBe(unauthenticated.headers.get("x-request-id"));
+  });
+});
+
 describe("limits under concurrency", () => {
   it("lets exactly one of 20 concurrent refunds through a customer limit of 2 with one used; the rest are held", async () => {
     const first = await call("POST", "/api/v1/decisions", refund("5", "cus_race"));
