@@ -336,35 +336,29 @@ describe("diffPolicy: owners, data sources, intents, forbidden, settings", () =>
   });
 
   it("reads an intent's authority per action, saying what applied before", () => {
-    // intents[3] is Billing dispute; refunds are execute on the action, billing adjustments recommend.
-    expect(only((document) => void (document.intents[3]!.authority = { "refund.issue": "recommend" }))).toEqual({
-      text: "Billing dispute: Issue a refund now recommend-only (was execute, the action's own)",
+    // intents[1] is Return request, intents[3] Billing dispute (the example makes refunds recommend-only for it).
+    // Refunds are execute on the action, billing adjustments recommend.
+    expect(only((document) => void (document.intents[1]!.authority = { "refund.issue": "recommend" }))).toEqual({
+      text: "Return request: Issue a refund now recommend-only (was execute, the action's own)",
       severity: "tightens",
     });
-    expect(only((document) => void (document.intents[3]!.authority = { "billing.adjust": "execute" }))).toEqual({
+    expect(only((document) => void (document.intents[3]!.authority = { ...document.intents[3]!.authority, "billing.adjust": "execute" }))).toEqual({
       text: "Billing dispute: Adjust billing now execute (was recommend, the action's own)",
       severity: "loosens",
     });
+    expect(only((document) => void (document.intents[3]!.authority = { "refund.issue": "say" }))).toEqual({
+      text: "Billing dispute: Issue a refund now say-only (was recommend for this intent)",
+      severity: "tightens",
+    });
+    expect(only((document) => void delete document.intents[3]!.authority)).toEqual({
+      text: "Billing dispute: Issue a refund back to the action's own authority, execute (was recommend for this intent)",
+      severity: "loosens",
+    });
     // Restating the action's own authority changes no decision.
-    expect(only((document) => void (document.intents[3]!.authority = { "refund.issue": "execute" }))).toEqual({
-      text: "Billing dispute: Issue a refund now execute (was execute, the action's own)",
+    expect(only((document) => void (document.intents[1]!.authority = { "refund.issue": "execute" }))).toEqual({
+      text: "Return request: Issue a refund now execute (was execute, the action's own)",
       severity: "neutral",
     });
-    const withOverride = (document: PolicyDocument) => void (document.intents[3]!.authority = { "refund.issue": "say" });
-    const before = example();
-    withOverride(before);
-    const diff = (edit: (document: PolicyDocument) => void) => {
-      const after = example();
-      withOverride(after);
-      edit(after);
-      return changesOf(diffPolicy(before, after)).map(({ text, severity }) => ({ text, severity }));
-    };
-    expect(diff((document) => void (document.intents[3]!.authority = { "refund.issue": "recommend" }))).toEqual([
-      { text: "Billing dispute: Issue a refund now recommend-only (was say for this intent)", severity: "loosens" },
-    ]);
-    expect(diff((document) => void delete document.intents[3]!.authority)).toEqual([
-      { text: "Billing dispute: Issue a refund back to the action's own authority, execute (was say for this intent)", severity: "loosens" },
-    ]);
   });
 
   it("reads a new intent's overrides against the actions' own authority", () => {

@@ -779,7 +779,7 @@ function diffIntentAuthority(context: DiffContext, before: Intent | undefined, a
     else if (!before) text = `${label}: ${name} ${AUTHORITY_WORDS[now]} for this intent (the action's own is ${ownAfter ?? "not set"})`;
     else text = `${label}: ${name} now ${AUTHORITY_WORDS[now]} (was ${was ? `${was} for this intent` : `${ownBefore ?? "not set"}, the action's own`})`;
     const severity = from && to ? direction(AUTHORITIES.indexOf(to) - AUTHORITIES.indexOf(from), false) : "neutral";
-    changes.push({ kind: "changed", subject: label, text, severity, key: after.key, field: "authority" });
+    changes.push({ kind: before ? "changed" : "added", subject: label, text, severity, key: after.key, field: "authority" });
   }
   return changes;
 }

@@ -72,11 +72,13 @@ describe("reviewRequirements", () => {
 
   it("asks the committee when an intent raises an action's authority, not when it lowers it", () => {
     // intents[3] is Billing dispute: billing adjustments are recommend on the action.
-    const raised = requirementsAfter((document) => void (document.intents[3]!.authority = { "billing.adjust": "execute" }));
+    const raised = requirementsAfter((document) => void (document.intents[3]!.authority = { ...document.intents[3]!.authority, "billing.adjust": "execute" }));
     expect(raised.requiredRoles).toEqual([BASELINE, ["committee"]]);
     expect(raised.sections[1]).toEqual(["intents"]);
     expect(raised.reasons[1]).toContain("Billing dispute: Adjust billing now execute (was recommend, the action's own)");
-    expect(requirementsAfter((document) => void (document.intents[3]!.authority = { "refund.issue": "recommend" })).requiredRoles).toEqual([BASELINE]);
+    expect(requirementsAfter((document) => void (document.intents[3]!.authority = { "refund.issue": "say" })).requiredRoles).toEqual([BASELINE]);
+    // Dropping the example's override hands refunds for a billing dispute back their own execute.
+    expect(requirementsAfter((document) => void delete document.intents[3]!.authority).requiredRoles).toEqual([BASELINE, ["committee"]]);
     // A new intent raising an action above its own authority counts too.
     const added = requirementsAfter((document) => {
       document.intents.push({ key: "vip_goodwill", label: "VIP goodwill", handling: "autonomous", actions: [], authority: { "order.status": "execute" } });

@@ -100,6 +100,7 @@ describe("validatePolicyDocument", () => {
         { path: "intents[0].actions[2]", message: 'Unknown action "refund.issue"; define it under actions first' },
         { path: "intents[1].actions[2]", message: 'Unknown action "refund.issue"; define it under actions first' },
         { path: "intents[3].actions[1]", message: 'Unknown action "refund.issue"; define it under actions first' },
+        { path: 'intents[3].authority["refund.issue"]', message: 'Unknown action "refund.issue": an intent can only set the authority of an action defined under actions' },
         {
           path: "tools[0].action",
           message:

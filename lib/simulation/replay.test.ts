@@ -170,9 +170,10 @@ describe("scaled amounts", () => {
 // Last in the file: the other tests pin the ids of their recorded decisions.
 describe("replay of authority per intent", () => {
   it("shows a draft's change to an intent's authority as transitions of that intent's requests only", () => {
-    // The draft makes refunds recommend-only for a billing dispute; refunds for a shipping error keep the action's execute.
-    const draft = draftPolicy((d) => void (d.intents!.find((i) => i.key === "billing_dispute")!.authority = { "refund.issue": "recommend" }));
-    const replay = replayOf(draft);
+    // The example makes refunds recommend-only for a billing dispute; in force here, a version without that override.
+    // Refunds for a shipping error keep the action's execute in both.
+    const draft = draftPolicy();
+    const replay = replayOf(draft, draftPolicy((d) => void delete d.intents!.find((i) => i.key === "billing_dispute")!.authority));
     const asked = (intent: string, amount: string): Partial<RecordedDecision> => ({
       decision: "allow",
       tier: "low",
