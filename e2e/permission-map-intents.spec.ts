@@ -28,14 +28,14 @@ test("a new intent's form asks for Any action or Only these, and refuses Only th
   await startDraft(page);
   await page.getByRole("region", { name: "Intents" }).getByRole("link", { name: "Add" }).click();
   const form = page.getByRole("form", { name: "New intent" });
-  await form.getByLabel("Key").fill("damaged_item");
-  await form.getByLabel("Label").fill("Damaged item");
+  await form.getByLabel("Key", { exact: true }).fill("damaged_item");
+  await form.getByLabel("Label", { exact: true }).fill("Damaged item");
   const choice = form.getByRole("group", { name: "Which actions may agents take for this intent?" });
   await choice.getByRole("radio", { name: "Only these actions" }).check();
   await form.getByRole("button", { name: "Save to draft" }).click();
   await expect(form.getByText('Tick at least one action, or choose "Any action"')).toBeVisible();
-  await expect(form.getByLabel("Key")).toHaveValue("damaged_item");
-  await expect(form.getByLabel("Label")).toHaveValue("Damaged item");
+  await expect(form.getByLabel("Key", { exact: true })).toHaveValue("damaged_item");
+  await expect(form.getByLabel("Label", { exact: true })).toHaveValue("Damaged item");
   await expect(choice.getByRole("radio", { name: "Only these actions" })).toBeChecked();
 
   // "Any action" is a choice in its own right, with an authority per action.
