@@ -57,6 +57,7 @@ test("a CX lead makes an action recommend-only for one intent, reads it in words
   const inventory = form.getByRole("combobox", { name: "Adjust the inventory log" });
   await expect(inventory).toHaveValue("");
   await inventory.selectOption({ label: "Recommend to a person" });
+  await form.screenshot({ path: testInfo.outputPath("intent-form.png") });
   await form.getByRole("button", { name: "Save to draft" }).click();
   await expect(carla.getByTestId("policy-diff")).toContainText("Shipping error: Adjust the inventory log now recommend-only (was execute, the action's own)");
 
