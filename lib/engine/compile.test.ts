@@ -72,8 +72,23 @@ describe("compilePolicy", () => {
   });
 
   it("compiles intents, with an empty action list meaning any action", () => {
-    expect(policy.intents.get("legal_dispute")).toEqual({ key: "legal_dispute", label: "Legal dispute", handling: "human", actions: null, rule: "intents.legal_dispute" });
+    expect(policy.intents.get("legal_dispute")).toEqual({ key: "legal_dispute", label: "Legal dispute", handling: "human", actions: null, authority: null, rule: "intents.legal_dispute" });
     expect([...(policy.intents.get("return_request")?.actions ?? [])]).toEqual(["order.status", "return.label", "refund.issue"]);
+  });
+
+  it("compiles an intent's authority overrides into the action as that intent sees it", () => {
+    const document = exampleDocument();
+    document.intents!.find((intent) => intent.key === "return_request")!.authority = { "refund.issue": "recommend" };
+    const compiled = compilePolicy(document as PolicyDocument, 4);
+    const own = compiled.actions.get("refund.issue")!;
+    const seen = compiled.intents.get("return_request")!.authority!.get("refund.issue")!;
+    expect(own).toMatchObject({ authority: "execute", authorityRule: "actions.refund.issue.authority", authorityIntent: null });
+    expect(seen).toMatchObject({ authority: "recommend", authorityRule: 'intents.return_request.authority["refund.issue"]', authorityIntent: "Return request" });
+    // Everything else is the action's own: the same limits (counted under the same ids), bands and owner.
+    expect(seen.limits).toBe(own.limits);
+    expect(seen.bands).toBe(own.bands);
+    expect(compiled.intents.get("return_request")!.authority!.size).toBe(1);
+    expect(compiled.intents.get("account_access")!.authority).toBeNull();
   });
 
   it("refuses an invalid document", () => {

@@ -65,7 +65,12 @@ export interface CompiledLimit {
 export interface CompiledAction {
   key: string;
   label: string;
+  /** For an intent's view of the action (CompiledIntent.authority), the intent's override. */
   authority: Authority;
+  /** Where the authority is set: `actions.refund.issue.authority` or `intents.billing_dispute.authority["refund.issue"]`. */
+  authorityRule: string;
+  /** The label of the intent whose override set the authority; null for the action's own. */
+  authorityIntent: string | null;
   owner: string;
   dataSources: ReadonlySet<string>;
   bands: readonly CompiledBand[];
@@ -85,6 +90,11 @@ export interface CompiledIntent {
   handling: IntentHandling;
   /** Null when the intent allows any action. */
   actions: ReadonlySet<string> | null;
+  /**
+   * The actions this intent overrides the authority of, each as a copy of the compiled action
+   * with the intent's authority, so rule 5 costs one lookup. Null when the intent sets none.
+   */
+  authority: ReadonlyMap<string, CompiledAction> | null;
   rule: string;
 }
 
@@ -175,6 +185,8 @@ export function compilePolicy(document: PolicyDocument, version: number): Compil
           key: action.key,
           label: action.label,
           authority: action.authority,
+          authorityRule: `${rule}.authority`,
+          authorityIntent: null,
           owner: action.owner,
           dataSources: new Set(action.data_sources),
           bands,
@@ -203,12 +215,30 @@ export function compilePolicy(document: PolicyDocument, version: number): Compil
           label: intent.label,
           handling: intent.handling,
           actions: intent.actions.length > 0 ? new Set(intent.actions) : null,
+          authority: compileIntentAuthority(intent.key, intent.label, intent.authority, actions),
           rule: `intents.${intent.key}`,
         },
       ]),
     ),
     dataSources: new Map(policy.data_sources.map((source) => [source.key, { label: source.label, pii: source.pii }])),
   };
+}
+
+function compileIntentAuthority(
+  key: string,
+  label: string,
+  overrides: Readonly<Record<string, Authority>> | undefined,
+  actions: ReadonlyMap<string, CompiledAction>,
+): ReadonlyMap<string, CompiledAction> | null {
+  const entries = Object.entries(overrides ?? {});
+  if (entries.length === 0) return null;
+  return new Map(
+    entries.map(([actionKey, authority]) => {
+      const action = actions.get(actionKey) ?? invariant(`intent "${key}" sets the authority of unknown action "${actionKey}"`);
+      const rule = `intents.${key}.authority[${JSON.stringify(actionKey)}]`;
+      return [actionKey, { ...action, authority, authorityRule: rule, authorityIntent: label }];
+    }),
+  );
 }
 
 /** The tier the engine uses when no band matches; compilePolicy guarantees it exists. */

@@ -277,6 +277,73 @@ describe("evaluate", () => {
     });
   });
 
+  describe("rule 5: authority set by the intent", () => {
+    // Refunds are execute on the action; a billing dispute makes them recommend-only, a shipping error say-only.
+    const overridden = compileExample((document) => {
+      const intents = document.intents!;
+      intents.find((intent) => intent.key === "billing_dispute")!.authority = { "refund.issue": "recommend" };
+      intents.find((intent) => intent.key === "shipping_error")!.authority = { "refund.issue": "say", "order.status": "execute" };
+    });
+
+    it("escalates an action the intent makes recommend-only, saying so", () => {
+      expect(decide(refund({ intent: "billing_dispute" }), {}, overridden)).toMatchObject({
+        decision: "escalate",
+        status: "escalated",
+        authority: "recommend",
+        owner: "finance-ops",
+        tier: null,
+        reasons: [
+          {
+            code: "authority_recommend_only",
+            rule: 'intents.billing_dispute.authority["refund.issue"]',
+            message: 'Issue a refund (refund.issue) is recommend-only for the intent "Billing dispute": the agent may suggest it, a person decides and carries it out',
+          },
+        ],
+      });
+    });
+
+    it("denies an action the intent makes say-only", () => {
+      expect(decide(refund(), {}, overridden)).toMatchObject({
+        decision: "deny",
+        authority: "say",
+        reasons: [{ code: "authority_say_only", rule: 'intents.shipping_error.authority["refund.issue"]', message: expect.stringContaining('is say-only for the intent "Shipping error"') }],
+      });
+    });
+
+    it("lets an intent raise an action above its own authority, and reports the authority used", () => {
+      // Tell order status is say-only on the action; the shipping error intent makes it execute.
+      expect(decide({ action: "order.status", intent: "shipping_error", data_sources: ["orders"] }, {}, overridden)).toMatchObject({ decision: "allow", authority: "execute", tier: "low" });
+      expect(decide({ action: "order.status", data_sources: ["orders"] }, {}, overridden)).toMatchObject({ decision: "deny", authority: "say" });
+    });
+
+    it("keeps the action's own authority without an intent, or for an intent without an override", () => {
+      expect(decide(refund({ intent: undefined }), {}, overridden)).toMatchObject({ decision: "allow", authority: "execute" });
+      expect(decide(refund({ intent: "return_request" }), {}, overridden)).toMatchObject({ decision: "allow", authority: "execute" });
+      expect(decide({ action: "billing.adjust", intent: "billing_dispute" }, {}, overridden).reasons[0]).toMatchObject({ rule: "actions.billing.adjust.authority" });
+    });
+
+    it("applies after the intent's own checks and the data scope", () => {
+      expect(codes(refund({ intent: "billing_dispute", data_sources: ["profile"] }), {}, overridden)).toEqual(["data_scope"]);
+      const human = compileExample((document) => {
+        const intent = document.intents!.find((candidate) => candidate.key === "billing_dispute")!;
+        intent.authority = { "refund.issue": "execute" };
+        intent.handling = "human";
+      });
+      expect(codes(refund({ intent: "billing_dispute" }), {}, human)).toEqual(["intent_requires_human"]);
+    });
+
+    it("decides the rest of the rules for an action an intent raised to execute", () => {
+      // From $50.01 to $500 a refund is high tier: held for approval whatever the intent.
+      const raised = compileExample((document) => {
+        document.actions.find((action) => action.key === "refund.issue")!.authority = "recommend";
+        document.intents!.find((intent) => intent.key === "shipping_error")!.authority = { "refund.issue": "execute" };
+      });
+      expect(decide(refund({}, { amount: "42.50" }), {}, raised)).toMatchObject({ decision: "allow", authority: "execute" });
+      expect(decide(refund({ intent: "return_request" }), {}, raised)).toMatchObject({ decision: "escalate", authority: "recommend" });
+      expect(decide(refund({ customer: { id: "cus_1", verified: true } }, { amount: "300" }), {}, raised)).toMatchObject({ decision: "hold", authority: "execute", tier: "high" });
+    });
+  });
+
   describe("rule 6: currency", () => {
     it("escalates an amount in another currency", () => {
       expect(decide(refund({}, { currency: "EUR" }))).toMatchObject({

@@ -234,7 +234,7 @@ function decideUpToLimits(
   request: DecisionRequest,
   input: Omit<EvaluationInput, "limitUsage">,
 ): Outcome {
-  const action = policy.actions.get(request.action);
+  let action = policy.actions.get(request.action);
 
   // 0. Stop switch
   if (input.paused) {
@@ -291,6 +291,8 @@ function decideUpToLimits(
         message: `${describeAction(action)} is not among the actions for intent "${intent.label}"; hand the conversation to a person`,
       });
     }
+    // The intent's authority for this action, when it sets one, stands in for the action's own (rule 5).
+    action = intent.authority?.get(action.key) ?? action;
   }
 
   // 4. Data scope: one reason per source outside the action's scope (checked first without
@@ -313,19 +315,19 @@ function decideUpToLimits(
     );
   }
 
-  // 5. Authority
+  // 5. Authority: the reason names where it is set (the action, or the intent's override).
   if (action.authority === "say") {
     return result(policy, action, "deny", {
       code: "authority_say_only",
-      rule: `${action.rule}.authority`,
-      message: `${describeAction(action)} is say-only: the agent may tell the customer about it but must not do it`,
+      rule: action.authorityRule,
+      message: `${describeAction(action)} is say-only${forIntent(action)}: the agent may tell the customer about it but must not do it`,
     });
   }
   if (action.authority === "recommend") {
     return result(policy, action, "escalate", {
       code: "authority_recommend_only",
-      rule: `${action.rule}.authority`,
-      message: `${describeAction(action)} is recommend-only: the agent may suggest it, a person decides and carries it out`,
+      rule: action.authorityRule,
+      message: `${describeAction(action)} is recommend-only${forIntent(action)}: the agent may suggest it, a person decides and carries it out`,
     });
   }
 
@@ -527,6 +529,10 @@ function pausedMessage(paused: StopSwitch, request: DecisionRequest, agentName: 
 
 function describeAction(action: CompiledAction): string {
   return `${action.label} (${action.key})`;
+}
+
+function forIntent(action: CompiledAction): string {
+  return action.authorityIntent === null ? "" : ` for the intent "${action.authorityIntent}"`;
 }
 
 function quote(value: unknown): string {

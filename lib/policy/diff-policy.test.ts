@@ -335,6 +335,42 @@ describe("diffPolicy: owners, data sources, intents, forbidden, settings", () =>
     });
   });
 
+  it("reads an intent's authority per action, saying what applied before", () => {
+    // intents[1] is Return request, intents[3] Billing dispute (the example makes refunds recommend-only for it).
+    // Refunds are execute on the action, billing adjustments recommend.
+    expect(only((document) => void (document.intents[1]!.authority = { "refund.issue": "recommend" }))).toEqual({
+      text: "Return request: Issue a refund now recommend-only (was execute, the action's own)",
+      severity: "tightens",
+    });
+    expect(only((document) => void (document.intents[3]!.authority = { ...document.intents[3]!.authority, "billing.adjust": "execute" }))).toEqual({
+      text: "Billing dispute: Adjust billing now execute (was recommend, the action's own)",
+      severity: "loosens",
+    });
+    expect(only((document) => void (document.intents[3]!.authority = { "refund.issue": "say" }))).toEqual({
+      text: "Billing dispute: Issue a refund now say-only (was recommend for this intent)",
+      severity: "tightens",
+    });
+    expect(only((document) => void delete document.intents[3]!.authority)).toEqual({
+      text: "Billing dispute: Issue a refund back to the action's own authority, execute (was recommend for this intent)",
+      severity: "loosens",
+    });
+    // Restating the action's own authority changes no decision.
+    expect(only((document) => void (document.intents[1]!.authority = { "refund.issue": "execute" }))).toEqual({
+      text: "Return request: Issue a refund now execute (was execute, the action's own)",
+      severity: "neutral",
+    });
+  });
+
+  it("reads a new intent's overrides against the actions' own authority", () => {
+    const diff = diffAfter((document) => {
+      document.intents.push({ key: "damaged_item", label: "Damaged item", handling: "autonomous", actions: ["refund.issue", "billing.adjust"], authority: { "billing.adjust": "execute" } });
+    });
+    expect(changesOf(diff).map(({ text, severity, field }) => ({ text, severity, field }))).toEqual([
+      { text: "New intent Damaged item (damaged_item): agents may handle it on their own; allows Issue a refund and Adjust billing", severity: "loosens", field: "item" },
+      { text: "Damaged item: Adjust billing execute for this intent (the action's own is recommend)", severity: "loosens", field: "authority" },
+    ]);
+  });
+
   it("reads forbidden entries added, removed and re-reasoned", () => {
     expect(only((document) => void document.forbidden.push({ action: "contract.renew", reason: "Renewals are signed by Legal." }))).toEqual({
       text: "contract.renew is now forbidden: Renewals are signed by Legal.",

@@ -711,6 +711,7 @@ function diffIntents(context: DiffContext): Change[] {
       // A new intent only frees agents when it is autonomous: unknown intents already escalate.
       const severity = after.handling === "autonomous" ? "loosens" : "neutral";
       changes.push({ kind: "added", subject: label, text: `New intent ${label} (${key}): ${handling}; ${allowed}`, severity, key, field: "item" });
+      changes.push(...diffIntentAuthority(context, undefined, after));
       continue;
     }
     if (before.label !== after.label) changes.push(change("label", `Intent ${key} renamed from ${before.label} to ${label}`, "neutral"));
@@ -721,6 +722,7 @@ function diffIntents(context: DiffContext): Change[] {
           : change("handling", `${label} now always goes to a human`, "tightens"),
       );
     }
+    changes.push(...diffIntentAuthority(context, before, after));
     // An empty list means any action, so emptying the list widens it.
     if (before.actions.length > 0 && after.actions.length === 0) {
       changes.push(change("actions", `${label}: now allows any action`, "loosens"));
@@ -744,6 +746,40 @@ function diffIntents(context: DiffContext): Change[] {
       key: intent.key,
       field: "item",
     });
+  }
+  return changes;
+}
+
+const AUTHORITY_WORDS: Record<Action["authority"], string> = { say: "say-only", recommend: "recommend-only", execute: "execute" };
+
+/**
+ * The authorities an intent sets per action (rule 5), one sentence per action whose override
+ * changed, with what applied before: the intent's previous override or the action's own. A new
+ * intent's override is measured against the action's own authority, since requests with an
+ * unknown intent escalate anyway but the override is what agents will get.
+ */
+function diffIntentAuthority(context: DiffContext, before: Intent | undefined, after: Intent): Change[] {
+  const label = after.label;
+  const own = (document: PolicyDocument, action: string) => document.actions.find((candidate) => candidate.key === action)?.authority;
+  const previous = before?.authority ?? {};
+  const current = after.authority ?? {};
+  const keys = [...new Set([...Object.keys(current), ...Object.keys(previous)])];
+  const changes: Change[] = [];
+  for (const action of keys) {
+    const was = previous[action];
+    const now = current[action];
+    if (was === now) continue;
+    const ownAfter = own(context.after, action);
+    const ownBefore = before ? (own(context.before, action) ?? ownAfter) : ownAfter;
+    const from = was ?? ownBefore;
+    const to = now ?? ownAfter;
+    const name = actionLabel(context, action);
+    let text: string;
+    if (now === undefined) text = `${label}: ${name} back to the action's own authority, ${ownAfter ?? "none (the action is gone)"} (was ${was} for this intent)`;
+    else if (!before) text = `${label}: ${name} ${AUTHORITY_WORDS[now]} for this intent (the action's own is ${ownAfter ?? "not set"})`;
+    else text = `${label}: ${name} now ${AUTHORITY_WORDS[now]} (was ${was ? `${was} for this intent` : `${ownBefore ?? "not set"}, the action's own`})`;
+    const severity = from && to ? direction(AUTHORITIES.indexOf(to) - AUTHORITIES.indexOf(from), false) : "neutral";
+    changes.push({ kind: before ? "changed" : "added", subject: label, text, severity, key: after.key, field: "authority" });
   }
   return changes;
 }

@@ -153,6 +153,8 @@ export const intentSchema = z.strictObject({
   handling: z.enum(INTENT_HANDLING),
   /** Empty means the agent may take any action for this intent. */
   actions: uniqueList(actionKeySchema, "Action").default([]),
+  /** The authority of an action for this intent, overriding the action's own (rule 5). */
+  authority: z.record(actionKeySchema, z.enum(AUTHORITIES)).optional(),
 });
 
 /** A dotted path into an MCP tool call's arguments: `customer_id`, `shipment.address.postcode`. */

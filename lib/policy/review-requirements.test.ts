@@ -70,6 +70,22 @@ describe("reviewRequirements", () => {
     expect(requirementsAfter((document) => void document.risk_tiers[2]!.approval!.roles.push("cx_lead")).requiredRoles).toEqual([BASELINE, ["committee"]]);
   });
 
+  it("asks the committee when an intent raises an action's authority, not when it lowers it", () => {
+    // intents[3] is Billing dispute: billing adjustments are recommend on the action.
+    const raised = requirementsAfter((document) => void (document.intents[3]!.authority = { ...document.intents[3]!.authority, "billing.adjust": "execute" }));
+    expect(raised.requiredRoles).toEqual([BASELINE, ["committee"]]);
+    expect(raised.sections[1]).toEqual(["intents"]);
+    expect(raised.reasons[1]).toContain("Billing dispute: Adjust billing now execute (was recommend, the action's own)");
+    expect(requirementsAfter((document) => void (document.intents[3]!.authority = { "refund.issue": "say" })).requiredRoles).toEqual([BASELINE]);
+    // Dropping the example's override hands refunds for a billing dispute back their own execute.
+    expect(requirementsAfter((document) => void delete document.intents[3]!.authority).requiredRoles).toEqual([BASELINE, ["committee"]]);
+    // A new intent raising an action above its own authority counts too.
+    const added = requirementsAfter((document) => {
+      document.intents.push({ key: "vip_goodwill", label: "VIP goodwill", handling: "autonomous", actions: [], authority: { "order.status": "execute" } });
+    });
+    expect(added.requiredRoles).toEqual([BASELINE, ["committee"]]);
+  });
+
   it("asks the committee for band edits that may lower a tier, and for a currency change", () => {
     expect(requirementsAfter((document) => void (refund(document).risk[0]!.if = { channel: "chat" })).requiredRoles).toEqual([BASELINE, ["committee"]]);
     expect(requirementsAfter((document) => void (document.currency = "JPY")).requiredRoles).toEqual([BASELINE, ["committee"]]);

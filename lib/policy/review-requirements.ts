@@ -33,7 +33,8 @@ export const REVIEWER_ROLES: readonly Role[] = PERMISSIONS["policy:review"];
 
 /**
  * The approvals a draft needs: always a second person; `legal` when it touches the forbidden
- * list; `committee` when it raises an action's authority or may lower a tier. Nobody
+ * list; `committee` when it raises an action's authority (for every request or for an intent's)
+ * or may lower a tier. Nobody
  * substitutes for legal or the committee, not even an admin: the issue names those roles so
  * that the people accountable for those calls sign them.
  */
@@ -79,6 +80,9 @@ function needsCommittee(section: SectionKey, change: Change, after: PolicyDocume
         return after.actions.find((action) => action.key === change.key)?.authority !== "say";
       }
       return false;
+    case "intents":
+      // An intent raising an action's authority for its requests, as for the action itself.
+      return change.field === "authority" && change.severity === "loosens";
     case "risk_tiers":
       return (change.field === "controls" || change.field === "approval" || change.field === "sample_rate") && change.severity === "loosens";
     case "settings":

@@ -100,6 +100,7 @@ describe("validatePolicyDocument", () => {
         { path: "intents[0].actions[2]", message: 'Unknown action "refund.issue"; define it under actions first' },
         { path: "intents[1].actions[2]", message: 'Unknown action "refund.issue"; define it under actions first' },
         { path: "intents[3].actions[1]", message: 'Unknown action "refund.issue"; define it under actions first' },
+        { path: 'intents[3].authority["refund.issue"]', message: 'Unknown action "refund.issue": an intent can only set the authority of an action defined under actions' },
         {
           path: "tools[0].action",
           message:
@@ -201,6 +202,43 @@ describe("validatePolicyDocument", () => {
           message: 'Action "contract.negotiate" is forbidden and not defined under actions, so an agent can never take it for this intent',
         },
       ]);
+    });
+
+    describe("an intent's authority per action", () => {
+      // intents[0] shipping_error lists its actions; intents[4] legal_dispute lists none (any action).
+      it("accepts an override for an action the intent allows, or any action when it lists none", () => {
+        expect(errorsAfter((document) => (document.intents![0]!.authority = { "refund.issue": "recommend", "order.status": "execute" }))).toEqual([]);
+        expect(errorsAfter((document) => (document.intents![4]!.authority = { "order.cancel": "say" }))).toEqual([]);
+      });
+
+      it("refuses an action the document does not define, an action outside the intent's list, and an unknown authority", () => {
+        expect(
+          errorsAfter((document) => (document.intents![0]!.authority = { "refund.void": "say", "billing.adjust": "recommend", "refund.issue": "maybe" as "say" })),
+        ).toEqual([
+          { path: 'intents[0].authority["refund.issue"]', message: 'Expected "say" or "recommend" or "execute", got "maybe"' },
+          { path: 'intents[0].authority["refund.void"]', message: 'Unknown action "refund.void": an intent can only set the authority of an action defined under actions' },
+          {
+            path: 'intents[0].authority["billing.adjust"]',
+            message: '"billing.adjust" is not among the actions allowed for Shipping error: allow it for this intent first, or remove its authority here',
+          },
+        ]);
+      });
+
+      it("refuses a malformed action key with the key's own message", () => {
+        expect(errorsAfter((document) => (document.intents![4]!.authority = { "Refund Issue": "say" }))).toEqual([
+          { path: 'intents[4].authority["Refund Issue"]', message: 'Action keys are lowercase words joined by dots, such as "refund.issue"; "Refund Issue" is not one' },
+        ]);
+      });
+
+      it("keeps the overrides through JSON and YAML, as export writes them and import reads them", () => {
+        const document = exampleDocument();
+        document.intents![3]!.authority = { "refund.issue": "recommend", "billing.adjust": "execute" };
+        const result = validatePolicyDocument(document);
+        if (!result.ok) throw new Error(JSON.stringify(result.errors));
+        expect(parsePolicyText(JSON.stringify(result.document, null, 2))).toEqual(result);
+        expect(parsePolicyText(stringify(result.document))).toEqual(result);
+        expect(result.document.intents[3]!.authority).toEqual({ "refund.issue": "recommend", "billing.adjust": "execute" });
+      });
     });
 
     it("accepts an action that is both defined and forbidden (forbidden wins at decision time)", () => {

@@ -240,10 +240,32 @@ function findReferenceErrors(input: unknown): PolicyError[] {
           : `Unknown action "${action.value}"; define it under actions first`,
       });
     }
+    findIntentAuthorityErrors(intent, index, actions, errors);
   }
 
   findToolMappingErrors(document, { actions, forbidden, dataSources }, errors);
   return errors;
+}
+
+/**
+ * An intent's authority map sets the authority of actions the intent may take: each key is an
+ * action of the document and, when the intent lists its actions, one of them (an override for an
+ * action the intent never allows would never apply, which hides a mistake).
+ */
+function findIntentAuthorityErrors(intent: Record<string, unknown>, index: number, actions: Map<string, number>, errors: PolicyError[]): void {
+  if (!isPlainObject(intent.authority)) return;
+  const listed = strings(intent.actions).map((action) => action.value);
+  const name = typeof intent.label === "string" && intent.label.trim() ? intent.label : typeof intent.key === "string" ? intent.key : "this intent";
+  for (const key of Object.keys(intent.authority)) {
+    // A malformed key already has its shape error at this path.
+    if (!actionKeySchema.safeParse(key).success) continue;
+    const path = formatPath(["intents", index, "authority", key]);
+    if (!actions.has(key)) {
+      errors.push({ path, message: `Unknown action "${key}": an intent can only set the authority of an action defined under actions` });
+    } else if (listed.length > 0 && !listed.includes(key)) {
+      errors.push({ path, message: `"${key}" is not among the actions allowed for ${name}: allow it for this intent first, or remove its authority here` });
+    }
+  }
 }
 
 /**

@@ -60,6 +60,9 @@ describe("actionsThatMayDiffer", () => {
     // An intent decides for the actions it lists or no longer lists.
     expect(differ(policy((d) => void d.intents!.find((i) => i.key === "return_request")!.actions!.push("billing.adjust")))).toEqual(["billing.adjust"]);
     expect(differ(policy((d) => void (d.intents!.find((i) => i.key === "billing_dispute")!.handling = "human")))).toEqual(["billing.adjust", "refund.issue"]);
+    // An intent's authority for one action decides only that action.
+    expect(differ(policy((d) => void (d.intents!.find((i) => i.key === "billing_dispute")!.authority = { "refund.issue": "recommend", "billing.adjust": "execute" })))).toEqual(["billing.adjust"]);
+    expect(differ(policy((d) => void (d.intents!.find((i) => i.key === "legal_dispute")!.authority = { "order.cancel": "say" })))).toEqual([]);
     // A new intent for any action lets requests naming it through to every action's rules…
     expect(differ(policy((d) => void d.intents!.push({ key: "fraud", label: "Fraud", handling: "autonomous", actions: [] })))).toEqual(ALL_ACTIONS);
     // …while one handled by people escalates them, as an unknown intent did.

@@ -62,11 +62,15 @@ function tierRules(policy: CompiledPolicy, key: string): string {
 }
 
 // An unknown intent, one handled by people, and one that does not list the action all escalate
-// the request before the action's own rules are read: they are one outcome.
+// the request before the action's own rules are read: they are one outcome. One that lets the
+// request through decides by the authority it sets for this action (its other overrides are
+// other actions' business), or by the action's own, compared with the action's rules above.
 function intentRules(policy: CompiledPolicy, key: string, action: string): string {
   const intent = policy.document.intents.find((i) => i.key === key);
   const continues = intent !== undefined && intent.handling === "autonomous" && (intent.actions.length === 0 || intent.actions.includes(action));
-  return continues ? `continues:${rules(intent, ["label", "actions", "handling"])}` : "escalates";
+  if (!continues) return "escalates";
+  const authority = intent.authority && Object.hasOwn(intent.authority, action) ? intent.authority[action] : "own";
+  return `continues:${rules(intent, ["label", "actions", "handling", "authority"])}:${authority}`;
 }
 
 /**

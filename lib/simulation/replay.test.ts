@@ -33,6 +33,7 @@ function refund(at: number, amount: string, recorded: Partial<RecordedDecision> 
 const finish = (replay: ReturnType<typeof createReplay>) => replay.finish({ periodStart: new Date(T0), periodEnd: new Date(T0 + 30 * DAY), durationMs: 10 }).result;
 
 describe("replay", () => {
+
   it("counts holds that the draft would allow, per action and tier, with the money that moves", () => {
     const replay = replayOf(raisedThreshold);
     replay.step(refund(T0 + 1, "80.00", {}, "cus_a"));
@@ -163,5 +164,35 @@ describe("scaled amounts", () => {
   it("round-trips exact decimals", () => {
     for (const text of ["0", "42.5", "0.00000001", "123456789012345678.12345678", "-3.25"]) expect(formatScaled(parseScaled(text))).toBe(text);
     expect(formatScaled(parseScaled("42.50") + parseScaled("0.5"))).toBe("43");
+  });
+});
+
+// Last in the file: the other tests pin the ids of their recorded decisions.
+describe("replay of authority per intent", () => {
+  it("shows a draft's change to an intent's authority as transitions of that intent's requests only", () => {
+    // The example makes refunds recommend-only for a billing dispute; in force here, a version without that override.
+    // Refunds for a shipping error keep the action's execute in both.
+    const draft = draftPolicy();
+    const replay = replayOf(draft, draftPolicy((d) => void delete d.intents!.find((i) => i.key === "billing_dispute")!.authority));
+    const asked = (intent: string, amount: string): Partial<RecordedDecision> => ({
+      decision: "allow",
+      tier: "low",
+      countsToLimits: true,
+      request: { action: "refund.issue", intent, customer: { id: `cus_${intent}_${amount}`, verified: true }, params: { amount, currency: "USD" } },
+    });
+    replay.step(refund(T0 + 1, "20.00", asked("billing_dispute", "20.00"), "cus_x"));
+    replay.step(refund(T0 + 2, "30.00", asked("billing_dispute", "30.00"), "cus_y"));
+    replay.step(refund(T0 + 3, "25.00", asked("shipping_error", "25.00"), "cus_z"));
+    const result = finish(replay);
+
+    expect(result.changed).toBe(2);
+    expect(result.matrix.allow).toMatchObject({ allow: 1, escalate: 2 });
+    expect(result.changes).toEqual([expect.objectContaining({ action: "refund.issue", from: "allow", to: "escalate", count: 2 })]);
+    expect(result.money.noLongerAllowed).toEqual({ count: 2, amount: "50" });
+    expect(result.sample.map((s) => s.draft.reasons[0]?.message)).toEqual([
+      'Issue a refund (refund.issue) is recommend-only for the intent "Billing dispute": the agent may suggest it, a person decides and carries it out',
+      'Issue a refund (refund.issue) is recommend-only for the intent "Billing dispute": the agent may suggest it, a person decides and carries it out',
+    ]);
+    expect(result.differingActions).toEqual(["refund.issue"]);
   });
 });

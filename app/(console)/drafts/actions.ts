@@ -10,6 +10,7 @@ import { JsonInputError, parseExactJson } from "@/lib/exact-json";
 import { createDraft } from "@/lib/policy/create-draft";
 import { editDraft, isListSection, LIST_SECTIONS } from "@/lib/policy/edit-draft";
 import { importPolicy } from "@/lib/policy/import-policy";
+import { checkIntentActionsChoice } from "@/lib/policy/intent-actions-choice";
 import { lowerExactNumbers } from "@/lib/policy/validate-policy";
 import { reviewDraft } from "@/lib/policy/review-draft";
 import { discardDraft, submitDraft } from "@/lib/policy/submit-draft";
@@ -78,6 +79,7 @@ export async function saveDraftItemAction(_: FormState, formData: FormData): Pro
       throw new AppError("validation_failed", "The form could not be read. Reload the page and try again.");
     }
     const originalKey = text(formData, "originalKey") || null;
+    if (section === "intents") checkIntentActionsChoice(text(formData, "actionsChoice"), item);
     await editDraft(getPrisma(), actor, { draftId, revision: Number(text(formData, "revision")), edit: { section, op: "upsert", originalKey, item } });
     return { message: "Saved to the draft." };
   });

@@ -20,7 +20,7 @@ export default function IntentsPage() {
         return (
           <SimpleTable
             label="Intents"
-            headers={["Intent", "Handling", "Actions allowed"]}
+            headers={["Intent", "Handling", "Actions allowed", "Authority set for the intent"]}
             rows={doc.intents.map((i) => ({
               key: i.key,
               cells: [
@@ -30,6 +30,9 @@ export default function IntentsPage() {
                 </div>,
                 i.handling === "human" ? <Badge key="h" tone="warning">humans only</Badge> : <Badge key="h" tone="success">autonomous</Badge>,
                 i.handling === "human" ? "none: handed to a person" : i.actions.length ? i.actions.map((a) => labels.get(a) ?? a).join(", ") : "any action",
+                Object.keys(i.authority ?? {}).length
+                  ? Object.entries(i.authority ?? {}).map(([a, level]) => `${labels.get(a) ?? a}: ${level}`).join(", ")
+                  : "each action's own",
               ],
             }))}
           />

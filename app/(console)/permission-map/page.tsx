@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { ActionsTable, type ActionRow } from "@/components/policy/actions-table";
 import { ChangeThis } from "@/components/policy/change-this";
+import { IntentAuthorityGrid } from "@/components/policy/intent-authority-grid";
 import { NoPolicy } from "@/components/policy/no-policy";
 import { PolicyVersionNote } from "@/components/policy/policy-version-note";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
+import { authorityGrid } from "@/lib/policy/authority-grid";
 import { describeCondition, describeLimit } from "@/lib/policy/describe";
 import { getCurrentPolicy } from "@/lib/policy/queries";
 
@@ -41,6 +43,7 @@ export default async function PermissionMapPage() {
       {header}
       <PolicyVersionNote version={policy.version} createdAt={policy.createdAt} />
       <ActionsTable rows={rows} />
+      {doc.intents.length > 0 ? <IntentAuthorityGrid grid={authorityGrid(doc)} /> : null}
     </>
   );
 }

@@ -104,6 +104,24 @@ export function Checks({ legend, options, selected, onChange, error }: { legend:
   );
 }
 
+export function Radios({ legend, name, value, onChange, options, error }: { legend: string; name: string; value: string; onChange: (v: string) => void; options: readonly { value: string; label: string }[]; error?: string }) {
+  const id = useId();
+  return (
+    <fieldset aria-describedby={error ? `${id}-error` : undefined}>
+      <legend className="text-sm font-medium text-slate-700">{legend}</legend>
+      <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+        {options.map((o) => (
+          <label key={o.value} className="inline-flex items-center gap-2 text-sm">
+            <input type="radio" name={`${name}-${id}`} value={o.value} checked={value === o.value} onChange={() => onChange(o.value)} />
+            {o.label}
+          </label>
+        ))}
+      </div>
+      <FieldMessage id={id} error={error} />
+    </fieldset>
+  );
+}
+
 export function SmallButton({ children, onClick, label }: { children: React.ReactNode; onClick: () => void; label: string }) {
   return (
     <button type="button" onClick={onClick} aria-label={label} className="rounded border border-slate-300 bg-white px-2 py-1 text-xs text-slate-700 hover:bg-slate-50">

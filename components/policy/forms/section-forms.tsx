@@ -1,9 +1,10 @@
 "use client";
 
 import { useState } from "react";
-import type { DataSource, Forbidden, Intent, Owner, PolicyDocument, RiskTier } from "@/lib/policy/document-schema";
+import { AUTHORITIES, type Authority, type DataSource, type Forbidden, type Intent, type Owner, type PolicyDocument, type RiskTier } from "@/lib/policy/document-schema";
+import type { IntentActionsChoice } from "@/lib/policy/intent-actions-choice";
 import { ROLES } from "@/lib/policy/roles";
-import { Checks, Choice, LongText, Text } from "./inputs";
+import { Checks, Choice, LongText, Radios, Text } from "./inputs";
 import { errorsUnder, ItemFormShell } from "./item-form-shell";
 
 interface Common {
@@ -73,18 +74,70 @@ export function DataSourceForm({ draftId, revision, item }: Common & { item: Dat
   );
 }
 
+const AUTHORITY_WORDS: Record<Authority, string> = { say: "Say only", recommend: "Recommend to a person", execute: "Execute" };
+
 export function IntentForm({ draftId, revision, document, item }: Common & { item: Intent | null }) {
   const [value, setValue] = useState({ key: item?.key ?? "", label: item?.label ?? "", handling: item?.handling ?? "autonomous", actions: item?.actions ?? [] });
+  // "Any action" or "only these": an explicit choice, never implied by ticking nothing (policy-document.md).
+  const [choice, setChoice] = useState<IntentActionsChoice>(item && item.actions.length === 0 ? "any" : "only");
+  const [authority, setAuthority] = useState<Record<string, Authority>>(item?.authority ?? {});
+  const actions = choice === "any" ? [] : value.actions;
+  // The actions the intent may take, in the permission map's order; an override only for those.
+  const allowed = document.actions.filter((a) => choice === "any" || value.actions.includes(a.key));
+  const overrides = Object.fromEntries(allowed.flatMap((a) => (authority[a.key] ? [[a.key, authority[a.key]]] : [])));
+  const posted = { key: value.key.trim(), label: value.label.trim(), handling: value.handling, actions, ...(Object.keys(overrides).length ? { authority: overrides } : {}) };
   return (
-    <ItemFormShell draftId={draftId} revision={revision} section="intents" originalKey={item?.key ?? null} item={{ key: value.key.trim(), label: value.label.trim(), handling: value.handling, actions: value.actions }} label={item ? `Edit intent ${item.label}` : "New intent"}>
+    <ItemFormShell draftId={draftId} revision={revision} section="intents" originalKey={item?.key ?? null} item={posted} label={item ? `Edit intent ${item.label}` : "New intent"}>
       {(errors) => (
         <>
+          <input type="hidden" name="actionsChoice" value={choice} />
           <div className="grid gap-4 sm:grid-cols-3">
             <Text label="Key" value={value.key} onChange={(key) => setValue({ ...value, key })} error={errors.key} />
             <Text label="Label" value={value.label} onChange={(label) => setValue({ ...value, label })} error={errors.label} />
             <Choice label="Handling" value={value.handling} onChange={(handling) => setValue({ ...value, handling: handling as "autonomous" | "human" })} options={[{ value: "autonomous", label: "Agents may handle it" }, { value: "human", label: "Always a person" }]} error={errors.handling} />
           </div>
-          <Checks legend="Actions allowed (none ticked: any action)" options={document.actions.map((a) => ({ value: a.key, label: a.label }))} selected={value.actions} onChange={(actions) => setValue({ ...value, actions })} error={errorsUnder(errors, "actions")} />
+          <Radios
+            legend="Which actions may agents take for this intent?"
+            name="intent-actions-choice"
+            value={choice}
+            onChange={(next) => setChoice(next as IntentActionsChoice)}
+            options={[
+              { value: "any", label: "Any action" },
+              { value: "only", label: "Only these actions" },
+            ]}
+          />
+          {choice === "only" ? (
+            <Checks legend="Actions allowed" options={document.actions.map((a) => ({ value: a.key, label: a.label }))} selected={value.actions} onChange={(next) => setValue({ ...value, actions: next })} error={errorsUnder(errors, "actions")} />
+          ) : null}
+          <fieldset>
+            <legend className="text-sm font-medium text-slate-700">Authority for this intent</legend>
+            <p className="text-xs text-slate-500">
+              {value.handling === "human" ? "Applies only if agents may handle the intent; today it always goes to a person. " : ""}
+              An action left at its own authority follows the permission map.
+            </p>
+            {allowed.length === 0 ? (
+              <p className="mt-1 text-sm text-slate-500">Tick the actions allowed first.</p>
+            ) : (
+              <div className="mt-2 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+                {allowed.map((a) => (
+                  <Choice
+                    key={a.key}
+                    label={a.label}
+                    value={authority[a.key] ?? ""}
+                    onChange={(next) => {
+                      const copy = { ...authority };
+                      if (next === "") delete copy[a.key];
+                      else copy[a.key] = next as Authority;
+                      setAuthority(copy);
+                    }}
+                    options={[{ value: "", label: `Its own: ${AUTHORITY_WORDS[a.authority]}` }, ...AUTHORITIES.map((level) => ({ value: level, label: AUTHORITY_WORDS[level] }))]}
+                    error={errors[`authority["${a.key}"]`] ?? errors[`authority.${a.key}`]}
+                  />
+                ))}
+              </div>
+            )}
+            {errors.authority ? <p className="mt-1 text-sm text-rose-700">{errors.authority}</p> : null}
+          </fieldset>
         </>
       )}
     </ItemFormShell>
