@@ -25,6 +25,9 @@ export const PERMISSIONS = {
   "agents:read": ["admin", "it", "auditor"],
   "agents:manage": ["admin", "it"],
   "tools:manage": ["admin", "it"],
+  // Deciding what authority agents have earned (accepting or dismissing a recommendation) is the
+  // committee's mandate: a CX lead edits actions but does not grant autonomy.
+  "autonomy:decide": ["admin", "committee"],
   "stop:read": ALL,
   "stop:manage": ["admin", "it", "committee"],
   "users:read": ["admin", "auditor"],

@@ -4,17 +4,13 @@ import { authorize } from "@/lib/auth/authorize";
 import type { Db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/validation";
-import { stopInputSchema, type StopTarget } from "./schemas";
+import { describeStopInput, stopInputSchema, type StopTarget } from "./schemas";
 
 /**
  * Taken exclusively by a pause, shared by every approval vote: an approval either commits before
  * the stop exists or sees it (decide-approval.ts).
  */
 export const STOP_CHANGE_LOCK_KEY = 72_707_369_501;
-
-function describe(target: StopTarget): string {
-  return target.scope === "all" ? "every agent and action" : `${target.scope} ${target.target}`;
-}
 
 /** Flips a stop switch: every process denies matching requests with `paused` within a second. */
 export async function pause(db: Db, actor: Actor, input: { target: StopTarget; reason: string }) {
@@ -27,23 +23,9 @@ export async function pause(db: Db, actor: Actor, input: { target: StopTarget; r
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${STOP_CHANGE_LOCK_KEY}::bigint)`;
     const active = await tx.stopSwitch.findFirst({ where: { scope: target.scope, target: targetName, liftedAt: null } });
-    if (active) throw new AppError("conflict", `A stop for ${describe(target)} is already in force.`);
+    if (active) throw new AppError("conflict", `A stop for ${describeStopInput(target)} is already in force.`);
     const stop = await tx.stopSwitch.create({ data: { scope: target.scope, target: targetName, reason, createdBy: actor.label } });
     await recordAudit(tx, actor, { action: "stop.pause", subjectType: "stop_switch", subjectId: stop.id, data: { scope: target.scope, target: targetName, reason } });
     return stop;
-  });
-}
-
-/** Lifts the stop switch in force for a target; lifting always needs a reason. */
-export async function resume(db: Db, actor: Actor, input: { target: StopTarget; reason: string }) {
-  authorize(actor, "stop:manage");
-  const { target, reason } = parseOrThrow(stopInputSchema, input);
-  const targetName = target.scope === "all" ? null : target.target;
-  return db.$transaction(async (tx) => {
-    const active = await tx.stopSwitch.findFirst({ where: { scope: target.scope, target: targetName, liftedAt: null } });
-    if (!active) throw new AppError("not_found", `No stop for ${describe(target)} is in force.`);
-    const lifted = await tx.stopSwitch.update({ where: { id: active.id }, data: { liftedAt: new Date(), liftedBy: actor.label, liftReason: reason } });
-    await recordAudit(tx, actor, { action: "stop.resume", subjectType: "stop_switch", subjectId: active.id, data: { scope: target.scope, target: targetName, reason } });
-    return lifted;
   });
 }

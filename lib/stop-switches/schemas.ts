@@ -10,3 +10,8 @@ export type StopTarget = z.infer<typeof stopTargetSchema>;
 export const stopReasonSchema = z.string().trim().min(3, "Give a reason (at least 3 characters)").max(500);
 
 export const stopInputSchema = z.object({ target: stopTargetSchema, reason: stopReasonSchema });
+
+/** A stop's target in words, for messages: "every agent and action", "agent support-bot", "action refund.issue". */
+export function describeStopInput(target: StopTarget): string {
+  return target.scope === "all" ? "every agent and action" : `${target.scope} ${target.target}`;
+}

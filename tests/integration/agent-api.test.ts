@@ -5,7 +5,8 @@ import { verifyAuditChain } from "../../lib/audit/verify-audit-chain";
 import { writerFor } from "../../lib/decisions/create-decision";
 import { createPool } from "../../lib/db/pool";
 import { DecisionWriter, type DecisionRow } from "../../lib/decisions/decision-writer";
-import { pause, resume } from "../../lib/stop-switches/pause";
+import { pause } from "../../lib/stop-switches/pause";
+import { resume } from "../../lib/stop-switches/resume";
 import { client, newAgentKey, operator, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
 

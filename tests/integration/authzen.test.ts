@@ -2,7 +2,8 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pdpMetadata } from "../../lib/authzen/metadata";
 import { grantIssuer } from "../../lib/grants/make-grant";
-import { pause, resume } from "../../lib/stop-switches/pause";
+import { pause } from "../../lib/stop-switches/pause";
+import { resume } from "../../lib/stop-switches/resume";
 import { client, newAgentKey, operator, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
 

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/audit/actor";
-import { createApiKey, revokeApiKey } from "../../lib/agents/manage-api-keys";
+import { createApiKey } from "../../lib/agents/create-api-key";
+import { revokeApiKey } from "../../lib/agents/revoke-api-key";
 import type { Role } from "../../lib/policy/roles";
-import { pause, resume } from "../../lib/stop-switches/pause";
+import { pause } from "../../lib/stop-switches/pause";
+import { resume } from "../../lib/stop-switches/resume";
 import { newAgentKey, operator } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
 

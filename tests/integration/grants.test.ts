@@ -11,7 +11,8 @@ import { grantIssuer, signGrant, type GrantClaims } from "../../lib/grants/make-
 import { verifyGrant, type GrantedCall } from "../../lib/grants/verify-grant";
 import { getKeyStore } from "../../lib/keys/current-key-store";
 import { openKeyStore, publicJwks } from "../../lib/keys/key-store";
-import { pause, resume } from "../../lib/stop-switches/pause";
+import { pause } from "../../lib/stop-switches/pause";
+import { resume } from "../../lib/stop-switches/resume";
 import { setAgentWebhook } from "../../lib/webhooks/configure-webhook";
 import { deliverDueWebhooks } from "../../lib/webhooks/deliver-webhooks";
 import { client, newAgentKey, operator, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";

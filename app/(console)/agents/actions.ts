@@ -2,7 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { createAgent } from "@/lib/agents/create-agent";
-import { createApiKey, revokeApiKey } from "@/lib/agents/manage-api-keys";
+import { createApiKey } from "@/lib/agents/create-api-key";
+import { revokeApiKey } from "@/lib/agents/revoke-api-key";
 import { requireUser } from "@/lib/auth/session";
 import { runForm, type FormState } from "@/lib/console/form-state";
 import { getPrisma } from "@/lib/db/prisma";

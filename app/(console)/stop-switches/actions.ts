@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { requireUser } from "@/lib/auth/session";
 import { runForm, type FormState } from "@/lib/console/form-state";
 import { getPrisma } from "@/lib/db/prisma";
-import { pause, resume } from "@/lib/stop-switches/pause";
+import { pause } from "@/lib/stop-switches/pause";
+import { resume } from "@/lib/stop-switches/resume";
 import type { StopTarget } from "@/lib/stop-switches/schemas";
 
 function targetFrom(formData: FormData): StopTarget {
