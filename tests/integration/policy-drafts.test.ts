@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/audit/actor";
 import { createDraft } from "../../lib/policy/create-draft";
+import { diffPolicy } from "../../lib/policy/diff-policy";
+import { getDraft } from "../../lib/policy/draft-queries";
 import { editDraft } from "../../lib/policy/edit-draft";
 import { reviewDraft } from "../../lib/policy/review-draft";
 import { submitDraft } from "../../lib/policy/submit-draft";
@@ -190,5 +192,28 @@ describe("policy drafts", () => {
     const result = await reviewDraft(t.db, carla!, { draftId: draft.id, revision: 5, verdict: "approve", comment: "ok", publishWithoutSimulation: true });
     expect(result.published).not.toBeNull();
     expect((await getCurrentPolicy(t.db))!.document.tools.filter((tool) => tool.server === "ledger-gw")).toEqual([{ ...mapping, customer_id: "account.id" }]);
+  });
+
+  // Issue #23, point 5: a published draft's page diffed it against the version in force, its own,
+  // and said "No changes yet"; it must keep what it changed, who approved it and why.
+  it("a published draft keeps the version it replaced, who approved it and why, even after later versions", async () => {
+    const { lena, leo, carla, chris } = people as Required<typeof people>;
+    const draft = await createDraft(t.db, lena!, {});
+    await editDraft(t.db, lena!, { draftId: draft.id, revision: 1, edit: { section: "forbidden", op: "upsert", originalKey: null, item: { action: "contract.sign", reason: "Contracts are signed by Legal." } } });
+    await submitDraft(t.db, lena!, { draftId: draft.id, revision: 2, reason: "Keep signatures with Legal" });
+    const { published } = await reviewDraft(t.db, leo!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "Matches the signing policy", publishWithoutSimulation: true });
+    // A later version, so the one in force is no longer this draft's.
+    const later = await createDraft(t.db, carla!, {});
+    const refund = structuredClone((await getCurrentPolicy(t.db))!.document.actions.find((a) => a.key === "refund.issue")!);
+    await editDraft(t.db, carla!, { draftId: later.id, revision: 1, edit: { section: "actions", op: "upsert", originalKey: "refund.issue", item: { ...refund, label: "Refund the customer" } } });
+    await submitDraft(t.db, carla!, { draftId: later.id, revision: 2, reason: "Clearer name" });
+    expect((await reviewDraft(t.db, chris!, { draftId: later.id, revision: 2, verdict: "approve", comment: "", publishWithoutSimulation: true })).published).toBe(published! + 1);
+
+    const shown = (await getDraft(t.db, draft.id))!;
+    expect(shown.published).toMatchObject({ version: published, reason: "Keep signatures with Legal", approvedByName: "leo", replaced: { version: published! - 1 } });
+    const changes = diffPolicy(shown.published!.replaced!.document, shown.document).sections.flatMap((section) => section.changes.map((change) => change.text));
+    expect(changes.join("\n")).toContain("contract.sign");
+    expect(changes.join("\n")).not.toContain("Refund the customer");
+    expect(shown.reviews).toEqual([expect.objectContaining({ verdict: "approve", comment: "Matches the signing policy", reviewer: expect.objectContaining({ name: "leo" }) })]);
   });
 });
