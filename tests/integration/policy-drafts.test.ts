@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/audit/actor";
 import { createDraft } from "../../lib/policy/create-draft";
@@ -7,6 +8,8 @@ import { editDraft } from "../../lib/policy/edit-draft";
 import { reviewDraft } from "../../lib/policy/review-draft";
 import { submitDraft } from "../../lib/policy/submit-draft";
 import { getCurrentPolicy } from "../../lib/policy/queries";
+import { listRequestedActions } from "../../lib/policy/requested-actions";
+import { refreshRollups } from "../../lib/history/rollups";
 import type { Role } from "../../lib/policy/roles";
 import { client, newAgentKey, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
@@ -215,5 +218,29 @@ describe("policy drafts", () => {
     expect(changes.join("\n")).toContain("contract.sign");
     expect(changes.join("\n")).not.toContain("Refund the customer");
     expect(shown.reviews).toEqual([expect.objectContaining({ verdict: "approve", comment: "Matches the signing policy", reviewer: expect.objectContaining({ name: "leo" }) })]);
+  });
+});
+
+describe("actions agents have requested", () => {
+  // Issue #23, point 4: legal could only type keys; the form offers the actions agents asked for, with counts.
+  it("counts every action agents asked for, allowed or denied, unknown to the policy or not, from the rollups", async () => {
+    const call = client(api.url, await newAgentKey(t, "requests-bot"));
+    for (const action of ["contract.negotiate", "contract.negotiate", "contract.negotiate", "order.status", "gift.card.top.up"]) {
+      expect((await call("POST", "/api/v1/decisions", { action, customer: { id: "cus_requested" } })).status).toBe(201);
+    }
+    const pool = new pg.Pool({ connectionString: t.url, max: 1 });
+    try {
+      await refreshRollups(pool, { from: new Date(Date.now() - 3_600_000), wait: true });
+    } finally {
+      await pool.end();
+    }
+    const requested = await listRequestedActions(t.db);
+    const counts = Object.fromEntries(requested.map((r) => [r.key, r.count]));
+    expect(counts).toMatchObject({ "contract.negotiate": 3, "gift.card.top.up": 1 });
+    expect(counts["order.status"]).toBeGreaterThanOrEqual(1);
+    expect(counts["never.asked"]).toBeUndefined();
+    // Most asked first.
+    expect(requested.map((r) => r.count)).toEqual([...requested.map((r) => r.count)].sort((a, b) => b - a));
+    expect(await listRequestedActions(t.db, 1)).toHaveLength(1);
   });
 });
