@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/audit/actor";
 import { newId } from "../../lib/ids";
@@ -277,6 +279,18 @@ describe("the policy owners' view: policy-gap cases waiting for a policy change"
     expect((await getReviewCase(t.db, caseId))!.drafts).toEqual([expect.objectContaining({ id: started.draftId, status: "published", publishedVersion: published.published })]);
     const row = (await listReviewCases(t.db, chris!.id, reviewListQuerySchema.parse({ status: "all", label: "policy_gap", size: "100" }))).rows.find((r) => r.id === caseId);
     expect(row!.draft).toMatchObject({ publishedVersion: published.published });
+  });
+
+  it("the migration links drafts started before the column existed, from their creation audit entry", async () => {
+    const { chris } = people;
+    const caseId = await plainCase({ action: "order.cancel" });
+    const started = await startDraftFromCase(t.db, chris!, { caseId });
+    const plain = await t.db.policyDraft.create({ data: { title: "Unrelated", document: {}, authorLabel: "chris@example.com" } });
+    await t.query(`UPDATE policy_drafts SET review_case_id = NULL`);
+    const sql = readFileSync(path.join(process.cwd(), "prisma/migrations/20261208152000_draft_review_case/migration.sql"), "utf8");
+    await t.query(sql.slice(sql.indexOf("-- Drafts started from a case before")));
+    expect(await t.db.policyDraft.findUniqueOrThrow({ where: { id: started.draftId }, select: { reviewCaseId: true } })).toEqual({ reviewCaseId: caseId });
+    expect(await t.db.policyDraft.findUniqueOrThrow({ where: { id: plain.id }, select: { reviewCaseId: true } })).toEqual({ reviewCaseId: null });
   });
 
   it("keeps waiting while the only draft was discarded, and refuses an unknown view", async () => {
