@@ -71,6 +71,7 @@ test("legal forbids an action, a second legal person approves and publishes it, 
     expect((await request.post("/api/v1/decisions", { headers: { authorization: `Bearer ${DEMO_AGENT_KEY}` }, data: { action: "contract.renew" } })).status()).toBe(201);
   }
   await lena.getByRole("region", { name: "Forbidden actions" }).getByRole("link", { name: "Add" }).click();
+  await expect(lena).toHaveURL(/\/forbidden$/);
   const form = lena.getByRole("form", { name: "Forbid an action" });
   const name = form.getByRole("combobox", { name: "Action", exact: true });
   // The rollups count new requests within seconds: reload until the form offers the one just made.
@@ -79,6 +80,11 @@ test("legal forbids an action, a second legal person approves and publishes it, 
     await expect(form.locator("datalist option[value='contract renew']")).toHaveAttribute("label", /^contract\.renew · asked for \d+ times · not in the permission map$/);
   }).toPass({ timeout: 30_000 });
   await expect(form.locator("datalist option[value='Adjust billing']")).toHaveAttribute("label", /^billing\.adjust · /);
+  // The most asked-for actions are in sight too, as buttons that fill the form.
+  const mostAsked = form.getByRole("group", { name: "Asked for most by agents" });
+  await mostAsked.getByRole("button").first().click();
+  await expect(form.getByLabel("Action key")).toHaveValue(/^[a-z0-9]+(\.[a-z0-9_-]+)+$/);
+  await expect(form.getByText(/Agents asked for \S+ [\d,]+ times?: forbidding it denies those requests/)).toBeVisible();
   await name.fill("negotiate contract terms");
   await expect(form.getByLabel("Action key")).toHaveValue("negotiate.contract.terms");
   await expect(form.getByRole("note")).toContainText("No agent has asked for negotiate.contract.terms yet");

@@ -64,6 +64,8 @@ export function ForbiddenForm({ draftId, revision, document, item, requested }: 
   };
 
   const trimmed = key.trim();
+  // The few most asked for, in sight: a datalist shows its choices only once the field has focus.
+  const mostAsked = choices.filter((c) => c.count > 0).slice(0, 5);
   const known = byKey.get(trimmed);
   const unheard = trimmed !== "" && isActionKey(trimmed) && (!known || (known.count === 0 && !known.inMap));
   const hint = "Type what the action does, or pick one agents asked for or one of the permission map.";
@@ -94,6 +96,22 @@ export function ForbiddenForm({ draftId, revision, document, item, requested }: 
               ))}
             </datalist>
             <FieldMessage id={nameId} hint={hint} />
+            {mostAsked.length ? (
+              <div className="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-600" role="group" aria-label="Asked for most by agents">
+                <span>Asked for most:</span>
+                {mostAsked.map((choice) => (
+                  <button
+                    key={choice.key}
+                    type="button"
+                    onClick={() => onName(choice.label)}
+                    aria-pressed={trimmed === choice.key}
+                    className="rounded-full border border-slate-300 bg-white px-2 py-1 text-slate-700 hover:bg-slate-50 aria-pressed:border-brand-600 aria-pressed:bg-brand-50"
+                  >
+                    {choice.label} <span className="text-slate-500">({choice.count.toLocaleString("en-US")})</span>
+                  </button>
+                ))}
+              </div>
+            ) : null}
           </div>
           <Text
             label="Action key"
@@ -111,7 +129,7 @@ export function ForbiddenForm({ draftId, revision, document, item, requested }: 
             ) : null}
             {unheard ? (
               <p role="note" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                No agent has asked for <span className="font-mono break-all">{trimmed}</span> yet, and the permission map does not list it: forbidding it protects nothing until an agent asks for exactly this key. Check the key
+                No agent has asked for <span className="font-mono break-words">{trimmed}</span> yet, and the permission map does not list it: forbidding it protects nothing until an agent asks for exactly this key. Check the key
                 agents use before you save.
               </p>
             ) : null}
