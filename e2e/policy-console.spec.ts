@@ -281,6 +281,8 @@ test("IT maps a tool in a draft, mistakes stay on their fields with what was typ
 // Here rather than in oversight-inbox.spec.ts because it publishes: this file runs its publishing
 // tests one after another, so one cannot publish over another's fresh version.
 test("a resolved policy-gap case waits in the policy owners' view until the draft it started is published", async ({ browser, request }) => {
+  // Three people and a publication: about 40 s alone, more beside another spec.
+  test.setTimeout(120_000);
   const stamp = Date.now().toString(36);
   const agent = { authorization: `Bearer ${DEMO_AGENT_KEY}` };
   const decided = await request.post("/api/v1/decisions", { headers: agent, data: { action: "order.status", customer: { id: `cus_gap_${stamp}` } } });

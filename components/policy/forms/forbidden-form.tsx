@@ -107,7 +107,8 @@ export function ForbiddenForm({ draftId, revision, document, item, requested }: 
                     aria-pressed={trimmed === choice.key}
                     className="rounded-full border border-slate-300 bg-white px-2 py-1 text-slate-700 hover:bg-slate-50 aria-pressed:border-brand-600 aria-pressed:bg-brand-50"
                   >
-                    {choice.label} <span className="text-slate-500">({choice.count.toLocaleString("en-US")})</span>
+                    {choice.label} <span className="text-slate-500" aria-hidden="true">({choice.count.toLocaleString("en-US")})</span>
+                    <span className="sr-only">, asked for {choice.count.toLocaleString("en-US")} times</span>
                   </button>
                 ))}
               </div>
