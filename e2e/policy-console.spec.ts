@@ -65,17 +65,48 @@ test("legal forbids an action, a second legal person approves and publishes it, 
   await lena.getByRole("link", { name: "Change this" }).click();
   await expect(lena).toHaveURL(new RegExp(`${draftUrl.split("/").pop()}\\?section=forbidden`));
 
+  // Legal typed machine keys (issue #23, point 4): the form offers, by label, what agents asked for
+  // (an agent asks for contract.renew, which the policy does not know) and derives a key from words.
+  for (let i = 0; i < 2; i++) {
+    expect((await request.post("/api/v1/decisions", { headers: { authorization: `Bearer ${DEMO_AGENT_KEY}` }, data: { action: "contract.renew" } })).status()).toBe(201);
+  }
   await lena.getByRole("region", { name: "Forbidden actions" }).getByRole("link", { name: "Add" }).click();
+  await expect(lena).toHaveURL(/\/forbidden$/);
   const form = lena.getByRole("form", { name: "Forbid an action" });
-  await form.getByLabel("Action key").fill("Contract Renew!");
+  const name = form.getByRole("combobox", { name: "Action", exact: true });
+  // The rollups count new requests within seconds: reload until the form offers the one just made.
+  await expect(async () => {
+    await lena.reload();
+    await expect(form.locator("datalist option[value='contract renew']")).toHaveAttribute("label", /^contract\.renew · asked for \d+ times · not in the permission map$/);
+  }).toPass({ timeout: 30_000 });
+  await expect(form.locator("datalist option[value='Adjust billing']")).toHaveAttribute("label", /^billing\.adjust · /);
+  // The most asked-for actions are in sight too, as buttons that fill the form.
+  const mostAsked = form.getByRole("group", { name: "Asked for most by agents" });
+  await mostAsked.getByRole("button").first().click();
+  await expect(form.getByLabel("Action key")).toHaveValue(/^[a-z0-9]+(\.[a-z0-9_-]+)+$/);
+  await expect(form.getByText(/Agents asked for \S+ [\d,]+ times?: forbidding it denies those requests/)).toBeVisible();
+  await name.fill("negotiate contract terms");
+  await expect(form.getByLabel("Action key")).toHaveValue("negotiate.contract.terms");
+  await expect(form.getByRole("note")).toContainText("No agent has asked for negotiate.contract.terms yet");
   await form.getByLabel(/Legal reason/).fill("Renewals are negotiated by Legal only.");
+  await lena.screenshot({ path: "test-results/screens/forbidden-form-1440.png", fullPage: true });
+  await lena.setViewportSize({ width: 390, height: 844 });
+  await lena.screenshot({ path: "test-results/screens/forbidden-form-390.png", fullPage: true });
+  await lena.setViewportSize({ width: 1440, height: 900 });
+
+  // A key typed by hand is still checked; a refused save keeps everything typed.
+  await form.getByLabel("Action key").fill("Contract Renew!");
   await form.getByRole("button", { name: "Save to draft" }).click();
   await expect(form.getByText(/lowercase words joined by dots/i)).toBeVisible();
-  // Focus goes to the field to fix; the permission map's actions are offered as suggestions.
   await expect(form.getByLabel("Action key")).toBeFocused();
-  await expect(form.locator("datalist option[value='billing.adjust']")).toHaveCount(1);
+  await expect(name).toHaveValue("negotiate contract terms");
+  await expect(form.getByLabel("Action key")).toHaveValue("Contract Renew!");
   await expect(form.getByLabel(/Legal reason/)).toHaveValue("Renewals are negotiated by Legal only.");
-  await form.getByLabel("Action key").fill("contract.renew");
+  // Picking what agents asked for, by its words, sets its key and says how often they asked.
+  await name.fill("contract renew");
+  await expect(form.getByLabel("Action key")).toHaveValue("contract.renew");
+  await expect(form.getByText(/Agents asked for contract\.renew \d+ times/)).toBeVisible();
+  await expect(form.getByRole("note")).toHaveCount(0);
   await form.getByRole("button", { name: "Save to draft" }).click();
 
   await expect(lena).toHaveURL(new RegExp(`${draftUrl.split("/").pop()}`));
@@ -85,7 +116,18 @@ test("legal forbids an action, a second legal person approves and publishes it, 
 
   const leo = await browser.newPage();
   await signIn(leo, "legal2");
-  await approve(leo, draftUrl);
+  const version = Number(await approve(leo, draftUrl));
+
+  // A published draft forgot its change (issue #23, point 5): it said "No changes yet" against its
+  // own version and lost its review. It keeps the diff against the version it replaced, the approver and why.
+  await lena.goto(draftUrl);
+  await expect(lena.getByRole("heading", { name: `What version ${version} changed against version ${version - 1}` })).toBeVisible();
+  await expect(lena.getByTestId("policy-diff")).toContainText("contract.renew");
+  const published = lena.getByRole("status").filter({ hasText: `Published as version ${version}` });
+  await expect(published).toContainText("approved by Leo");
+  await expect(published).toContainText("“Reviewed”");
+  await expect(published).toContainText("Why: Legal asked to keep renewals out of support chats");
+  await expect(lena.getByText("Legal must approve because the draft touches the forbidden list")).toBeVisible();
 
   await expect
     .poll(async () => {
@@ -231,4 +273,88 @@ test("IT maps a tool in a draft, mistakes stay on their fields with what was typ
   await expect(lena.getByRole("region", { name: "Tool mappings", exact: true }).getByText("read-only for your roles")).toBeVisible();
   expect((await lena.goto(`${draftUrl}/tools`))?.status()).toBe(403);
   expect((await lena.goto(`${draftUrl}/tools?key=${encodeURIComponent("payments/issue_store_credit")}`))?.status()).toBe(403);
+});
+
+// Review hand-off (issue #23, point 7): a case labelled "policy gap" left the inbox's default view
+// once resolved, and nothing tied it to the change it asked for. Policy owners get a view of the
+// cases still waiting, each case links the draft it started, and shows the version it became.
+// Here rather than in oversight-inbox.spec.ts because it publishes: this file runs its publishing
+// tests one after another, so one cannot publish over another's fresh version.
+test("a resolved policy-gap case waits in the policy owners' view until the draft it started is published", async ({ browser, request }) => {
+  // Three people and a publication: about 40 s alone, more beside another spec.
+  test.setTimeout(120_000);
+  const stamp = Date.now().toString(36);
+  const agent = { authorization: `Bearer ${DEMO_AGENT_KEY}` };
+  const decided = await request.post("/api/v1/decisions", { headers: agent, data: { action: "order.status", customer: { id: `cus_gap_${stamp}` } } });
+  expect(decided.status()).toBe(201);
+  const decision = await decided.json();
+  const flagged = await request.post("/api/v1/reviews", { headers: agent, data: { decision_id: decision.id, reason: "policy_gap", note: `Customer asked for a goodwill voucher ${stamp}` } });
+  expect(flagged.status()).toBe(201);
+  const caseId: string = (await flagged.json()).id;
+
+  // A supervisor labels and resolves it: the inbox's default view no longer lists it.
+  const sam = await browser.newPage();
+  await signIn(sam, "supervisor");
+  await sam.goto(`/reviews/${caseId}`);
+  await sam.getByRole("form", { name: "Labels" }).getByRole("button", { name: "policy gap" }).click();
+  await expect(sam.getByRole("form", { name: "Labels" }).getByRole("button", { name: "policy gap" })).toHaveAttribute("aria-pressed", "true");
+  const close = sam.getByRole("form", { name: "Close the case" });
+  await close.getByLabel("Outcome (required)").fill("Policy gap: the policy says nothing about goodwill vouchers.");
+  await close.getByRole("button", { name: "Resolve case" }).click();
+  await expect(sam.getByRole("region", { name: "This case is resolved" })).toBeVisible();
+
+  const carla = await browser.newPage();
+  await signIn(carla, "cx_lead");
+  await carla.goto("/reviews?size=100");
+  const table = carla.getByRole("table", { name: "Review cases" });
+  await expect(table).toBeVisible();
+  await expect(table.getByText(caseId)).toHaveCount(0);
+  await carla.getByRole("navigation", { name: "Inbox views" }).getByRole("link", { name: "Waiting for a policy change" }).click();
+  await expect(carla.getByRole("link", { name: "Waiting for a policy change" })).toHaveAttribute("aria-current", "page");
+  const row = table.getByRole("row").filter({ hasText: caseId });
+  await expect(row).toContainText("resolved");
+  await expect(row).toContainText("No policy draft started yet");
+
+  // The policy owner starts a draft from the case and changes something harmless to other tests.
+  await row.getByRole("link", { name: "Agent: policy gap" }).click();
+  await carla.getByRole("button", { name: "Start a policy draft from this case" }).click();
+  await expect(carla).toHaveURL(/\/drafts\/[0-9a-f-]{36}/);
+  const draftUrl = `/drafts/${/\/drafts\/([0-9a-f-]{36})/.exec(carla.url())![1]}`;
+  await carla.goto(draftUrl);
+  await expect(carla.getByRole("note").filter({ hasText: "Started from review case" })).toContainText(caseId);
+  const draftTitle = (await carla.getByRole("heading", { level: 1 }).textContent())!;
+  await carla.getByRole("region", { name: "Owners" }).getByRole("link", { name: "Add" }).click();
+  const owner = carla.getByRole("form", { name: "New owner" });
+  await owner.getByLabel("Key").fill(`goodwill-${stamp}`);
+  await owner.getByLabel("Name").fill(`Goodwill desk ${stamp}`);
+  await owner.getByLabel("Contact").fill("goodwill@northwind.example");
+  await owner.getByLabel("Remediation plan").fill("Decides goodwill vouchers case by case.");
+  await owner.getByRole("button", { name: "Save to draft" }).click();
+  await expect(carla.getByTestId("policy-diff")).toContainText(`Goodwill desk ${stamp}`);
+  const submit = carla.getByRole("form", { name: "Submit for review" });
+  await submit.getByLabel("Why this change (published with it)").fill("Goodwill vouchers need an owner");
+  await submit.getByRole("button", { name: "Submit for review" }).click();
+  await expect(carla.getByText("in review", { exact: true })).toBeVisible();
+
+  await carla.goto("/reviews?view=policy_change&status=all&size=100");
+  await expect(table.getByRole("row").filter({ hasText: caseId })).toContainText(`Draft ${draftTitle}: in review`);
+
+  // A second person publishes it: the case says which version changed it and leaves the view.
+  const chris = await browser.newPage();
+  await signIn(chris, "committee");
+  await chris.goto(draftUrl);
+  const review = chris.getByRole("form", { name: "Review this draft" });
+  await review.getByLabel("Comment").fill("An owner for vouchers is overdue");
+  const withoutSimulation = review.getByRole("checkbox", { name: "Publish without a simulation" });
+  if (await withoutSimulation.count()) await withoutSimulation.check();
+  await review.getByRole("button", { name: "Approve" }).click();
+  const status = chris.getByRole("status").filter({ hasText: /Published as version \d+/ });
+  await expect(status).toBeVisible();
+  const version = (await status.textContent())!.match(/version (\d+)/)![1]!;
+
+  await carla.goto(`/reviews/${caseId}`);
+  await expect(carla.getByRole("list", { name: "Drafts from this case" })).toContainText(`${draftTitle} changed in version ${version}`);
+  await carla.goto("/reviews?view=policy_change&status=all&size=100");
+  await expect(carla.getByRole("navigation", { name: "Inbox views" })).toBeVisible();
+  await expect(carla.getByText(caseId)).toHaveCount(0);
 });

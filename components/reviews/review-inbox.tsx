@@ -11,7 +11,7 @@ import { Badge, TIER_TONES } from "@/components/ui/badge";
 import { ActionForm } from "@/components/ui/action-form";
 import { FormMessage } from "@/components/ui/field";
 import { INITIAL_FORM_STATE, type FormState } from "@/lib/console/form-state";
-import type { ReviewSource, ReviewStatus } from "@/lib/generated/prisma/enums";
+import type { DraftStatus, ReviewSource, ReviewStatus } from "@/lib/generated/prisma/enums";
 import { REVIEW_LABEL_NAMES, REVIEW_LABELS, REVIEW_SOURCE_NAMES } from "@/lib/reviews/schemas";
 import { ReviewLabelBadges, ReviewStatusBadge } from "./review-badges";
 
@@ -31,6 +31,24 @@ export interface InboxRow {
   assignee: string | null;
   status: ReviewStatus;
   labels: string[];
+  /** The latest draft started from the case (and the version it became). */
+  draft: { id: string; title: string; status: DraftStatus; publishedVersion: number | null } | null;
+}
+
+/** What became of a policy-gap case's change, in words. */
+function policyChange(row: InboxRow): React.ReactNode {
+  if (!row.labels.includes("policy_gap")) return null;
+  if (!row.draft) return <p className="text-xs text-amber-800">No policy draft started yet</p>;
+  const state = row.draft.publishedVersion !== null ? `changed in version ${row.draft.publishedVersion}` : row.draft.status === "discarded" ? "discarded" : row.draft.status.replace("_", " ");
+  return (
+    <p className="text-xs text-slate-600">
+      Draft{" "}
+      <Link href={`/drafts/${row.draft.id}`} className="underline underline-offset-2">
+        {row.draft.title}
+      </Link>
+      : {state}
+    </p>
+  );
 }
 
 const col = createColumnHelper<InboxRow>();
@@ -51,6 +69,7 @@ const columns = [
           {info.getValue()}
         </Link>
         <p className="font-mono text-xs text-slate-500">{info.row.original.id}</p>
+        {policyChange(info.row.original)}
       </div>
     ),
   }),

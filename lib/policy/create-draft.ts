@@ -59,6 +59,7 @@ export async function createDraft(
         authorId: actor.type === "user" ? actor.id : null,
         authorLabel: actor.label,
         reason: rollback ? `Roll back to version ${input.fromVersion}` : origin ? `Started from review case ${origin.id}: ${origin.reason}` : null,
+        reviewCaseId: origin?.id ?? null,
       },
       select: { id: true, title: true },
     });

@@ -20,7 +20,7 @@ export async function getDraft(db: Db, id: string) {
       updatedAt: true,
       createdAt: true,
       baseVersion: { select: { version: true, document: true } },
-      published: { select: { version: true } },
+      published: { select: { version: true, createdAt: true, reason: true, approvedBy: { select: { name: true } } } },
       reviews: {
         orderBy: { createdAt: "asc" },
         select: { id: true, verdict: true, roles: true, revision: true, comment: true, createdAt: true, reviewerId: true, reviewer: { select: { name: true, email: true } } },
@@ -29,9 +29,21 @@ export async function getDraft(db: Db, id: string) {
     },
   });
   if (!draft) return null;
-  const { author, ...rest } = draft;
+  const { author, published, ...rest } = draft;
+  // What a published draft changed is what its version changed against the one before it, which it
+  // replaced (its base, unless another version was published meanwhile); never the policy in force now.
+  const replaced = published && published.version > 1 ? await db.policyVersion.findUnique({ where: { version: published.version - 1 }, select: { version: true, document: true } }) : null;
   return {
     ...rest,
+    published: published
+      ? {
+          version: published.version,
+          publishedAt: published.createdAt,
+          reason: published.reason,
+          approvedByName: published.approvedBy?.name ?? null,
+          replaced: replaced ? { version: replaced.version, document: replaced.document as unknown as PolicyDocument } : null,
+        }
+      : null,
     authorName: author?.name ?? draft.authorLabel,
     document: draft.document as unknown as PolicyDocument,
     baseVersion: draft.baseVersion ? { version: draft.baseVersion.version, document: draft.baseVersion.document as unknown as PolicyDocument } : null,

@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db/prisma";
 import type { DecisionResponse } from "@/lib/decisions/schemas";
 import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { ReviewSource, ReviewStatus } from "@/lib/generated/prisma/enums";
+import type { DraftStatus, ReviewSource, ReviewStatus } from "@/lib/generated/prisma/enums";
 import { decodeCursor, toKeysetPage, type KeysetPage } from "@/lib/history/keyset-cursor";
 import { describeCaseActivity } from "./describe-case-activity";
 import type { ReviewListQuery } from "./schemas";
@@ -19,6 +19,8 @@ export interface ReviewRow {
   status: ReviewStatus;
   labels: string[];
   decisionId: string | null;
+  /** The latest draft started from the case, and the version it became once published. */
+  draft: { id: string; title: string; status: DraftStatus; publishedVersion: number | null } | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,6 +43,9 @@ function reviewWhere(query: ReviewListQuery, actorId: string, agentId: string | 
   if (query.action) where.action = query.action;
   if (query.tier) where.tier = query.tier;
   if (agentId !== undefined) where.agentId = agentId;
+  if (query.view === "policy_change") {
+    where.AND = [{ labels: { has: "policy_gap" } }, { drafts: { none: { status: "published" } } }];
+  }
   return where;
 }
 
@@ -74,7 +79,10 @@ export async function listReviewCases(db: Db, actorId: string, query: ReviewList
       where: seek ? { AND: [where, seek] } : where,
       orderBy: [{ createdAt: dir }, { id: dir }],
       take: query.size + 1,
-      select: { id: true, source: true, reason: true, action: true, tier: true, agentId: true, createdAt: true, status: true, labels: true, decisionId: true, assignee: { select: { id: true, name: true } } },
+      select: {
+        id: true, source: true, reason: true, action: true, tier: true, agentId: true, createdAt: true, status: true, labels: true, decisionId: true, assignee: { select: { id: true, name: true } },
+        drafts: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, title: true, status: true, published: { select: { version: true } } } },
+      },
     }),
     db.reviewCase.count({ where }),
   ]);
@@ -92,6 +100,7 @@ export async function listReviewCases(db: Db, actorId: string, query: ReviewList
     // The column is nullable: cases opened through Prisma without labels hold NULL, not '{}'.
     labels: c.labels ?? [],
     decisionId: c.decisionId,
+    draft: c.drafts[0] ? { id: c.drafts[0].id, title: c.drafts[0].title, status: c.drafts[0].status, publishedVersion: c.drafts[0].published?.version ?? null } : null,
   }));
   return { ...toKeysetPage(rows, query.size, cursor, (r) => ({ value: r.createdAt, id: r.id })), total };
 }
@@ -143,8 +152,9 @@ export async function getReviewCase(db: Db, id: string) {
   ]);
   const people = new Map(users.map((u) => [u.id, u.name]));
   const actorName = (a: (typeof trail)[number]) => (a.actorId ? (a.actorType === "user" ? people.get(a.actorId) : a.actorType === "agent" ? trailAgents.get(a.actorId) : undefined) : undefined) ?? a.actorLabel;
-  const draftIds = trail.filter((a) => a.action === "review.draft_start").map((a) => String((a.data as { draft_id?: string }).draft_id ?? "")).filter(Boolean);
-  const drafts = draftIds.length ? await db.policyDraft.findMany({ where: { id: { in: draftIds } }, select: { id: true, title: true, status: true, createdAt: true }, orderBy: { createdAt: "asc" } }) : [];
+  const drafts = (
+    await db.policyDraft.findMany({ where: { reviewCaseId: id }, select: { id: true, title: true, status: true, createdAt: true, published: { select: { version: true } } }, orderBy: { createdAt: "asc" } })
+  ).map(({ published, ...draft }) => ({ ...draft, publishedVersion: published?.version ?? null }));
   const { decision, agentId, ...rest } = found;
   const context = ((decision?.request as { context?: { summary?: unknown } } | undefined)?.context ?? {}) as { summary?: unknown };
   return {
@@ -166,10 +176,8 @@ export async function getReviewCase(db: Db, id: string) {
 
 export type ReviewCaseDetail = NonNullable<Awaited<ReturnType<typeof getReviewCase>>>;
 
-/** The review case a draft was started from, read from the draft's creation audit entry; null for other drafts. */
+/** The review case a draft was started from; null for other drafts. */
 export async function getDraftReviewOrigin(db: Db, draftId: string): Promise<{ id: string; action: string | null; reason: string; status: ReviewStatus } | null> {
-  const entry = await db.auditEntry.findFirst({ where: { subjectType: "policy_draft", subjectId: draftId, action: "policy.draft_create" }, select: { data: true } });
-  const caseId = (entry?.data as { review_case?: unknown } | undefined)?.review_case;
-  if (typeof caseId !== "string") return null;
-  return db.reviewCase.findUnique({ where: { id: caseId }, select: { id: true, action: true, reason: true, status: true } });
+  const draft = await db.policyDraft.findUnique({ where: { id: draftId }, select: { reviewCase: { select: { id: true, action: true, reason: true, status: true } } } });
+  return draft?.reviewCase ?? null;
 }

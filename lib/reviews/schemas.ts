@@ -91,11 +91,20 @@ export const startDraftFromCaseSchema = z.object({ caseId: reviewCaseIdSchema })
 
 const KEY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
+/**
+ * Saved views of the inbox. `policy_change`: cases labelled "policy gap" whose change is not
+ * published yet (no draft started from the case became a version), whatever the case's status:
+ * a resolved case still waits for the policy owner.
+ */
+export const REVIEW_VIEWS = ["policy_change"] as const;
+export type ReviewView = (typeof REVIEW_VIEWS)[number];
+
 export const REVIEW_STATUS_FILTERS = ["active", "open", "in_review", "resolved", "dismissed", "all"] as const;
 export const REVIEW_PAGE_SIZES = ["25", "50", "100"] as const;
 
 /** The inbox's URL. `active` (open or in review) is what a reviewer usually wants to see. */
 export const reviewListQuerySchema = z.object({
+  view: z.enum(REVIEW_VIEWS, { message: "Unknown view" }).optional(),
   status: z.enum(REVIEW_STATUS_FILTERS, { message: "Unknown status" }).default("active"),
   assignee: z.enum(["anyone", "me", "unassigned"], { message: "Choose anyone, me or unassigned" }).default("anyone"),
   source: z.enum(ReviewSource, { message: "Unknown source" }).optional(),
@@ -109,7 +118,7 @@ export const reviewListQuerySchema = z.object({
 });
 export type ReviewListQuery = z.infer<typeof reviewListQuerySchema>;
 
-export const REVIEW_PARAM_NAMES = ["status", "assignee", "source", "label", "action", "tier", "agent", "sort", "size", "cursor"] as const;
+export const REVIEW_PARAM_NAMES = ["view", "status", "assignee", "source", "label", "action", "tier", "agent", "sort", "size", "cursor"] as const;
 export type ReviewListParams = Partial<Record<(typeof REVIEW_PARAM_NAMES)[number], string>>;
 
 export function readReviewListParams(input: Record<string, string | string[] | undefined>): ReviewListParams {

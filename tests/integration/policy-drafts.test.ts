@@ -1,10 +1,15 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/audit/actor";
 import { createDraft } from "../../lib/policy/create-draft";
+import { diffPolicy } from "../../lib/policy/diff-policy";
+import { getDraft } from "../../lib/policy/draft-queries";
 import { editDraft } from "../../lib/policy/edit-draft";
 import { reviewDraft } from "../../lib/policy/review-draft";
 import { submitDraft } from "../../lib/policy/submit-draft";
 import { getCurrentPolicy } from "../../lib/policy/queries";
+import { listRequestedActions } from "../../lib/policy/requested-actions";
+import { refreshRollups } from "../../lib/history/rollups";
 import type { Role } from "../../lib/policy/roles";
 import { client, newAgentKey, publishExamplePolicy, startApiServer, type ApiServer } from "./api-server";
 import { createTestDatabase, type TestDatabase } from "./database";
@@ -190,5 +195,52 @@ describe("policy drafts", () => {
     const result = await reviewDraft(t.db, carla!, { draftId: draft.id, revision: 5, verdict: "approve", comment: "ok", publishWithoutSimulation: true });
     expect(result.published).not.toBeNull();
     expect((await getCurrentPolicy(t.db))!.document.tools.filter((tool) => tool.server === "ledger-gw")).toEqual([{ ...mapping, customer_id: "account.id" }]);
+  });
+
+  // Issue #23, point 5: a published draft's page diffed it against the version in force, its own,
+  // and said "No changes yet"; it must keep what it changed, who approved it and why.
+  it("a published draft keeps the version it replaced, who approved it and why, even after later versions", async () => {
+    const { lena, leo, carla, chris } = people as Required<typeof people>;
+    const draft = await createDraft(t.db, lena!, {});
+    await editDraft(t.db, lena!, { draftId: draft.id, revision: 1, edit: { section: "forbidden", op: "upsert", originalKey: null, item: { action: "contract.sign", reason: "Contracts are signed by Legal." } } });
+    await submitDraft(t.db, lena!, { draftId: draft.id, revision: 2, reason: "Keep signatures with Legal" });
+    const { published } = await reviewDraft(t.db, leo!, { draftId: draft.id, revision: 2, verdict: "approve", comment: "Matches the signing policy", publishWithoutSimulation: true });
+    // A later version, so the one in force is no longer this draft's.
+    const later = await createDraft(t.db, carla!, {});
+    const refund = structuredClone((await getCurrentPolicy(t.db))!.document.actions.find((a) => a.key === "refund.issue")!);
+    await editDraft(t.db, carla!, { draftId: later.id, revision: 1, edit: { section: "actions", op: "upsert", originalKey: "refund.issue", item: { ...refund, label: "Refund the customer" } } });
+    await submitDraft(t.db, carla!, { draftId: later.id, revision: 2, reason: "Clearer name" });
+    expect((await reviewDraft(t.db, chris!, { draftId: later.id, revision: 2, verdict: "approve", comment: "", publishWithoutSimulation: true })).published).toBe(published! + 1);
+
+    const shown = (await getDraft(t.db, draft.id))!;
+    expect(shown.published).toMatchObject({ version: published, reason: "Keep signatures with Legal", approvedByName: "leo", replaced: { version: published! - 1 } });
+    const changes = diffPolicy(shown.published!.replaced!.document, shown.document).sections.flatMap((section) => section.changes.map((change) => change.text));
+    expect(changes.join("\n")).toContain("contract.sign");
+    expect(changes.join("\n")).not.toContain("Refund the customer");
+    expect(shown.reviews).toEqual([expect.objectContaining({ verdict: "approve", comment: "Matches the signing policy", reviewer: expect.objectContaining({ name: "leo" }) })]);
+  });
+});
+
+describe("actions agents have requested", () => {
+  // Issue #23, point 4: legal could only type keys; the form offers the actions agents asked for, with counts.
+  it("counts every action agents asked for, allowed or denied, unknown to the policy or not, from the rollups", async () => {
+    const call = client(api.url, await newAgentKey(t, "requests-bot"));
+    for (const action of ["contract.negotiate", "contract.negotiate", "contract.negotiate", "order.status", "gift.card.top.up"]) {
+      expect((await call("POST", "/api/v1/decisions", { action, customer: { id: "cus_requested" } })).status).toBe(201);
+    }
+    const pool = new pg.Pool({ connectionString: t.url, max: 1 });
+    try {
+      await refreshRollups(pool, { from: new Date(Date.now() - 3_600_000), wait: true });
+    } finally {
+      await pool.end();
+    }
+    const requested = await listRequestedActions(t.db);
+    const counts = Object.fromEntries(requested.map((r) => [r.key, r.count]));
+    expect(counts).toMatchObject({ "contract.negotiate": 3, "gift.card.top.up": 1 });
+    expect(counts["order.status"]).toBeGreaterThanOrEqual(1);
+    expect(counts["never.asked"]).toBeUndefined();
+    // Most asked first.
+    expect(requested.map((r) => r.count)).toEqual([...requested.map((r) => r.count)].sort((a, b) => b - a));
+    expect(await listRequestedActions(t.db, 1)).toHaveLength(1);
   });
 });

@@ -1,7 +1,13 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/audit/actor";
 import { newId } from "../../lib/ids";
 import type { Role } from "../../lib/policy/roles";
+import { editDraft } from "../../lib/policy/edit-draft";
+import { getCurrentPolicy } from "../../lib/policy/queries";
+import { reviewDraft } from "../../lib/policy/review-draft";
+import { discardDraft, submitDraft } from "../../lib/policy/submit-draft";
 import { addReviewNote } from "../../lib/reviews/add-review-note";
 import { assignReviewCase } from "../../lib/reviews/assign-review-case";
 import { bulkUpdateReviewCases } from "../../lib/reviews/bulk-update-review-cases";
@@ -57,6 +63,7 @@ beforeAll(async () => {
   await person("sam", ["supervisor"]);
   await person("sofia", ["supervisor"]);
   await person("chris", ["committee"]);
+  await person("carla", ["cx_lead"]);
   await person("lena", ["legal"]);
   await person("aldo", ["auditor"]);
   await person("ivan", ["it"]);
@@ -234,6 +241,66 @@ describe("starting a policy draft from a case", () => {
     const stray = await plainCase({ action: "gift.card", source: "agent" });
     expect(await startDraftFromCase(t.db, chris!, { caseId: stray })).toMatchObject({ title: expect.stringMatching(/^gift\.card: change from a review case by chris, /), actionKey: null });
     await expect(startDraftFromCase(t.db, chris!, { caseId: "rev_nope" })).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("the policy owners' view: policy-gap cases waiting for a policy change", () => {
+  const waiting = async (actor: UserActor, params: ReviewListParams = {}) =>
+    (await listReviewCases(t.db, actor.id, reviewListQuerySchema.parse({ view: "policy_change", status: "all", size: "100", ...params }))).rows;
+
+  // Issue #23, point 7: a policy-gap case left the inbox's default view once resolved, and nothing
+  // showed the policy owner which changes were still owed.
+  it("keeps a resolved policy-gap case until a draft started from it is published, then the case shows the version", async () => {
+    const { sam, chris, carla } = people;
+    const caseId = await revertedRefundCase("cus_gap");
+    const other = await plainCase({ action: "order.cancel" });
+    await labelReviewCase(t.db, sam!, { caseId, add: ["policy_gap"] });
+    await labelReviewCase(t.db, sam!, { caseId: other, add: ["agent_error"] });
+    await resolveReviewCase(t.db, sam!, { caseId, status: "resolved", outcome: "Needs a policy change for reused cards" });
+
+    const byDefault = await listReviewCases(t.db, sam!.id, reviewListQuerySchema.parse({ size: "100" }));
+    expect(byDefault.rows.map((r) => r.id)).not.toContain(caseId);
+    const before = (await waiting(chris!)).find((r) => r.id === caseId);
+    expect(before).toMatchObject({ status: "resolved", labels: ["policy_gap"], draft: null });
+    expect((await waiting(chris!)).map((r) => r.id)).not.toContain(other);
+
+    // The draft started from the case is stored on the draft itself (not only in the audit log).
+    const started = await startDraftFromCase(t.db, chris!, { caseId });
+    expect(await t.db.policyDraft.findUniqueOrThrow({ where: { id: started.draftId }, select: { reviewCaseId: true } })).toEqual({ reviewCaseId: caseId });
+    expect((await waiting(chris!)).find((r) => r.id === caseId)!.draft).toEqual({ id: started.draftId, title: started.title, status: "open", publishedVersion: null });
+
+    const refund = structuredClone((await getCurrentPolicy(t.db))!.document.actions.find((a) => a.key === "refund.issue")!);
+    await editDraft(t.db, chris!, { draftId: started.draftId, revision: 1, edit: { section: "actions", op: "upsert", originalKey: "refund.issue", item: { ...refund, label: "Refund a customer" } } });
+    await submitDraft(t.db, chris!, { draftId: started.draftId, revision: 2, reason: "Refunds to reused cards need a supervisor" });
+    const published = await reviewDraft(t.db, carla!, { draftId: started.draftId, revision: 2, verdict: "approve", comment: "Agreed after reading the case", publishWithoutSimulation: true });
+    expect(published.published).toEqual(expect.any(Number));
+
+    expect((await waiting(chris!)).map((r) => r.id)).not.toContain(caseId);
+    expect((await getReviewCase(t.db, caseId))!.drafts).toEqual([expect.objectContaining({ id: started.draftId, status: "published", publishedVersion: published.published })]);
+    const row = (await listReviewCases(t.db, chris!.id, reviewListQuerySchema.parse({ status: "all", label: "policy_gap", size: "100" }))).rows.find((r) => r.id === caseId);
+    expect(row!.draft).toMatchObject({ publishedVersion: published.published });
+  });
+
+  it("the migration links drafts started before the column existed, from their creation audit entry", async () => {
+    const { chris } = people;
+    const caseId = await plainCase({ action: "order.cancel" });
+    const started = await startDraftFromCase(t.db, chris!, { caseId });
+    const plain = await t.db.policyDraft.create({ data: { title: "Unrelated", document: {}, authorLabel: "chris@example.com" } });
+    await t.query(`UPDATE policy_drafts SET review_case_id = NULL`);
+    const sql = readFileSync(path.join(process.cwd(), "prisma/migrations/20261208152000_draft_review_case/migration.sql"), "utf8");
+    await t.query(sql.slice(sql.indexOf("-- Drafts started from a case before")));
+    expect(await t.db.policyDraft.findUniqueOrThrow({ where: { id: started.draftId }, select: { reviewCaseId: true } })).toEqual({ reviewCaseId: caseId });
+    expect(await t.db.policyDraft.findUniqueOrThrow({ where: { id: plain.id }, select: { reviewCaseId: true } })).toEqual({ reviewCaseId: null });
+  });
+
+  it("keeps waiting while the only draft was discarded, and refuses an unknown view", async () => {
+    const { sam, chris } = people;
+    const caseId = await plainCase({ action: "order.cancel" });
+    await labelReviewCase(t.db, sam!, { caseId, add: ["policy_gap"] });
+    const started = await startDraftFromCase(t.db, chris!, { caseId });
+    await discardDraft(t.db, chris!, { draftId: started.draftId });
+    expect((await waiting(chris!)).find((r) => r.id === caseId)!.draft).toMatchObject({ status: "discarded" });
+    expect(reviewListQuerySchema.safeParse({ view: "everything" }).success).toBe(false);
   });
 });
 

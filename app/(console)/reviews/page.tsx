@@ -59,6 +59,7 @@ function Filters({ params, facets, labels, errors }: { params: ReviewListParams;
       <FilterSelect name="action" label="Action" value={params.action} options={labelOptions(labels, "action", facets.actions)} error={errors.action} />
       <FilterSelect name="tier" label="Tier" value={params.tier} options={labelOptions(labels, "tier", facets.tiers)} error={errors.tier} />
       <FilterSelect name="agent" label="Agent" value={params.agent} options={facets.agents} error={errors.agent} />
+      {params.view ? <input type="hidden" name="view" value={params.view} /> : null}
       {params.sort ? <input type="hidden" name="sort" value={params.sort} /> : null}
       {params.size ? <input type="hidden" name="size" value={params.size} /> : null}
       <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm">
@@ -70,6 +71,31 @@ function Filters({ params, facets, labels, errors }: { params: ReviewListParams;
         </Link>
       ) : null}
     </form>
+  );
+}
+
+/** Saved views: policy owners find the policy-gap cases that still wait for their change, resolved or not. */
+function Views({ params }: { params: ReviewListParams }) {
+  const views = [
+    { key: undefined, label: "Inbox", href: "/reviews" },
+    { key: "policy_change", label: "Waiting for a policy change", href: reviewsHref({ view: "policy_change", status: "all" }) },
+  ];
+  return (
+    <nav aria-label="Inbox views" className="mb-4 flex flex-wrap gap-2 border-b border-slate-200">
+      {views.map((view) => {
+        const current = params.view === view.key;
+        return (
+          <Link
+            key={view.label}
+            href={view.href}
+            aria-current={current ? "page" : undefined}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${current ? "border-brand-600 text-brand-700" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+          >
+            {view.label}
+          </Link>
+        );
+      })}
+    </nav>
   );
 }
 
@@ -109,6 +135,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
     return (
       <>
         {header}
+        <Views params={params} />
         <Filters params={params} facets={facets} labels={labels} errors={problem?.errors ?? {}} />
         <div role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
           {problem?.message}{" "}
@@ -136,6 +163,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
     assignee: r.assignee ? (r.assignee.id === actor.id ? `${r.assignee.name} (you)` : r.assignee.name) : null,
     status: r.status,
     labels: r.labels,
+    draft: r.draft,
   }));
   const filtered = Object.keys(params).some((k) => k !== "sort" && k !== "size" && k !== "cursor");
   const first = !params.cursor;
@@ -143,6 +171,10 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
   return (
     <>
       {header}
+      <Views params={params} />
+      {query.view === "policy_change" ? (
+        <p className="mb-3 text-sm text-slate-700">Cases labelled “policy gap” whose policy change is not published yet, whatever their status. Start a draft from a case: it is listed here until that draft is published.</p>
+      ) : null}
       <Filters params={params} facets={facets} labels={labels} errors={{}} />
       {page.total === 0 && first && !filtered ? (
         <EmptyState title="The review inbox is empty">
@@ -156,7 +188,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
           sort={query.sort}
           sortHrefs={{ newest: reviewsHref(params, { sort: undefined, cursor: undefined }), oldest: reviewsHref(params, { sort: "oldest", cursor: undefined }) }}
           canWork={can(actor.roles, "reviews:work")}
-          emptyMessage={first ? "No case matches these filters. Try “Any status”, or clear the filters." : "No more cases on this page: go back to the first page."}
+          emptyMessage={first && query.view === "policy_change" ? "No policy-gap case is waiting: every change they asked for is published." : first ? "No case matches these filters. Try “Any status”, or clear the filters." : "No more cases on this page: go back to the first page."}
           pagination={
             <KeysetPager
               label="Review pages"

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { AUTHORITIES, type Authority, type DataSource, type Forbidden, type Intent, type Owner, type PolicyDocument, type RiskTier } from "@/lib/policy/document-schema";
+import { AUTHORITIES, type Authority, type DataSource, type Intent, type Owner, type PolicyDocument, type RiskTier } from "@/lib/policy/document-schema";
 import type { IntentActionsChoice } from "@/lib/policy/intent-actions-choice";
 import { ROLES } from "@/lib/policy/roles";
 import { Checks, Choice, LongText, Radios, Text } from "./inputs";
@@ -11,32 +11,6 @@ interface Common {
   draftId: string;
   revision: number;
   document: PolicyDocument;
-}
-
-export function ForbiddenForm({ draftId, revision, document, item }: Common & { item: Forbidden | null }) {
-  const [action, setAction] = useState(item?.action ?? "");
-  // The permission map's actions that are not forbidden yet; any other well-formed key is allowed too.
-  const forbidden = new Set(document.forbidden.map((entry) => entry.action));
-  const suggestions = document.actions.map((a) => a.key).filter((key) => !forbidden.has(key) || key === item?.action);
-  const [reason, setReason] = useState(item?.reason ?? "");
-  return (
-    <ItemFormShell draftId={draftId} revision={revision} section="forbidden" originalKey={item?.action ?? null} item={{ action: action.trim(), reason: reason.trim() }} label={item ? `Edit forbidden ${item.action}` : "Forbid an action"}>
-      {(errors) => (
-        <>
-          <Text
-            label="Action key"
-            value={action}
-            onChange={setAction}
-            error={errors.action}
-            suggestions={suggestions}
-            placeholder="e.g. contract.negotiate"
-            hint="Pick an action of the permission map or type another key: forbidden always wins, even for actions the map does not list."
-          />
-          <LongText label="Legal reason (shown to the agent and in the audit log)" value={reason} onChange={setReason} error={errors.reason} />
-        </>
-      )}
-    </ItemFormShell>
-  );
 }
 
 export function OwnerForm({ draftId, revision, item }: Common & { item: Owner | null }) {

@@ -50,8 +50,10 @@ export default async function DraftPage({ params, searchParams }: { params: Prom
   const [draft, current, origin, reviewers] = await Promise.all([getDraft(db, id), getCurrentPolicy(db), getDraftReviewOrigin(db, id), listActiveReviewers(db)]);
   if (!draft) notFound();
 
-  const diff = diffPolicy(current?.document ?? null, draft.document);
-  const requirements = reviewRequirements(current?.document ?? null, draft.document);
+  // A published draft keeps showing what it changed: against the version it replaced, not the one in force now (issue #23).
+  const against = draft.published ? (draft.published.replaced?.document ?? null) : (current?.document ?? null);
+  const diff = diffPolicy(against, draft.document);
+  const requirements = reviewRequirements(against, draft.document);
   const approvals = draft.reviews.filter((r) => r.revision === draft.revision && r.verdict === "approve").map((r) => ({ userId: r.reviewerId, roles: r.roles }));
   const satisfied = approvalSatisfied(requirements, approvals, draft.authorId, draft.editors);
   const unreachable = draft.status === "published" || draft.status === "discarded" ? [] : unreachableRequirements(requirements, approvals, draft.authorId, draft.editors, reviewers);
@@ -63,6 +65,15 @@ export default async function DraftPage({ params, searchParams }: { params: Prom
   // Whether this reviewer's approval would be the one that publishes: then the review form shows the impact, or asks to confirm without one.
   const publishes = canReview && approvalSatisfied(requirements, [...approvals, { userId: actor.id, roles: [...actor.roles] }], draft.authorId, draft.editors).ok;
   const canSimulate = editable && can(actor.roles, "policy:review");
+  const diffTitle = draft.published
+    ? draft.published.replaced
+      ? `What version ${draft.published.version} changed against version ${draft.published.replaced.version}`
+      : `What version ${draft.published.version}, the first, contained`
+    : current
+      ? `What changes against version ${current.version}`
+      : "What this first version contains";
+  // The approval that published it: the last one, on the revision that was published.
+  const finalApproval = draft.published ? draft.reviews.filter((r) => r.verdict === "approve" && r.revision === draft.revision).at(-1) : undefined;
 
   // The sections this person may change come first, and the one they came to change ("Change this") above everything.
   const ordered = (Object.keys(LIST_SECTIONS) as ListSection[]).sort((a, b) => Number(canEditSection(actor.roles, b)) - Number(canEditSection(actor.roles, a)));
@@ -144,9 +155,16 @@ export default async function DraftPage({ params, searchParams }: { params: Prom
         </p>
       ) : null}
       {draft.published ? (
-        <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-          Published as <Link href="/policy-versions" className="font-medium underline">version {draft.published.version}</Link>.
-        </p>
+        <div role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+          <p>
+            Published as <Link href="/policy-versions" className="font-medium underline">version {draft.published.version}</Link> on {formatDateTime(draft.published.publishedAt)}
+            {draft.published.approvedByName ? `, approved by ${draft.published.approvedByName}` : ""}.
+          </p>
+          {finalApproval?.comment ? <p className="mt-1">“{finalApproval.comment}”</p> : null}
+          <p className="mt-1">
+            <span className="font-medium">Why:</span> {draft.published.reason}
+          </p>
+        </div>
       ) : null}
       {stale && editable ? (
         <p role="note" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -156,7 +174,7 @@ export default async function DraftPage({ params, searchParams }: { params: Prom
       <div className="grid gap-6 xl:grid-cols-[1fr_22rem]">
         <div className="space-y-6">
           {focused ? renderSection(focused) : null}
-          <Card title={current ? `What changes against version ${current.version}` : "What this first version contains"}>
+          <Card title={diffTitle}>
             <PolicyDiffView diff={diff} />
           </Card>
           {editable || latestRun ? <SimulateCard key={latestRun?.id ?? "none"} draftId={draft.id} revision={draft.revision} inForceVersion={current?.version ?? null} canRun={canSimulate} initial={latestRun} /> : null}
@@ -165,7 +183,7 @@ export default async function DraftPage({ params, searchParams }: { params: Prom
         </div>
         <aside className="space-y-6">
           <Card title="Review">
-            <p className="text-sm text-slate-700">{requirements.reasons.length ? "Before it can be published:" : "Publishing needs a second person."}</p>
+            <p className="text-sm text-slate-700">{draft.published ? "Publishing it needed:" : requirements.reasons.length ? "Before it can be published:" : "Publishing needs a second person."}</p>
             {requirements.reasons.length ? (
               <ul className="mt-1 list-disc pl-5 text-sm text-slate-700">
                 {requirements.reasons.map((r) => (

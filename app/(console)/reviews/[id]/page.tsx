@@ -177,7 +177,11 @@ export default async function ReviewCasePage({ params }: { params: Promise<{ id:
                       <Link href={`/drafts/${draft.id}`} className="underline underline-offset-2">
                         {draft.title}
                       </Link>{" "}
-                      <Badge>{draft.status.replace("_", " ")}</Badge>
+                      {draft.publishedVersion !== null ? (
+                        <Badge tone="success">changed in version {draft.publishedVersion}</Badge>
+                      ) : (
+                        <Badge>{draft.status.replace("_", " ")}</Badge>
+                      )}
                     </li>
                   ))}
                 </ul>

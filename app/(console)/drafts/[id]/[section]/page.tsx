@@ -2,13 +2,15 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden, notFound } from "next/navigation";
 import { ActionForm } from "@/components/policy/forms/action-form";
-import { DataSourceForm, ForbiddenForm, IntentForm, OwnerForm, TierForm } from "@/components/policy/forms/section-forms";
+import { ForbiddenForm } from "@/components/policy/forms/forbidden-form";
+import { DataSourceForm, IntentForm, OwnerForm, TierForm } from "@/components/policy/forms/section-forms";
 import { ToolMappingForm } from "@/components/policy/forms/tool-mapping-form";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getDraft } from "@/lib/policy/draft-queries";
+import { listRequestedActions } from "@/lib/policy/requested-actions";
 import { isListSection, LIST_SECTIONS } from "@/lib/policy/edit-draft";
 import type { PolicyDocument } from "@/lib/policy/document-schema";
 import { canEditSection } from "@/lib/policy/sections";
@@ -21,7 +23,8 @@ export default async function EditDraftItemPage({ params, searchParams }: { para
   const actor = await requirePermission("policy:read");
   if (!isListSection(section) || !isUuid(id)) notFound();
   if (!canEditSection(actor.roles, section)) forbidden();
-  const draft = await getDraft(getPrisma(), id);
+  const db = getPrisma();
+  const [draft, requested] = await Promise.all([getDraft(db, id), section === "forbidden" ? listRequestedActions(db) : []]);
   if (!draft) notFound();
   const doc = draft.document;
   const { keyOf } = LIST_SECTIONS[section];
@@ -39,7 +42,7 @@ export default async function EditDraftItemPage({ params, searchParams }: { para
       <PageHeader title={title} description={<>In draft <Link href={`/drafts/${draft.id}`} className="underline">{draft.title}</Link> (revision {draft.revision}). Nothing changes for agents until the draft is reviewed and published.</>} />
       <Card>
         {section === "actions" ? <ActionForm {...common} action={(item as never) ?? null} /> : null}
-        {section === "forbidden" ? <ForbiddenForm {...common} item={(item as never) ?? null} /> : null}
+        {section === "forbidden" ? <ForbiddenForm {...common} item={(item as never) ?? null} requested={requested} /> : null}
         {section === "owners" ? <OwnerForm {...common} item={(item as never) ?? null} /> : null}
         {section === "data_sources" ? <DataSourceForm {...common} item={(item as never) ?? null} /> : null}
         {section === "intents" ? <IntentForm {...common} item={(item as never) ?? null} /> : null}
