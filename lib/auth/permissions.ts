@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   "agents:read": ["admin", "it", "auditor"],
   "agents:manage": ["admin", "it"],
   "tools:manage": ["admin", "it"],
+  // Owners' notification webhooks: operational config beside the reviewed owner list.
+  "owners:notifications": ["admin", "it"],
   "stop:read": ALL,
   "stop:manage": ["admin", "it", "committee"],
   "users:read": ["admin", "auditor"],
