@@ -70,6 +70,17 @@ test("a draft is simulated over recorded requests, shadows live decisions, and i
   await simulate.getByRole("link", { name: "See the full results" }).click();
   await expect(carla.getByRole("heading", { name: "From the policy in force to this draft" })).toBeVisible();
   await expect(carla.getByRole("table", { name: "Transitions from the policy in force to this draft" })).toBeVisible();
+  // Per action and tier, what the draft decides more loosely or strictly (issue #23, point 9: a single bar said nothing).
+  const perAction = carla.getByRole("figure", { name: "Per action" });
+  await expect(perAction.getByRole("img")).toHaveAttribute("aria-label", /Issue a refund: 0 stricter, [1-9]\d* looser/);
+  await perAction.getByText("The numbers").click();
+  await expect(perAction.getByRole("table", { name: "Per action: the numbers" }).getByRole("row", { name: /Issue a refund/ })).toBeVisible();
+  await expect(carla.getByRole("figure", { name: "Per tier under the draft" })).toBeVisible();
+  for (const width of [1440, 390]) {
+    await carla.setViewportSize({ width, height: 900 });
+    await carla.screenshot({ path: test.info().outputPath(`simulation-${width}.png`), fullPage: true });
+  }
+  await carla.setViewportSize({ width: 1280, height: 720 });
   const sample = carla.getByRole("list", { name: "Sample of changed decisions" });
   await expect(sample.getByText(`customer cus_sim_${run}_1`)).toBeVisible();
   await expect(sample.getByText("tier_requires_approval").first()).toBeVisible();
