@@ -39,7 +39,7 @@ test("IT sets an owner's Slack webhook, sees the secret once, and the Owners pag
     await expect(finance.getByText("Test notification queued")).toBeVisible();
     await expect(async () => {
       await page.reload();
-      await expect(page.getByRole("list", { name: "Latest notifications to Finance Operations" }).getByText("Delivered")).toBeVisible({ timeout: 1_000 });
+      await expect(page.getByRole("list", { name: "Latest notifications to Finance Operations" }).getByText("Delivered", { exact: true })).toBeVisible({ timeout: 1_000 });
     }).toPass({ timeout: 20_000 });
     // The secret is never shown again.
     await expect(page.getByTestId("owner-webhook-secret")).toHaveCount(0);
@@ -62,7 +62,8 @@ test("IT sets an owner's Slack webhook, sees the secret once, and the Owners pag
 
     for (const width of [1440, 390]) {
       await page.setViewportSize({ width, height: 900 });
-      await page.screenshot({ path: testInfo.outputPath(`owners-${width}.png`), fullPage: true });
+      await page.screenshot({ path: testInfo.outputPath(`owners-${width}.png`) });
+      await page.getByRole("region", { name: "Escalation notifications" }).screenshot({ path: testInfo.outputPath(`owners-notifications-${width}.png`) });
     }
 
     // A supervisor sees the delivery state but neither the URL (a Slack URL is a credential) nor the form.
@@ -70,7 +71,7 @@ test("IT sets an owner's Slack webhook, sees the secret once, and the Owners pag
     await signIn(sup, "supervisor");
     await sup.goto("/owners");
     const supFinance = sup.getByRole("region", { name: "Finance Operations" });
-    await expect(supFinance.getByRole("list", { name: "Latest notifications to Finance Operations" }).getByText("Delivered")).toBeVisible();
+    await expect(supFinance.getByRole("list", { name: "Latest notifications to Finance Operations" }).getByText("Delivered", { exact: true })).toBeVisible();
     await expect(supFinance).not.toContainText(ok.url);
     await expect(supFinance.getByRole("form")).toHaveCount(0);
     await sup.close();
@@ -80,6 +81,7 @@ test("IT sets an owner's Slack webhook, sees the secret once, and the Owners pag
     await page.goto("/owners");
     for (const name of ["Finance Operations", "Logistics"]) {
       const region = page.getByRole("region", { name });
+      if (!(await region.getByLabel("Webhook URL").inputValue())) continue;
       await region.getByLabel("Webhook URL").fill("");
       await region.getByRole("button", { name: "Save webhook" }).click();
       await expect(region.getByText("notification webhook removed")).toBeVisible();

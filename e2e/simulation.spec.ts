@@ -78,7 +78,8 @@ test("a draft is simulated over recorded requests, shadows live decisions, and i
   await expect(carla.getByRole("figure", { name: "Per tier under the draft" })).toBeVisible();
   for (const width of [1440, 390]) {
     await carla.setViewportSize({ width, height: 900 });
-    await carla.screenshot({ path: test.info().outputPath(`simulation-${width}.png`), fullPage: true });
+    await perAction.screenshot({ path: test.info().outputPath(`simulation-per-action-${width}.png`) });
+    await carla.getByRole("figure", { name: "Per tier under the draft" }).screenshot({ path: test.info().outputPath(`simulation-per-tier-${width}.png`) });
   }
   await carla.setViewportSize({ width: 1280, height: 720 });
   const sample = carla.getByRole("list", { name: "Sample of changed decisions" });

@@ -32,7 +32,10 @@ function RowTick({ x, y, payload, rows }: { x?: number | string; y?: number | st
  * label. A table with the same numbers follows for screen readers and for reading exact values.
  */
 export function TransitionsChart({ rows, title, keyHeader }: { rows: TransitionRow[]; title: string; keyHeader: string }) {
-  const data = rows.map((r) => ({ ...r, looserNegative: -r.looser }));
+  // Only rows that change are drawn; the others are named under the chart and listed in the table.
+  const changing = rows.filter((r) => r.stricter + r.looser > 0);
+  const unchanged = rows.filter((r) => r.stricter + r.looser === 0);
+  const data = changing.map((r) => ({ ...r, looserNegative: -r.looser }));
   const max = Math.max(1, ...rows.map((r) => Math.max(r.looser, r.stricter)));
   const looser = rows.reduce((s, r) => s + r.looser, 0);
   const stricter = rows.reduce((s, r) => s + r.stricter, 0);
@@ -51,13 +54,13 @@ export function TransitionsChart({ rows, title, keyHeader }: { rows: TransitionR
             stackOffset="sign"
             margin={{ top: 4, right: 16, bottom: 4, left: 0 }}
             responsive
-            style={{ width: "100%", height: 56 + rows.length * 40 }}
+            style={{ width: "100%", height: 56 + changing.length * 40 }}
             accessibilityLayer={false}
             barCategoryGap="25%"
           >
             <CartesianGrid stroke="#e2e8f0" horizontal={false} />
             <XAxis type="number" domain={[-max, max]} allowDecimals={false} tick={AXIS_TICK} tickFormatter={(v: number) => count(Math.abs(v))} />
-            <YAxis type="category" dataKey="label" width={150} interval={0} tickLine={false} tick={<RowTick rows={rows} />} />
+            <YAxis type="category" dataKey="label" width={150} interval={0} tickLine={false} tick={<RowTick rows={changing} />} />
             <ReferenceLine x={0} stroke="#475569" />
             <Tooltip
               formatter={(value, name) => [count(Math.abs(Number(value))), String(name)]}
@@ -73,6 +76,11 @@ export function TransitionsChart({ rows, title, keyHeader }: { rows: TransitionR
           </BarChart>
         </div>
       </div>
+      {unchanged.length > 0 ? (
+        <p className="mt-1 text-xs text-slate-600">
+          Decided alike by both: {unchanged.map((r) => `${r.label} (${count(r.same)})`).join(", ")}.
+        </p>
+      ) : null}
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-slate-700">The numbers</summary>
         <div className="table-scroll mt-2">
