@@ -41,7 +41,7 @@ export function ApproverScatterChart({ data, thresholds }: { data: ApproverPoint
   const flagged = points.filter((p) => p.flagged);
   return (
     <div className="grid min-w-0 gap-3 md:grid-cols-[minmax(0,1fr)_15rem]">
-    <ScatterChart margin={{ top: 14, right: 28, bottom: 16, left: 0 }} responsive style={{ width: "100%", height: 280 }} accessibilityLayer={false}>
+    <ScatterChart margin={{ top: 24, right: 28, bottom: 16, left: 0 }} responsive style={{ width: "100%", height: 280 }} accessibilityLayer={false}>
       <CartesianGrid stroke="#e2e8f0" />
       <ReferenceArea x1={MIN_SECONDS} x2={thresholds.medianSeconds} y1={thresholds.approvalRate} y2={1} fill="#e11d48" fillOpacity={0.12} stroke="#e11d48" strokeOpacity={0.4} />
       <XAxis

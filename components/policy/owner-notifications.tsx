@@ -23,7 +23,7 @@ export function OwnerNotificationState({ ownerName, settings, showUrl }: { owner
       <p>
         {webhook ? (
           <>
-            Escalations go to a webhook ({OWNER_WEBHOOK_FORMAT_LABELS[webhook.format as OwnerWebhookFormat] ?? webhook.format})
+            Escalations go to a webhook, as {OWNER_WEBHOOK_FORMAT_LABELS[webhook.format as OwnerWebhookFormat] ?? webhook.format}.
             {showUrl ? <span className="block font-mono text-xs break-all text-slate-600">{webhook.url}</span> : null}
           </>
         ) : (

@@ -37,6 +37,9 @@ export function TransitionsChart({ rows, title, keyHeader }: { rows: TransitionR
   const unchanged = rows.filter((r) => r.stricter + r.looser === 0);
   const data = changing.map((r) => ({ ...r, looserNegative: -r.looser }));
   const max = Math.max(1, ...rows.map((r) => Math.max(r.looser, r.stricter)));
+  // Whole, symmetric ticks: recharts' own on a signed domain land on fractions (-7.67 drawn as "8").
+  const half = Math.round(max / 2);
+  const ticks = [...new Set([-max, -half, 0, half, max])];
   const looser = rows.reduce((s, r) => s + r.looser, 0);
   const stricter = rows.reduce((s, r) => s + r.stricter, 0);
   const summary = `${title}: ${count(stricter)} requests would be decided more strictly and ${count(looser)} more loosely by the draft. ${rows
@@ -59,7 +62,7 @@ export function TransitionsChart({ rows, title, keyHeader }: { rows: TransitionR
             barCategoryGap="25%"
           >
             <CartesianGrid stroke="#e2e8f0" horizontal={false} />
-            <XAxis type="number" domain={[-max, max]} allowDecimals={false} tick={AXIS_TICK} tickFormatter={(v: number) => count(Math.abs(v))} />
+            <XAxis type="number" domain={[-max, max]} ticks={ticks} interval={0} allowDecimals={false} tick={AXIS_TICK} tickFormatter={(v: number) => count(Math.abs(v))} />
             <YAxis type="category" dataKey="label" width={150} interval={0} tickLine={false} tick={<RowTick rows={changing} />} />
             <ReferenceLine x={0} stroke="#475569" />
             <Tooltip

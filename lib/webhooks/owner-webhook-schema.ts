@@ -5,8 +5,8 @@ export const OWNER_WEBHOOK_FORMATS = ["generic", "slack"] as const;
 export type OwnerWebhookFormat = (typeof OWNER_WEBHOOK_FORMATS)[number];
 
 export const OWNER_WEBHOOK_FORMAT_LABELS: Record<OwnerWebhookFormat, string> = {
-  generic: "Signed JSON (like the agent webhooks)",
-  slack: "Slack-compatible (a message with text)",
+  generic: "Signed JSON",
+  slack: "Slack-compatible",
 };
 
 /** What an owner webhook's sealed secret is bound to: a ciphertext copied to another row does not open. */
