@@ -32,6 +32,8 @@ async function startRaisedThresholdDraft(page: Page): Promise<string> {
 }
 
 test("a draft is simulated over recorded requests, shadows live decisions, and its reviewer sees the impact or must confirm publishing without one", async ({ browser, request }) => {
+  // The chart screenshots at two widths took it near the 60 s default on a busy machine.
+  test.setTimeout(120_000);
   // Three $400 refunds are held under the policy in force (high tier).
   for (const n of [1, 2, 3]) expect((await decide(request, `cus_sim_${run}_${n}`, "400")).decision).toBe("hold");
 
