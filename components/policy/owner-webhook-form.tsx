@@ -19,7 +19,7 @@ export function OwnerWebhookForm({ ownerKey, ownerName, url, format }: { ownerKe
         <input type="hidden" name="ownerKey" value={ownerKey} />
         <FormMessage state={state} />
         <OneTimeSecret secret={state.secret} label="Signing secret (shown once)" testId="owner-webhook-secret" />
-        <div className="grid gap-2 md:grid-cols-[2fr_1fr]">
+        <div className="grid gap-2 sm:grid-cols-[minmax(0,1fr)_11rem]">
           <TextField label="Webhook URL" name="url" defaultValue={state.values.url ?? url ?? ""} error={state.fieldErrors.url} placeholder="https://hooks.slack.com/services/…" hint="HTTPS; plain http only on this machine. Empty removes it." />
           <SelectField label="Format" name="format" options={FORMAT_OPTIONS} defaultValue={state.values.format ?? format ?? "generic"} error={state.fieldErrors.format} />
         </div>
