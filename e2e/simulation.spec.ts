@@ -32,6 +32,8 @@ async function startRaisedThresholdDraft(page: Page): Promise<string> {
 }
 
 test("a draft is simulated over recorded requests, shadows live decisions, and its reviewer sees the impact or must confirm publishing without one", async ({ browser, request }) => {
+  // The chart screenshots at two widths took it near the 60 s default on a busy machine.
+  test.setTimeout(120_000);
   // Three $400 refunds are held under the policy in force (high tier).
   for (const n of [1, 2, 3]) expect((await decide(request, `cus_sim_${run}_${n}`, "400")).decision).toBe("hold");
 
@@ -70,6 +72,18 @@ test("a draft is simulated over recorded requests, shadows live decisions, and i
   await simulate.getByRole("link", { name: "See the full results" }).click();
   await expect(carla.getByRole("heading", { name: "From the policy in force to this draft" })).toBeVisible();
   await expect(carla.getByRole("table", { name: "Transitions from the policy in force to this draft" })).toBeVisible();
+  // Per action and tier, what the draft decides more loosely or strictly (issue #23, point 9: a single bar said nothing).
+  const perAction = carla.getByRole("figure", { name: "Per action" });
+  await expect(perAction.getByRole("img")).toHaveAttribute("aria-label", /Issue a refund: 0 stricter, [1-9]\d* looser/);
+  await perAction.getByText("The numbers").click();
+  await expect(perAction.getByRole("table", { name: "Per action: the numbers" }).getByRole("row", { name: /Issue a refund/ })).toBeVisible();
+  await expect(carla.getByRole("figure", { name: "Per tier under the draft" })).toBeVisible();
+  for (const width of [1440, 390]) {
+    await carla.setViewportSize({ width, height: 900 });
+    await perAction.screenshot({ path: test.info().outputPath(`simulation-per-action-${width}.png`) });
+    await carla.getByRole("figure", { name: "Per tier under the draft" }).screenshot({ path: test.info().outputPath(`simulation-per-tier-${width}.png`) });
+  }
+  await carla.setViewportSize({ width: 1280, height: 720 });
   const sample = carla.getByRole("list", { name: "Sample of changed decisions" });
   await expect(sample.getByText(`customer cus_sim_${run}_1`)).toBeVisible();
   await expect(sample.getByText("tier_requires_approval").first()).toBeVisible();

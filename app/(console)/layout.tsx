@@ -25,14 +25,15 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3">
+        {/* Wraps on a phone: at 390 px the name and both sign-out buttons do not fit beside the logo. */}
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
           <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-slate-900">
             <span aria-hidden="true" className="inline-block size-6 rounded bg-brand-600" />
             Mandate
           </Link>
-          <div className="flex items-center gap-3">
-            <div className="text-right">
-              <p className="text-sm font-medium text-slate-900" data-testid="signed-in-user">
+          <div className="flex min-w-0 flex-wrap items-center justify-end gap-x-3 gap-y-2">
+            <div className="min-w-0 text-right">
+              <p className="truncate text-sm font-medium text-slate-900" data-testid="signed-in-user">
                 {actor.name}
               </p>
               <p className="hidden text-xs text-slate-500 sm:block">{roleNames(actor.roles)}</p>

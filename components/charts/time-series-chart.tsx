@@ -91,12 +91,14 @@ export function TimeSeriesChart({
     if (entry.payload?.href) router.push(entry.payload.href);
   };
 
+  // Straight segments between buckets: a curve through daily counts overshoots, drawing values
+  // between two days that never happened (issue #23, point 9).
   if (variant === "lines") {
     return (
       <LineChart {...common}>
         {axes}
         {series.map((s) => (
-          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+          <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
         ))}
       </LineChart>
     );
@@ -106,7 +108,7 @@ export function TimeSeriesChart({
       <AreaChart {...common}>
         {axes}
         {series.map((s) => (
-          <Area key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} fill={s.color} fillOpacity={0.2} strokeWidth={2} connectNulls isAnimationActive={false} />
+          <Area key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={s.color} fill={s.color} fillOpacity={0.2} strokeWidth={2} connectNulls isAnimationActive={false} />
         ))}
       </AreaChart>
     );

@@ -9,7 +9,7 @@ const buttonClass = "rounded-md border border-slate-300 bg-white px-3 py-1.5 tex
 export function SignOutButton() {
   const [pending, setPending] = useState(false);
   return (
-    <div className="flex items-center gap-2">
+    <div className="flex flex-wrap items-center justify-end gap-2">
       <button type="button" disabled={pending} onClick={() => void signOut({ callbackUrl: "/login?signedOut=signed_out" })} className={buttonClass}>
         Sign out
       </button>

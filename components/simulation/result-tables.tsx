@@ -159,15 +159,3 @@ export function SampleList({ sample, currency, inForce }: { sample: SampleEntry[
   );
 }
 
-/** Changed decisions per action, split by what the draft would decide: the chart's series. */
-export function changesByAction(result: SimulationResult): { action: string; counts: Record<Decision, number> }[] {
-  return Object.entries(result.byAction)
-    .map(([action, matrix]) => {
-      const counts = { allow: 0, hold: 0, step_up: 0, escalate: 0, deny: 0 } as Record<Decision, number>;
-      for (const from of DECISION_KINDS) for (const to of DECISION_KINDS) if (from !== to) counts[to] += matrix[from][to];
-      return { action, counts };
-    })
-    .filter((row) => Object.values(row.counts).some((n) => n > 0))
-    .sort((a, b) => Object.values(b.counts).reduce((s, n) => s + n, 0) - Object.values(a.counts).reduce((s, n) => s + n, 0))
-    .slice(0, 12);
-}

@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { Db } from "@/lib/db/prisma";
 import { loadDecisionResponse } from "@/lib/decisions/get-decision";
 import { newId } from "@/lib/ids";
-import { enqueueDecisionWebhook } from "@/lib/webhooks/enqueue-webhook";
+import { enqueueDecisionWebhook, enqueueOwnerNotification } from "@/lib/webhooks/enqueue-webhook";
 import { wakeWebhookDispatchers } from "@/lib/webhooks/webhook-dispatcher";
 
 // Any fixed key: one process sweeps at a time.
@@ -51,28 +51,52 @@ export const DUE_FOR_ESCALATION = `SELECT id FROM approvals
 
 /**
  * Items close to expiry (under a quarter of their time left) send their owner a notification
- * record once, so someone acts before the agent is told to stand down.
+ * once, so someone acts before the agent is told to stand down: a record, and, when IT gave the
+ * owner a webhook (Owners page), a signed delivery from the webhook outbox, retried like any other.
  */
-export async function escalateApprovals(db: Db, owners: ReadonlyMap<string, { name: string; contact: string }>): Promise<number> {
-  return db.$transaction(async (tx) => {
+export async function escalateApprovals(
+  db: Db,
+  owners: ReadonlyMap<string, { name: string; contact: string }>,
+  options: { actionLabels?: Readonly<Record<string, string>>; consoleUrl?: string; now?: () => Date } = {},
+): Promise<number> {
+  const now = options.now ?? (() => new Date());
+  const { escalated, queued } = await db.$transaction(async (tx) => {
     const due = await tx.$queryRaw<{ id: string; decision_id: string; owner: string | null; action: string; expires_at: Date }[]>`
       UPDATE approvals a SET escalated_at = now()
         FROM decisions d
        WHERE d.id = a.decision_id AND a.id IN (${Prisma.raw(DUE_FOR_ESCALATION)} LIMIT 200 FOR UPDATE SKIP LOCKED)
       RETURNING a.id, a.decision_id, d.owner, d.action, a.expires_at`;
+    let queued = 0;
     for (const row of due) {
       const owner = row.owner ? owners.get(row.owner) : undefined;
-      await tx.notification.create({
+      const action = options.actionLabels?.[row.action] ?? row.action;
+      const notification = await tx.notification.create({
         data: {
           kind: "approval_escalation",
           recipient: owner?.contact ?? "unassigned",
-          subject: `Held ${row.action} expires soon`,
-          body: `A held ${row.action} (decision ${row.decision_id}) expires at ${row.expires_at.toISOString()} and still needs a decision.${owner ? ` ${owner.name} owns this action.` : ""}`,
+          subject: `Held ${action} expires soon`,
+          body: `A held ${action} (decision ${row.decision_id}) expires at ${row.expires_at.toISOString()} and still needs a decision.${owner ? ` ${owner.name} owns this action.` : ""}`,
           decisionId: row.decision_id,
         },
       });
-      await recordAudit(tx, SYSTEM_ACTOR, { action: "approval.escalate", subjectType: "decision", subjectId: row.decision_id, data: { recipient: owner?.contact ?? null } });
+      let eventId: string | null = null;
+      if (row.owner) {
+        const minutes = Math.max(1, Math.round((row.expires_at.getTime() - now().getTime()) / 60_000));
+        const link = options.consoleUrl ? `${options.consoleUrl.replace(/\/$/, "")}/approvals/${row.id}` : null;
+        const text = `A held ${action} expires in ${minutes} minute${minutes === 1 ? "" : "s"} and still needs a decision${owner ? ` (${owner.name} owns this action)` : ""}.${link ? ` Decide it: ${link}` : ""}`;
+        eventId = await enqueueOwnerNotification(tx, {
+          ownerKey: row.owner,
+          notificationId: notification.id,
+          decisionId: row.decision_id,
+          type: "approval.escalation",
+          data: { text, notification_id: notification.id, approval_id: row.id, decision_id: row.decision_id, action: row.action, action_label: action, owner: row.owner, owner_name: owner?.name ?? null, expires_at: row.expires_at.toISOString(), url: link },
+        });
+        if (eventId) queued++;
+      }
+      await recordAudit(tx, SYSTEM_ACTOR, { action: "approval.escalate", subjectType: "decision", subjectId: row.decision_id, data: { recipient: owner?.contact ?? null, webhook_event_id: eventId } });
     }
-    return due.length;
+    return { escalated: due.length, queued };
   });
+  if (queued > 0) wakeWebhookDispatchers();
+  return escalated;
 }

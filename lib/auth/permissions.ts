@@ -28,6 +28,8 @@ export const PERMISSIONS = {
   // Deciding what authority agents have earned (accepting or dismissing a recommendation) is the
   // committee's mandate: a CX lead edits actions but does not grant autonomy.
   "autonomy:decide": ["admin", "committee"],
+  // Owners' notification webhooks: operational config beside the reviewed owner list.
+  "owners:notifications": ["admin", "it"],
   "stop:read": ALL,
   "stop:manage": ["admin", "it", "committee"],
   "users:read": ["admin", "auditor"],

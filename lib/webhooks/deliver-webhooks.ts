@@ -3,6 +3,7 @@ import { openSecret } from "@/lib/keys/secret-box";
 import { readStopsInForce } from "@/lib/stop-switches/stop-covering";
 import type { Db } from "@/lib/db/prisma";
 import { nextRetry } from "./retry-schedule";
+import { ownerWebhookSecretBinding } from "./owner-webhook-schema";
 import { signWebhook } from "./signature";
 import { webhookUrlProblem } from "./webhook-url";
 
@@ -34,8 +35,13 @@ interface ClaimedEvent {
   created_at: Date;
   webhook_url: string | null;
   webhook_secret: string | null;
-  agent_id: string;
-  agent_name: string;
+  /** Set for an agent's decision webhook; owner_key for an owner's notification (never both). */
+  agent_id: string | null;
+  agent_name: string | null;
+  owner_key: string | null;
+  owner_webhook_id: string | null;
+  /** An owner webhook's body format: the signed envelope, or Slack's `{ "text": … }`. */
+  format: "generic" | "slack" | null;
   decision_id: string | null;
 }
 
@@ -66,9 +72,13 @@ export async function deliverDueWebhooks(db: Db, options: DeliverWebhooksOptions
              FOR UPDATE SKIP LOCKED) due
      WHERE e.id = due.id
     RETURNING e.id, e.type, e.payload, e.attempts, e.created_at,
-              (SELECT a.webhook_url FROM agents a WHERE a.id = e.agent_id) AS webhook_url,
-              (SELECT a.webhook_secret FROM agents a WHERE a.id = e.agent_id) AS webhook_secret,
-              e.agent_id::text AS agent_id, e.decision_id,
+              COALESCE((SELECT a.webhook_url FROM agents a WHERE a.id = e.agent_id),
+                       (SELECT o.url FROM owner_webhooks o WHERE o.owner_key = e.owner_key)) AS webhook_url,
+              COALESCE((SELECT a.webhook_secret FROM agents a WHERE a.id = e.agent_id),
+                       (SELECT o.secret_sealed FROM owner_webhooks o WHERE o.owner_key = e.owner_key)) AS webhook_secret,
+              e.agent_id::text AS agent_id, e.decision_id, e.owner_key,
+              (SELECT o.id::text FROM owner_webhooks o WHERE o.owner_key = e.owner_key) AS owner_webhook_id,
+              (SELECT o.format FROM owner_webhooks o WHERE o.owner_key = e.owner_key) AS format,
               (SELECT a.name FROM agents a WHERE a.id = e.agent_id) AS agent_name`;
   await addGrants(db, events);
 
@@ -88,7 +98,7 @@ async function addGrants(db: Db, events: ClaimedEvent[]): Promise<void> {
   if (approved.length === 0) return;
   const stops = await readStopsInForce(db);
   for (const event of approved) {
-    const grant = await currentGrant(db, event.decision_id!, event.agent_name, stops);
+    const grant = await currentGrant(db, event.decision_id!, event.agent_name ?? "", stops);
     const { grant: _stored, ...data } = (event.payload ?? {}) as Record<string, unknown>;
     void _stored;
     event.payload = grant === null ? data : { ...data, grant };
@@ -106,14 +116,14 @@ async function deliverOne(
   let giveUpNow = false;
 
   if (!event.webhook_url || !event.webhook_secret) {
-    // The agent's webhook was cleared after this event was queued: nobody is listening any more.
-    result = { statusCode: null, error: "The agent no longer has a webhook URL." };
+    // The webhook was cleared after this event was queued: nobody is listening any more.
+    result = { statusCode: null, error: event.owner_key ? "The owner no longer has a notification webhook." : "The agent no longer has a webhook URL." };
     giveUpNow = true;
   } else {
     const problem = webhookUrlProblem(event.webhook_url);
     let secret: string | null = null;
     try {
-      secret = openSecret(event.webhook_secret, `agent:${event.agent_id}:webhook`);
+      secret = openSecret(event.webhook_secret, event.agent_id ? `agent:${event.agent_id}:webhook` : ownerWebhookSecretBinding(event.owner_webhook_id ?? ""));
     } catch {
       // The key store lost the key or the value was tampered with: record it, never loop on it.
       giveUpNow = true;
@@ -147,7 +157,11 @@ async function deliverOne(
 
 async function post(event: ClaimedEvent, url: string, secret: string, options: { fetch?: typeof fetch; now: () => Date; timeoutMs: number }): Promise<AttemptResult> {
   // The same body on every attempt; only webhook-timestamp and the signature are fresh.
-  const body = JSON.stringify({ type: event.type, timestamp: event.created_at.toISOString(), data: event.payload });
+  // A Slack incoming webhook takes `{ "text": … }` and ignores the signature headers.
+  const body =
+    event.format === "slack"
+      ? JSON.stringify({ text: String((event.payload as { text?: unknown } | null)?.text ?? event.type) })
+      : JSON.stringify({ type: event.type, timestamp: event.created_at.toISOString(), data: event.payload });
   const timestamp = Math.floor(options.now().getTime() / 1000);
   try {
     const response = await (options.fetch ?? fetch)(url, {

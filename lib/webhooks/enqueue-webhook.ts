@@ -31,3 +31,28 @@ export async function enqueueDecisionWebhook(
   });
   return id;
 }
+
+/**
+ * Puts an owner's notification in the same outbox (same retries, signature and delivery log),
+ * inside the caller's transaction. `data.text` is the message a Slack-format receiver gets; a
+ * generic receiver gets all of `data` in the signed envelope. Null when the owner has no webhook.
+ */
+export async function enqueueOwnerNotification(
+  tx: Tx,
+  input: { ownerKey: string; notificationId: string; decisionId: string | null; type: "approval.escalation" | "test"; data: { text: string } & Record<string, unknown> },
+): Promise<string | null> {
+  const target = await tx.ownerWebhook.findUnique({ where: { ownerKey: input.ownerKey }, select: { id: true } });
+  if (!target) return null;
+  const id = newId("msg");
+  await tx.webhookEvent.create({
+    data: {
+      id,
+      ownerKey: input.ownerKey,
+      notificationId: input.notificationId,
+      decisionId: input.decisionId,
+      type: input.type,
+      payload: JSON.parse(JSON.stringify(input.data)) as Prisma.InputJsonValue,
+    },
+  });
+  return id;
+}

@@ -36,7 +36,7 @@ export default async function WebhookDeliveriesPage() {
                 <p className="font-mono text-xs text-slate-500">{e.id}</p>
                 {e.decisionId ? <Link href={`/history/${e.decisionId}`} className="text-xs underline">{e.decisionId}</Link> : null}
               </div>,
-              e.agent.name,
+              e.agent?.name,
               <Badge key="s" tone={e.status === "delivered" ? "success" : e.status === "failed" ? "danger" : "warning"}>{e.status}</Badge>,
               <ol key="a" className="space-y-0.5 text-xs">
                 {e.deliveries.map((d) => (

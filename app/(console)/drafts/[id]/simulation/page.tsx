@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ChangesChart } from "@/components/simulation/changes-chart";
+import { TransitionsChart } from "@/components/simulation/transitions-chart";
 import { describeBaseline, describeImpact } from "@/components/simulation/describe-impact";
-import { ChangeGroups, changesByAction, MatrixBreakdown, SampleList, TransitionMatrix } from "@/components/simulation/result-tables";
+import { ChangeGroups, MatrixBreakdown, SampleList, TransitionMatrix } from "@/components/simulation/result-tables";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDateTime, formatMoney } from "@/components/ui/format";
@@ -13,7 +13,10 @@ import { requirePermission } from "@/lib/auth/session";
 import { getPrisma } from "@/lib/db/prisma";
 import { getDraft } from "@/lib/policy/draft-queries";
 import { getCurrentPolicy } from "@/lib/policy/queries";
+import { labelOf, policyLabels } from "@/lib/policy/policy-labels";
 import { getSimulationResult, toImpact } from "@/lib/simulation/queries";
+import { NO_TIER } from "@/lib/simulation/replay";
+import { directionsByKey } from "@/lib/simulation/transition-direction";
 import { isUuid } from "@/lib/validation";
 
 export const metadata: Metadata = { title: "Simulation" };
@@ -55,6 +58,7 @@ export default async function SimulationPage({ params, searchParams }: { params:
   const days = Math.round((Date.parse(result.periodEnd) - Date.parse(result.periodStart)) / 86_400_000);
   const outdated = run.draftRevision !== draft.revision;
   const baseline = describeBaseline(result, current?.version ?? null);
+  const labels = policyLabels(draft.document ?? current?.document);
   const inForce = result.inForceVersion === null ? "No published policy" : `Version ${result.inForceVersion} (in force)`;
   return (
     <>
@@ -106,7 +110,20 @@ export default async function SimulationPage({ params, searchParams }: { params:
             From the policy in force to this draft
           </h2>
           <TransitionMatrix matrix={result.matrix} label="Transitions from the policy in force to this draft" rows={result.inForceVersion === null ? "No policy" : `Version ${result.inForceVersion}`} />
-          {result.kindChanged > 0 ? <ChangesChart rows={changesByAction(result)} /> : null}
+          {result.kindChanged > 0 ? (
+            <div className="grid gap-3 xl:grid-cols-2">
+              <TransitionsChart
+                title="Per action"
+                keyHeader="Action"
+                rows={directionsByKey(result.byAction).map((r) => ({ ...r, label: labelOf(labels, "action", r.key) }))}
+              />
+              <TransitionsChart
+                title="Per tier under the draft"
+                keyHeader="Tier"
+                rows={directionsByKey(result.byTier).map((r) => ({ ...r, label: r.key === NO_TIER ? "No tier" : labelOf(labels, "tier", r.key) }))}
+              />
+            </div>
+          ) : null}
         </section>
 
         <section aria-labelledby="actions-heading" className="space-y-3">
