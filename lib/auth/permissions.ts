@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   "policy:edit:tools": ["admin", "it"],
   "policy:edit:risk_tiers": ["admin", "committee"],
   "policy:review": ["admin", "cx_lead", "legal", "it", "committee"],
+  // A draft's author may always discard it; these roles may discard anyone's.
+  "policy:discard_any_draft": ["admin"],
   "approvals:read": ["admin", "supervisor", "committee", "cx_lead", "auditor"],
   "approvals:decide": ["admin", "supervisor", "committee"],
   "reviews:read": ["admin", "supervisor", "committee", "cx_lead", "legal", "auditor"],

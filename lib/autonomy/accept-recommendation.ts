@@ -6,7 +6,7 @@ import { createDraft } from "@/lib/policy/create-draft";
 import type { PolicyDocument } from "@/lib/policy/document-schema";
 import { editDraft } from "@/lib/policy/edit-draft";
 import { getCurrentPolicy } from "@/lib/policy/queries";
-import { discardDraft } from "@/lib/policy/submit-draft";
+import { discardDraft } from "@/lib/policy/discard-draft";
 import { parseOrThrow } from "@/lib/validation";
 import { authorizeCommittee } from "./authorize-committee";
 import { readEvidence } from "./evidence";

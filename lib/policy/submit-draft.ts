@@ -30,18 +30,3 @@ export async function submitDraft(db: Db, actor: Actor, input: z.input<typeof su
     await recordAudit(tx, actor, { action: "policy.draft_submit", subjectType: "policy_draft", subjectId: draft.id, data: { revision: draft.revision, reason: data.reason } });
   });
 }
-
-/** Abandons a draft. Its author or an administrator may. */
-export async function discardDraft(db: Db, actor: Actor, input: { draftId: string }) {
-  authorize(actor, "policy:read");
-  return db.$transaction(async (tx) => {
-    const draft = await tx.policyDraft.findUnique({ where: { id: input.draftId }, select: { id: true, status: true, authorId: true } });
-    if (!draft) throw new AppError("not_found", "That draft does not exist.");
-    const isAuthor = actor.type === "user" && draft.authorId === actor.id;
-    const isAdmin = actor.type !== "user" || actor.roles.includes("admin");
-    if (!isAuthor && !isAdmin) throw new AppError("forbidden", "Only the draft's author or an administrator can discard it.");
-    if (draft.status === "published" || draft.status === "discarded") throw new AppError("conflict", `This draft is already ${draft.status}.`);
-    await tx.policyDraft.update({ where: { id: draft.id }, data: { status: "discarded" } });
-    await recordAudit(tx, actor, { action: "policy.draft_discard", subjectType: "policy_draft", subjectId: draft.id, data: {} });
-  });
-}

@@ -11,7 +11,7 @@ import { PolicyRuntime } from "../../lib/decisions/policy-runtime";
 import { createDraft } from "../../lib/policy/create-draft";
 import type { PolicyDocument } from "../../lib/policy/document-schema";
 import { editDraft } from "../../lib/policy/edit-draft";
-import { discardDraft } from "../../lib/policy/submit-draft";
+import { discardDraft } from "../../lib/policy/discard-draft";
 import { getShadowSummary } from "../../lib/simulation/queries";
 import { setDraftShadow } from "../../lib/simulation/set-draft-shadow";
 import { ShadowEvaluator } from "../../lib/simulation/shadow";

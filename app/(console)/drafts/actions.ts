@@ -13,7 +13,8 @@ import { importPolicy } from "@/lib/policy/import-policy";
 import { checkIntentActionsChoice } from "@/lib/policy/intent-actions-choice";
 import { lowerExactNumbers } from "@/lib/policy/validate-policy";
 import { reviewDraft } from "@/lib/policy/review-draft";
-import { discardDraft, submitDraft } from "@/lib/policy/submit-draft";
+import { discardDraft } from "@/lib/policy/discard-draft";
+import { submitDraft } from "@/lib/policy/submit-draft";
 
 function text(formData: FormData, name: string): string {
   const value = formData.get(name);

@@ -212,7 +212,7 @@ export default async function DraftPage({ params, searchParams }: { params: Prom
                 <ReviewForm draftId={draft.id} revision={draft.revision} publication={{ publishes, simulated: simulated !== null, impact: simulated?.impact ? summarizeImpact(simulated.impact, current?.version ?? null) : null }} />
               ) : null}
               {draft.status === "in_review" && isAuthor ? <p className="text-sm text-slate-600">Waiting for someone else to review: authors never approve their own drafts.</p> : null}
-              {editable && (isAuthor || actor.roles.includes("admin")) ? <DiscardButton draftId={draft.id} /> : null}
+              {editable && (isAuthor || can(actor.roles, "policy:discard_any_draft")) ? <DiscardButton draftId={draft.id} /> : null}
             </div>
           </Card>
         </aside>
