@@ -226,6 +226,8 @@ async function readPolicy(db: DashboardDb): Promise<PolicyDocument | null> {
 }
 
 const tierKeys = (policy: PolicyDocument | null) => (policy?.risk_tiers ?? []).map((tier) => tier.key);
+/** A tier as people read it: its label in the policy, else its key ("no tier" for none). */
+const tierNames = (policy: PolicyDocument | null) => (tier: string) => policy?.risk_tiers.find((t) => t.key === tier)?.label ?? tierLabel(tier);
 
 async function readAgents(db: DashboardDb): Promise<{ id: string; name: string }[]> {
   return queryRows<{ id: string; name: string }>(db, `SELECT id::text AS id, name FROM agents ORDER BY name`, []);
@@ -378,7 +380,7 @@ function buildDenials(scope: Scope, reasons: ReasonRow[]): Chart<CategoryPoint> 
   };
 }
 
-function buildMoney(scope: Scope, decisions: DecisionRow[], approvedAmounts: { tier: string; amount: string }[], outcomes: OutcomeRow[], tierOrder: readonly string[]): Chart<MoneyPoint> {
+function buildMoney(scope: Scope, decisions: DecisionRow[], approvedAmounts: { tier: string; amount: string }[], outcomes: OutcomeRow[], tierOrder: readonly string[], tierName: (tier: string) => string): Chart<MoneyPoint> {
   const severity = bySeverity(tierOrder);
   const tiers = [...new Set(outcomes.filter((o) => o.status === "executed" && Number(o.amount) !== 0).map((o) => o.tier))].sort(severity);
   const points = emptySeries<MoneyPoint>(scope, () => Object.fromEntries(tiers.map((t) => [tierLabel(t), 0])), { status: "executed" });
@@ -403,16 +405,16 @@ function buildMoney(scope: Scope, decisions: DecisionRow[], approvedAmounts: { t
   const rows = [...byTier.entries()]
     .filter(([, t]) => !t.authorized.isZero() || !t.executed.isZero() || !t.reverted.isZero())
     .sort((a, b) => severity(a[0], b[0]))
-    .map(([tier, t]) => ({ tier: tierLabel(tier), authorized: t.authorized.toFixed(2), executed: t.executed.toFixed(2), reverted: t.reverted.toFixed(2), net: t.executed.minus(t.reverted).toFixed(2) }));
+    .map(([tier, t]) => ({ tier: tierLabel(tier), tier_label: tierName(tier), authorized: t.authorized.toFixed(2), executed: t.executed.toFixed(2), reverted: t.reverted.toFixed(2), net: t.executed.minus(t.reverted).toFixed(2) }));
   const total = (key: "authorized" | "executed" | "reverted") => [...byTier.values()].reduce((sum, t) => sum.plus(t[key]), new Decimal(0)).toFixed(2);
   return {
     title: "Money moved by tier",
     description: "Amounts of actions agents reported executed, by risk tier; the table adds what was authorized (allowed or approved) and what was reverted.",
-    seriesKeys: tiers.map((t) => ({ key: tierLabel(t), label: tierLabel(t) })),
+    seriesKeys: tiers.map((t) => ({ key: tierLabel(t), label: tierName(t) })),
     series: [...points.values()],
     table: {
       columns: [
-        { key: "tier", label: "Tier", kind: "text" },
+        { key: "tier_label", label: "Tier", kind: "text" },
         { key: "authorized", label: "Authorized", kind: "money" },
         { key: "executed", label: "Executed", kind: "money" },
         { key: "reverted", label: "Reverted", kind: "money" },
@@ -565,7 +567,7 @@ export async function getDenialReasons(db: DashboardDb, query: DashboardQuery, n
 export async function getMoneyMoved(db: DashboardDb, query: DashboardQuery, now = new Date()): Promise<Chart<MoneyPoint>> {
   const scope = await resolveScope(db, query, now);
   const [decisions, approved, outcomes, policy] = await Promise.all([readDecisions(db, scope), readApprovedAmounts(db, scope), readOutcomes(db, scope), readPolicy(db)]);
-  return buildMoney(scope, decisions, approved, outcomes, tierKeys(policy));
+  return buildMoney(scope, decisions, approved, outcomes, tierKeys(policy), tierNames(policy));
 }
 
 export async function getOutcomeProblems(db: DashboardDb, query: DashboardQuery, now = new Date()): Promise<Chart<OutcomeProblemPoint>> {
@@ -607,7 +609,7 @@ export async function getDashboard(db: DashboardDb, query: DashboardQuery, now =
     autonomy: buildAutonomy(scope, decisions),
     approvals: buildApprovals(scope, decisions, approvals, latencies),
     denials: buildDenials(scope, reasons),
-    money: buildMoney(scope, decisions, approved, outcomes, tierKeys(policy)),
+    money: buildMoney(scope, decisions, approved, outcomes, tierKeys(policy), tierNames(policy)),
     outcomeProblems: buildOutcomeProblems(scope, outcomes),
     reviews: buildReviews(scope, reviews),
     handoffIntents: buildHandoffs(scope, reasons, "intent", policy),

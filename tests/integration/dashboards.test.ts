@@ -108,6 +108,10 @@ async function expectMatchesRaw(query: DashboardQuery, dashboard: Dashboard) {
   const shown = dashboard.money.table.rows.map((r) => r.tier as string);
   expect(shown, label).toEqual([...shown].sort((a, b) => severity.indexOf(a) - severity.indexOf(b)));
   expect(dashboard.money.seriesKeys.map((k) => k.key), label).toEqual(dashboard.money.seriesKeys.map((k) => k.key).sort((a, b) => severity.indexOf(a) - severity.indexOf(b)));
+  // Regression (issue #23, point 6): the legend and the table showed tier keys ("low") where the policy names them ("Low").
+  const named: Record<string, string> = { low: "Low", medium: "Medium", high: "High", critical: "Critical", "no tier": "no tier" };
+  for (const key of dashboard.money.seriesKeys) expect(key.label, label).toBe(named[key.key]);
+  for (const row of dashboard.money.table.rows) expect(row.tier_label, label).toBe(named[row.tier as string]);
 
   const reviews = await raw<{ opened: number; resolved: number; dismissed: number }>(
     query,
