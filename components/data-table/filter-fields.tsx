@@ -1,7 +1,7 @@
 // Controls for a server-filtered table: plain GET form fields, so filters live in the URL, survive
 // a reload and can be linked to. Ids are derived from the name; one filter form per page.
 
-const CONTROL = "mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm aria-invalid:border-rose-500";
+const CONTROL = "mt-1 max-w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm aria-invalid:border-rose-500";
 
 export function FilterSelect({
   name,
@@ -24,7 +24,7 @@ export function FilterSelect({
   // A value from a link (an action no longer in the policy, an agent's id) still shows as chosen.
   if (value && !list.some((o) => o.value === value)) list.unshift({ value, label: value });
   return (
-    <div>
+    <div className="max-w-full">
       <label htmlFor={id} className="block text-xs font-medium text-slate-600">
         {label}
       </label>
