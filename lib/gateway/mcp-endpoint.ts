@@ -1,11 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import { CallToolRequestSchema, ErrorCode, isJSONRPCRequest, ListToolsRequestSchema, McpError, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { AgentAuthenticator, AgentPrincipal } from "@/lib/api/agent-auth";
-import { fromNode } from "@/lib/api/http";
-import { answerMcpRequest, MAX_MCP_BODY_BYTES } from "@/lib/api/mcp-http";
-import { SharedServerTransport } from "@/lib/api/mcp-shared-transport";
+import { StatelessMcpEndpoint } from "@/lib/api/mcp-http";
 import type { RateLimiter } from "@/lib/api/rate-limiter";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { isAppError } from "@/lib/errors";
@@ -30,8 +27,7 @@ export function isGatewayPath(url: string | undefined): boolean {
  * callToolThroughGateway.
  */
 export function createGatewayNodeHandler(deps: GatewayDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const shared = { server: gatewayServer(deps), transport: new SharedServerTransport() };
-  void shared.server.connect(shared.transport);
+  const endpoint = new StatelessMcpEndpoint(() => gatewayServer(deps), (error) => deps.log?.(`gateway: ${(error as Error).stack ?? String(error)}`));
   return async (req, res) => {
     if (req.method !== "POST") {
       // No server-initiated stream and no sessions to end: GET and DELETE are not offered.
@@ -51,27 +47,7 @@ export function createGatewayNodeHandler(deps: GatewayDeps): (req: IncomingMessa
     const wait = deps.limiter.take(agent.keyId, agent.rateLimitPerSecond);
     if (wait > 0) return send(res, 429, { "retry-after": String(wait) }, rpcError(-32003, `This key is limited to ${agent.rateLimitPerSecond} requests per second.`));
 
-    let body: unknown;
-    try {
-      body = JSON.parse((await fromNode(req).readBody(MAX_MCP_BODY_BYTES)).toString("utf8"));
-    } catch (error) {
-      // The SDK's own answers for these two (its transport would read the body itself).
-      if (isAppError(error) && error.status === 413) return send(res, 413, {}, rpcError(-32000, `Payload too large: the body is over ${MAX_MCP_BODY_BYTES / 1024 / 1024} MiB.`));
-      return send(res, 400, {}, rpcError(-32700, "Parse error: Invalid JSON"));
-    }
-    const auth = { token: "", clientId: agent.keyId, scopes: [], extra: { agent } };
-
-    // The common case, a single request after initialization with the headers the protocol asks
-    // for, goes to the process's one server; anything else (initialize, batches, notifications,
-    // headers the SDK refuses) to a server and transport made for this POST, which also answers
-    // every malformed request exactly as the SDK does.
-    if (answersOnSharedServer(req, body)) {
-      const answer = await shared.transport.request(body as JSONRPCRequest, { authInfo: auth, requestInfo: { headers: req.headers } });
-      return send(res, 200, {}, JSON.stringify(answer));
-    }
-    const server = gatewayServer(deps);
-    (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
-    await answerMcpRequest(server, req, res, (error) => deps.log?.(`gateway: ${(error as Error).stack ?? String(error)}`), body);
+    await endpoint.answer(req, res, { token: "", clientId: agent.keyId, scopes: [], extra: { agent } });
   };
 }
 
@@ -93,21 +69,6 @@ function gatewayServer(deps: GatewayDeps): Server {
     }
   });
   return server;
-}
-
-/**
- * Whether the SDK's transport would take this POST as it is and hand the server one request that
- * needs no per-client state: JSON in, JSON and SSE accepted, a supported protocol version (or
- * none: the default), one JSON-RPC request that is not `initialize`.
- */
-function answersOnSharedServer(req: IncomingMessage, body: unknown): boolean {
-  const accept = req.headers.accept ?? "";
-  if (!accept.includes("application/json") || !accept.includes("text/event-stream")) return false;
-  if ((req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase() !== "application/json") return false;
-  const version = req.headers["mcp-protocol-version"];
-  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version as string)) return false;
-  if (req.headers["mcp-session-id"] !== undefined) return false;
-  return isJSONRPCRequest(body) && body.method !== "initialize";
 }
 
 function rpcError(code: number, message: string): string {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answerMcpRequest } from "@/lib/api/mcp-http";
+import { StatelessMcpEndpoint } from "@/lib/api/mcp-http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { verifyGrant, type GrantClaims, type VerifyGrantOptions } from "@/lib/grants/verify-grant";
@@ -77,12 +77,15 @@ export abstract class SystemOfRecord {
 
   constructor(protected readonly options: SystemOfRecordOptions) {}
 
-  /** A fresh MCP server with this system's tools; one per request (stateless). */
+  /** A fresh MCP server with this system's tools (it keeps no state of its own: the system does). */
   protected abstract server(): McpServer;
 
-  /** Answers MCP over Streamable HTTP on node:http: a fresh server and transport per request (stateless). */
+  private endpoint: StatelessMcpEndpoint | null = null;
+
+  /** Answers MCP over Streamable HTTP on node:http, stateless (lib/api/mcp-http.ts). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    return answerMcpRequest(this.server(), req, res);
+    this.endpoint ??= new StatelessMcpEndpoint(() => this.server());
+    return this.endpoint.answer(req, res);
   }
 
 
