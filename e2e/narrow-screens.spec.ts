@@ -1,9 +1,13 @@
+import { DEMO_AGENT_KEY } from "../lib/demo/demo-credentials";
 import { expect, signIn, test } from "./fixtures";
 
 // Issue #23: at a 390 px viewport the console header was 413 px wide, so every page scrolled sideways.
 const PAGES = ["/", "/approvals", "/reviews", "/history", "/dashboards", "/dashboards/approvers", "/permission-map", "/owners", "/policy-versions", "/evidence"];
 
-test("no main page is wider than a 390 px phone", async ({ page }) => {
+test("no main page is wider than a 390 px phone", async ({ page, request }) => {
+  // Regression: one unbreakable customer id in the history's phone layout made /history 402 px wide.
+  const made = await request.post("/api/v1/decisions", { headers: { authorization: `Bearer ${DEMO_AGENT_KEY}` }, data: { action: "order.status", customer: { id: `cus_${"unbroken".repeat(6)}_${Date.now()}` } } });
+  expect(made.status()).toBe(201);
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, "admin");
   for (const path of PAGES) {

@@ -209,7 +209,7 @@ export function DataTable<Row>({
                       key={cell.id}
                       role="cell"
                       data-label={labelOf(cell.column)}
-                      className={`${cellPadding} max-sm:flex max-sm:gap-3 max-sm:py-1 max-sm:before:w-28 max-sm:before:shrink-0 max-sm:before:text-xs max-sm:before:leading-5 max-sm:before:font-medium max-sm:before:text-slate-500 max-sm:before:content-[attr(data-label)]`}
+                      className={`${cellPadding} max-sm:flex max-sm:gap-3 max-sm:py-1 max-sm:[overflow-wrap:anywhere] max-sm:*:min-w-0 max-sm:before:w-28 max-sm:before:shrink-0 max-sm:before:text-xs max-sm:before:leading-5 max-sm:before:font-medium max-sm:before:text-slate-500 max-sm:before:content-[attr(data-label)]`}
                     >
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}
                     </td>

@@ -90,7 +90,7 @@ const columns = [
     cell: (info) => (
       <div>
         <p>{info.getValue()}</p>
-        <p className="font-mono text-xs text-slate-500">{info.row.original.customerId ?? "no customer"}</p>
+        <p className="font-mono text-xs break-all text-slate-500">{info.row.original.customerId ?? "no customer"}</p>
       </div>
     ),
   }),
